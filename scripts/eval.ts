@@ -1,0 +1,40 @@
+/**
+ * npm run eval [-- FILES...] [--details]
+ * Scores the scanner on labelled examples (default ../shared/eval/*.jsonl) and prints the
+ * figures of the foundation issue. --details lists the ids of wrong verdicts, missed spans
+ * and absent violations (eval texts are invented, but we still print ids and phrases only).
+ */
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fg from 'fast-glob';
+import { createScanner } from '../src/scanner.js';
+import { evaluate, formatReport, readExamples } from './eval-lib.js';
+
+const args = process.argv.slice(2);
+const details = args.includes('--details');
+const json = args.includes('--json');
+const files = args.filter((a) => !a.startsWith('--'));
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const targets = files.length ? files : fg.sync(fg.convertPathToPattern(resolve(root, '../shared/eval')) + '/*.jsonl').sort();
+if (targets.length === 0) {
+  console.error('eval: no labelled files found (expected ../shared/eval/*.jsonl or paths as arguments)');
+  process.exit(2);
+}
+const examples = targets.flatMap(readExamples);
+const scanner = createScanner();
+const rep = evaluate(scanner, examples);
+if (json) {
+  console.log(JSON.stringify(rep, null, 2));
+} else {
+  console.log(`files: ${targets.map((t) => t.replace(root + '/', '')).join(', ')}`);
+  console.log(formatReport(rep));
+  if (details) {
+    console.log('\nwrong verdicts:');
+    for (const w of rep.wrong) console.log(`  ${w.id} gold ${w.gold} got ${w.got}`);
+    console.log('\nmissed spans:');
+    for (const m of rep.missedSpans) console.log(`  ${m.id} ${m.category}: ${JSON.stringify(m.text)}`);
+    console.log('\nabsent violations:');
+    for (const v of rep.violations) console.log(`  ${v.id} ${v.category}: ${JSON.stringify(v.text)}`);
+    if (rep.notFound.length) console.log(`\nphrases not found verbatim in their text: ${rep.notFound.length}`);
+  }
+}

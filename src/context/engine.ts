@@ -1,0 +1,164 @@
+import type { Hit } from '../lexicon/match.js';
+import type { LoadedEntry } from '../lexicon/schema.js';
+import { sectionAt, toOriginal, type Analysed } from '../text/index.js';
+import type { ContextResult, Trigger } from '../schemas.js';
+
+/**
+ * ConText (Harkema et al. 2009) over our own tokens. A trigger modifies targets within its
+ * window, in its direction, inside the same sentence, unless a terminator stands between.
+ * Pseudo-triggers switch off the triggers inside them; when two triggers overlap, the longer
+ * wins ("not ruled out" is uncertain, not negated). Section headings give scope too.
+ */
+
+type Modifier = NonNullable<LoadedEntry['modifier']>;
+
+interface Cue {
+  hit: Hit;
+  entry: LoadedEntry;
+  modifier: Modifier;
+  direction: 'forward' | 'backward' | 'both';
+  window: number;
+  /** a pseudo-trigger that switched this cue off */
+  suppressedBy?: LoadedEntry;
+}
+
+export interface ContextIndex {
+  /** cues by sentence index */
+  bySentence: Map<number, Cue[]>;
+}
+
+const DEFAULT_WINDOW = 8;
+
+export function buildContextIndex(doc: Analysed, hits: Hit[], entries: LoadedEntry[]): ContextIndex {
+  const cues: Cue[] = [];
+  const pseudo: Hit[] = [];
+  for (const h of hits) {
+    const e = entries[h.entry];
+    if (e.use !== 'context' || !e.modifier) continue;
+    if (e.modifier === 'pseudo') {
+      pseudo.push(h);
+      continue;
+    }
+    cues.push({ hit: h, entry: e, modifier: e.modifier, direction: e.direction ?? 'both', window: e.window ?? DEFAULT_WINDOW });
+  }
+  const inside = (a: Hit, b: Hit) => a.start >= b.start && a.end <= b.end;
+  const kept = cues.filter((c) => {
+    if (c.modifier !== 'terminate' && c.modifier !== 'patient') {
+      const p = pseudo.find((ph) => inside(c.hit, ph));
+      if (p) {
+        // Kept, switched off: ConText examples can then show which pseudo-trigger stopped it.
+        c.suppressedBy = entries[p.entry];
+        return true;
+      }
+    }
+    // A strictly longer trigger covering this one wins.
+    return !cues.some(
+      (o) => o !== c && o.modifier !== 'patient' && c.modifier !== 'patient' && inside(c.hit, o.hit) && o.hit.end - o.hit.start > c.hit.end - c.hit.start,
+    );
+  });
+  const bySentence = new Map<number, Cue[]>();
+  for (const c of kept) {
+    const s = doc.tokenSentence[c.hit.startTok];
+    if (s < 0) continue;
+    const list = bySentence.get(s) ?? [];
+    list.push(c);
+    bySentence.set(s, list);
+  }
+  return { bySentence };
+}
+
+function wordsBetween(doc: Analysed, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (!doc.tokens[i].skip) n++;
+  return n;
+}
+
+/** Rules that stopped a trigger from applying to a target (pseudo-triggers, terminators). */
+export type Blockers = string[];
+
+/** Modifiers for the target token range [a, b). */
+export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: number, blockers?: Blockers): ContextResult {
+  const result: ContextResult = {
+    negated: false,
+    uncertain: false,
+    hypothetical: false,
+    historical: false,
+    experiencer: 'patient',
+    triggers: [],
+  };
+  if (a >= doc.tokens.length) return result;
+  const sIdx = doc.tokenSentence[a];
+  const cues = index.bySentence.get(sIdx) ?? [];
+  const fired: { cue: Cue; modifier: Trigger['modifier'] }[] = [];
+  let familyBlocked: Cue | undefined;
+
+  for (const c of cues) {
+    if (c.modifier === 'terminate' || c.modifier === 'patient') continue;
+    if (c.hit.endTok > a && c.hit.startTok < b) continue; // overlaps the target itself
+    let applies = false;
+    let gapFrom = 0;
+    let gapTo = 0;
+    if (c.hit.endTok <= a && c.direction !== 'backward') {
+      gapFrom = c.hit.endTok;
+      gapTo = a;
+      applies = wordsBetween(doc, gapFrom, gapTo) < c.window;
+    } else if (c.hit.startTok >= b && c.direction !== 'forward') {
+      gapFrom = b;
+      gapTo = c.hit.startTok;
+      applies = wordsBetween(doc, gapFrom, gapTo) < c.window;
+    }
+    if (!applies) continue;
+    if (c.suppressedBy) {
+      blockers?.push(c.suppressedBy.id);
+      continue;
+    }
+    const term = cues.find((o) => o.modifier === 'terminate' && o.hit.startTok >= gapFrom && o.hit.endTok <= gapTo);
+    if (term) {
+      blockers?.push(term.entry.id);
+      continue;
+    }
+    if (c.modifier === 'family' || c.modifier === 'other') {
+      // "partner aware of her HIV": a possessive between the relative and the condition
+      // hands the condition back to the patient.
+      const barrier = cues.find((o) => o.modifier === 'patient' && o.hit.startTok >= gapFrom && o.hit.endTok <= gapTo);
+      if (barrier) {
+        familyBlocked = barrier;
+        continue;
+      }
+    }
+    fired.push({ cue: c, modifier: c.modifier as Trigger['modifier'] });
+  }
+
+  const sec = sectionAt(doc.sections, doc.tokens[a].start);
+  const sectionTrigger = (modifier: Trigger['modifier'], ruleId: string): Trigger => {
+    const o = toOriginal(doc.norm, sec!.start, Math.min(sec!.end, sec!.start + (sec!.heading?.length ?? 1)));
+    return { modifier, ruleId, start: o.start, end: o.end };
+  };
+
+  for (const f of fired) {
+    switch (f.modifier) {
+      case 'negated': result.negated = true; break;
+      case 'uncertain': result.uncertain = true; break;
+      case 'hypothetical': result.hypothetical = true; break;
+      case 'historical': result.historical = true; break;
+      case 'family': result.experiencer = 'family'; break;
+      case 'other': if (result.experiencer === 'patient') result.experiencer = 'other'; break;
+    }
+    const o = toOriginal(doc.norm, f.cue.hit.start, f.cue.hit.end);
+    result.triggers.push({ modifier: f.modifier, ruleId: f.cue.entry.id, start: o.start, end: o.end });
+  }
+  if (familyBlocked && result.experiencer === 'patient') {
+    const o = toOriginal(doc.norm, familyBlocked.hit.start, familyBlocked.hit.end);
+    result.triggers.push({ modifier: 'patient', ruleId: familyBlocked.entry.id, start: o.start, end: o.end });
+  }
+  if (sec?.kind === 'family' && result.experiencer === 'patient' && !familyBlocked) {
+    result.experiencer = 'family';
+    result.triggers.push(sectionTrigger('family', 'section/family-history'));
+  }
+  if (sec?.kind === 'history' && !result.historical) {
+    result.historical = true;
+    result.triggers.push(sectionTrigger('historical', 'section/past-history'));
+  }
+  result.triggers.sort((x, y) => x.start - y.start);
+  return result;
+}

@@ -1,0 +1,128 @@
+import { sectionAt } from '../text/index.js';
+import type { ContextResult } from '../schemas.js';
+import { hitIndex } from './lexicon-index.js';
+import type { DetectInput, RawFinding } from './types.js';
+
+/**
+ * Second-stage rules that read the first-stage findings: information supplied by someone
+ * else, and another person's health. Each returns new or changed findings.
+ */
+
+export interface Contextual extends RawFinding {
+  context: ContextResult;
+}
+
+const OTHER: ContextResult = { negated: false, uncertain: false, hypothetical: false, historical: false, experiencer: 'other', triggers: [] };
+
+/** "Daughter rang", "husband reports that", "per neighbour", "collateral hx from mum". */
+export function informationFromOthers(input: DetectInput, findings: Contextual[]): Contextual[] {
+  const idx = hitIndex(input);
+  const { doc } = input;
+  const out: Contextual[] = [];
+  const names = findings.filter((f) => f.type === 'person-name');
+  for (const inf of idx.informant) {
+    const sent = doc.tokenSentence[inf.startTok];
+    if (sent < 0) continue;
+    const s = doc.sentences[sent];
+    // The person who supplied it: a relationship word or a third party's name just before
+    // the verb ("Daughter rang"), or just after ("per neighbour", "collateral from mum").
+    const subjects = [
+      ...idx.relationship.map((h) => ({ a: h.startTok, b: h.endTok })),
+      ...names.map((f) => ({ a: f.startTok, b: f.endTok })),
+    ].filter((x) => x.a >= s.firstToken && x.b <= s.endToken);
+    const subject =
+      subjects.find((x) => x.b <= inf.startTok && inf.startTok - x.b <= 4) ??
+      subjects.find((x) => x.a >= inf.endTok && x.a - inf.endTok <= 3);
+    if (!subject) continue;
+    // A professional as the one who rang ("HV rang") is not a third party.
+    const pro = idx.professional.some((h) => h.endTok <= inf.startTok && inf.startTok - h.endTok <= 2 && h.startTok > subject.b - 1);
+    if (pro) continue;
+    const a = Math.min(subject.a, inf.startTok);
+    const b = Math.max(subject.b, inf.endTok);
+    const ctx = input.contextFor(inf.startTok, inf.endTok);
+    out.push({
+      category: 'thirdParty',
+      type: 'third-party-information',
+      ruleId: 'detector/third-party-information',
+      start: doc.tokens[a].start,
+      end: doc.tokens[b - 1].end,
+      startTok: a,
+      endTok: b,
+      weight: 0.5,
+      context: { ...ctx, experiencer: 'other' },
+    });
+  }
+  return out;
+}
+
+// "mother had MI at 60", "dad died of", "in his 50s": family-history shape, told by the patient.
+const FAMILY_HISTORY_SHAPE = /\b(?:had|died|passed away|deceased|diagnosed (?:at|aged)|at (?:age )?\d{2}|aged \d{2}|in (?:her|his) \d0s)\b/i;
+
+/**
+ * Another person's health. A sensitive finding whose experiencer is not the patient becomes
+ * thirdParty: low for family history the patient gave, higher when the relative is named or
+ * the information came from someone else. Relationship words followed by a health statement
+ * ("cares for his mother, who has dementia") are the same kind of finding.
+ */
+export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): Contextual[] {
+  const { doc } = input;
+  const idx = hitIndex(input);
+  const names = findings.filter((f) => f.type === 'person-name');
+  const supplied = findings.some((f) => f.type === 'third-party-information' || f.type === 'in-confidence');
+  const sentenceOf = (tok: number) => doc.tokenSentence[tok];
+  const out: Contextual[] = [];
+  const covered = new Set<number>();
+
+  const weightFor = (f: RawFinding, phraseText: string): number => {
+    const sec = sectionAt(doc.sections, f.start);
+    const namedHere = names.some((n) => sentenceOf(n.startTok) === sentenceOf(f.startTok));
+    if (namedHere || supplied) return 0.8;
+    if (sec?.kind === 'family' || FAMILY_HISTORY_SHAPE.test(phraseText)) return 0.15;
+    return 0.45;
+  };
+
+  for (const f of findings) {
+    if (f.category !== 'sensitive' || f.context.experiencer === 'patient') continue;
+    const s = doc.sentences[sentenceOf(f.startTok)];
+    const phrase = s ? doc.norm.text.slice(s.start, s.end) : '';
+    covered.add(sentenceOf(f.startTok));
+    out.push({
+      ...f,
+      category: 'thirdParty',
+      type: 'third-party-health',
+      ruleId: f.ruleId,
+      weight: weightFor(f, phrase),
+    });
+  }
+
+  for (const rel of idx.relationship) {
+    const sIdx = sentenceOf(rel.startTok);
+    if (sIdx < 0 || covered.has(sIdx)) continue;
+    const s = doc.sentences[sIdx];
+    const after = doc.norm.text.slice(rel.end, Math.min(s.end, rel.end + 60));
+    const m = /^[\s,]*(?:(?:who|which)\s+)?([a-z' ]{0,20}?)\b(has|had|is|was|diagnosed with|suffers from|died|passed away|in hospital)\b/i.exec(after);
+    if (!m || m[1].split(/\s+/).filter(Boolean).length > 2) continue;
+    const ctx = input.contextFor(rel.startTok, rel.endTok);
+    if (ctx.negated || ctx.hypothetical) continue;
+    // Only statements about health: the words after the verb must say something medical.
+    const rest = after.slice(m.index + m[0].length, m.index + m[0].length + 40);
+    if (!/\b(?:dementia|cancer|ca\b|stroke|mi\b|heart|diabet|copd|asthma|illness|ill\b|unwell|hospital|disease|condition|diagnos|depress|anxiety|alcohol|drink|drug|hiv|surgery|operation|chemo|terminal|palliative|died|died of|passed|bipolar|schizo|psychosis|disorder|syndrome|cirrhosis|epilep|ms\b|parkinson|alzheimer)/i.test(rest + ' ' + m[2])) continue;
+    covered.add(sIdx);
+    const end = rel.end + m.index + m[0].length;
+    let b = rel.endTok;
+    while (b < s.endToken && doc.tokens[b].end <= end) b++;
+    const synthetic: RawFinding = {
+      category: 'thirdParty',
+      type: 'third-party-health',
+      ruleId: 'detector/third-party-health',
+      start: rel.start,
+      end: doc.tokens[b - 1].end,
+      startTok: rel.startTok,
+      endTok: b,
+      weight: 0,
+    };
+    synthetic.weight = weightFor(synthetic, doc.norm.text.slice(s.start, s.end));
+    out.push({ ...synthetic, context: { ...OTHER, historical: ctx.historical, uncertain: ctx.uncertain, triggers: ctx.triggers } });
+  }
+  return out;
+}

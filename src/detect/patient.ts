@@ -1,0 +1,62 @@
+import type { Patient } from '../schemas.js';
+import type { Analysed } from '../text/index.js';
+import type { PatientIdentity } from './types.js';
+
+const TITLES = /^(?:mr|mrs|ms|miss|mx|master|dr|prof|rev)$/i;
+
+export function parseDate(s: string): { d: number; m: number; y: number } | undefined {
+  const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})/.exec(s.trim());
+  if (iso) return { y: +iso[1], m: +iso[2], d: +iso[3] };
+  const uk = /^(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})$/.exec(s.trim());
+  if (uk) {
+    let y = +uk[3];
+    if (y < 100) y += y > 30 ? 1900 : 2000;
+    return { d: +uk[1], m: +uk[2], y };
+  }
+  return undefined;
+}
+
+export function ageOn(dob: { d: number; m: number; y: number }, now = new Date()): number {
+  let age = now.getUTCFullYear() - dob.y;
+  const m = now.getUTCMonth() + 1;
+  if (m < dob.m || (m === dob.m && now.getUTCDate() < dob.d)) age--;
+  return age;
+}
+
+function nameParts(name: string): string[] {
+  return name
+    .split(/[\s,]+/)
+    .map((p) => p.replace(/[^\p{L}'-]/gu, '').toLowerCase())
+    .filter((p) => p.length > 0 && !TITLES.test(p));
+}
+
+/**
+ * Whose record this is: from the caller, else from a letter's "Re:" line
+ * (e.g. "Re: Derek HAINES  DOB 19/11/1955  NHS 913 609 4692").
+ */
+export function resolvePatient(doc: Analysed, given?: Patient): PatientIdentity {
+  const id: PatientIdentity = { nameParts: [] };
+  if (given?.name) id.nameParts = nameParts(given.name);
+  if (given?.nhsNumber) id.nhsDigits = given.nhsNumber.replace(/\D/g, '') || undefined;
+  if (given?.dateOfBirth) id.dob = parseDate(given.dateOfBirth);
+
+  const re = doc.sections.find((s) => s.kind === 'regarding');
+  if (re) {
+    const line = doc.norm.text.slice(re.start, re.end).split('\n')[0];
+    const body = line.replace(/^\s*re\s*:\s*/i, '');
+    if (id.nameParts.length === 0) {
+      const namePart = body.split(/,|\bDOB\b|\bD\.O\.B\b|\bNHS\b|\(|\d/i)[0];
+      id.nameParts = nameParts(namePart);
+    }
+    const nhs = /\bNHS(?:\s*(?:no\.?|number|#))?\s*:?\s*(\d{3}[ -]?\d{3}[ -]?\d{4})/i.exec(body);
+    if (nhs && !id.nhsDigits) id.nhsDigits = nhs[1].replace(/\D/g, '');
+    const dob = /\b(?:DOB|D\.O\.B\.?|date of birth)\s*:?\s*(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2})/i.exec(body);
+    if (dob && !id.dob) id.dob = parseDate(dob[1]);
+  }
+  if (id.nameParts.length) {
+    id.forename = id.nameParts[0];
+    id.surname = id.nameParts.length > 1 ? id.nameParts[id.nameParts.length - 1] : undefined;
+  }
+  if (id.dob) id.age = ageOn(id.dob);
+  return id;
+}

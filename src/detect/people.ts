@@ -1,0 +1,219 @@
+import { createRequire } from 'node:module';
+import { sectionAt, type Token } from '../text/index.js';
+import type { ContextResult } from '../schemas.js';
+import { hitIndex, type HitIndex } from './lexicon-index.js';
+import type { DetectInput, RawFinding } from './types.js';
+
+/**
+ * Person names, found by cheap evidence first (titles, name lists, capitalised runs,
+ * relationship words next to a name, "Name (son)", "Name, 7"), with compromise asked only
+ * about capitalised words nothing else explains. Each name is then classed as the patient,
+ * a professional acting in role, or a third party; only third parties are findings.
+ */
+
+const PERSONAL_TITLE = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'master']);
+// Capitalised words that start many clinical lines and are never names.
+const NOT_NAMES = new Set([
+  'the', 'a', 'an', 'and', 'or', 'but', 'with', 'for', 'to', 'of', 'in', 'on', 'at', 'by', 'from', 'as', 'is', 'was', 'has', 'had',
+  'he', 'she', 'they', 'his', 'her', 'their', 'pt', 'patient', 'seen', 'plan', 'review', 'dear', 'yours', 're', 'dob', 'nhs', 'gp',
+  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
+  'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'today', 'tomorrow', 'yesterday',
+  'no', 'not', 'nil', 'yes', 'ok', 'tel', 'fax', 'email', 'mobile', 'address', 'road', 'street', 'lane', 'avenue', 'close',
+  'hospital', 'surgery', 'clinic', 'practice', 'centre', 'trust', 'department', 'dept', 'ward', 'unit', 'team', 'service',
+]);
+const PROFESSIONAL_SECTIONS = new Set(['header', 'signature', 'cc', 'salutation']);
+
+const AFFIRMED_OTHER: ContextResult = { negated: false, uncertain: false, hypothetical: false, historical: false, experiencer: 'other', triggers: [] };
+
+type Person = { a: number; b: number; evidence: number; titled: 'personal' | 'professional' | null };
+
+let nlp: ((text: string) => { terms(): { json(): { terms: { text: string; tags: string[] }[] }[] } }) | undefined;
+function compromise() {
+  if (!nlp) {
+    // Loaded on first need: importing it costs ~220 ms (DESIGN.md), most documents never ask.
+    const req = createRequire(typeof __filename !== 'undefined' ? __filename : import.meta.url);
+    nlp = req('compromise') as typeof nlp;
+  }
+  return nlp!;
+}
+
+const isWord = (t: Token | undefined): t is Token => !!t && t.kind === 'word';
+const isCap = (t: Token | undefined) => isWord(t) && /^\p{Lu}/u.test(t.text) && /\p{L}/u.test(t.text);
+const isInitial = (t: Token | undefined) => isWord(t) && t.text.length === 1 && t.shape === 'X';
+
+function nextWord(toks: Token[], i: number): number {
+  let j = i;
+  while (j < toks.length && toks[j].kind === 'punct' && toks[j].text === '.') j++;
+  return j;
+}
+
+function professionalTitleAt(idx: HitIndex, i: number): boolean {
+  return idx.professional.some((h) => h.endTok - h.startTok === 1 && h.startTok === i);
+}
+
+function nameAllowedCase(input: DetectInput, idx: HitIndex, i: number): boolean {
+  const t = input.doc.tokens[i];
+  if (input.doc.caseStyle !== 'mixed') return true;
+  if (t.shape === 'Xx' || t.shape === "Xx'x" || t.shape === "X'Xx") return true;
+  // ALL-CAPS surnames after a name ("Derek HAINES") or ALL-CAPS name blocks.
+  if (t.shape === 'X' && t.text.length > 1) {
+    const prev = input.doc.tokens[i - 1];
+    return !!prev && (idx.forename[i - 1] === 1 || isCap(prev)) && idx.surname[i] === 1;
+  }
+  return false;
+}
+
+function findCandidates(input: DetectInput, idx: HitIndex): Person[] {
+  const toks = input.doc.tokens;
+  const people: Person[] = [];
+  const seen = new Uint8Array(toks.length);
+  const usable = (i: number) => isWord(toks[i]) && !idx.finding[i] && !NOT_NAMES.has(toks[i].lower);
+  const surnameish = (i: number) =>
+    usable(i) && !idx.vocabulary[i] && (isCap(toks[i]) || (input.doc.caseStyle !== 'mixed' && (idx.surname[i] === 1 || idx.forename[i] === 1)));
+  const extend = (a: number, max: number) => {
+    let b = a;
+    while (b < toks.length && b - a < max) {
+      const j = b;
+      if (surnameish(j) || isInitial(toks[j])) {
+        b = nextWord(toks, j + 1);
+        // don't swallow a trailing full stop that is not part of an initial
+        if (b > j + 1 && !isInitial(toks[j])) b = j + 1;
+        continue;
+      }
+      break;
+    }
+    while (b > a && !isWord(toks[b - 1])) b--;
+    return b;
+  };
+
+  for (let i = 0; i < toks.length; i++) {
+    if (seen[i]) continue;
+    const t = toks[i];
+    if (!isWord(t)) continue;
+    const lower = t.lower;
+    // Titles: "Mrs Gwen Hughes", "Dr. Patel", "Nurse Evans".
+    const personal = PERSONAL_TITLE.has(lower);
+    const professional = !personal && professionalTitleAt(idx, i) && isCap(t);
+    if (personal || professional) {
+      const a = nextWord(toks, i + 1);
+      const b = extend(a, 3);
+      if (b > a && toks.slice(a, b).some((x) => isWord(x) && x.text.length > 1)) {
+        people.push({ a, b, evidence: 1, titled: personal ? 'personal' : 'professional' });
+        for (let k = i; k < b; k++) seen[k] = 1;
+      }
+      continue;
+    }
+    if (!usable(i) || idx.vocabulary[i]) continue;
+    if (idx.forename[i] && nameAllowedCase(input, idx, i)) {
+      const b = Math.max(i + 1, extend(i + 1, 2));
+      people.push({ a: i, b, evidence: 0.9, titled: null });
+      for (let k = i; k < b; k++) seen[k] = 1;
+      continue;
+    }
+    if (isCap(t) && t.shape === 'Xx' && t.text.length > 1) {
+      // Capitalised word with no list evidence: a relationship word next to it, "(son)",
+      // ", 7", or a following capitalised word, then compromise's vote.
+      const prev = toks[i - 1];
+      const relBefore = idx.relationship.some((h) => h.endTok === i || h.endTok === i - 1);
+      const after = toks[i + 1];
+      const relAfter =
+        (after?.text === '(' && idx.relationship.some((h) => h.startTok === i + 2)) ||
+        (after?.text === ',' && /^\d{1,2}$/.test(toks[i + 2]?.text ?? '') && toks[i + 3]?.kind !== 'punct');
+      const sentenceInitial = !prev || prev.kind === 'newline' || /[.!?:*\-]/.test(prev.text);
+      let evidence = 0;
+      if (relBefore || relAfter) evidence = 0.8;
+      else if (!sentenceInitial && idx.surname[i]) evidence = 0.6;
+      else if (!sentenceInitial && isCap(after) && after!.shape === 'Xx' && idx.surname[i + 1]) evidence = 0.6;
+      if (evidence > 0) {
+        const b = extend(i, 3);
+        people.push({ a: i, b: Math.max(b, i + 1), evidence, titled: null });
+        for (let k = i; k < b; k++) seen[k] = 1;
+      }
+    }
+  }
+  return people;
+}
+
+/** Ask compromise about capitalised words in sentences where the cheap pass found nothing. */
+function compromiseCandidates(input: DetectInput, idx: HitIndex, taken: Uint8Array): Person[] {
+  const { doc } = input;
+  const toks = doc.tokens;
+  const out: Person[] = [];
+  const asked = new Set<number>();
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (taken[i] || t.shape !== 'Xx' || t.text.length < 3 || idx.finding[i] || idx.vocabulary[i]) continue;
+    if (NOT_NAMES.has(t.lower) || idx.forename[i] || idx.surname[i]) continue;
+    const prev = toks[i - 1];
+    if (!prev || prev.kind === 'newline' || /[.!?:*\-(]/.test(prev.text)) continue;
+    const sent = doc.tokenSentence[i];
+    if (sent < 0 || asked.has(sent)) continue;
+    // Only where a person is plausible: next to a verb of saying or a relationship in the sentence.
+    const s = doc.sentences[sent];
+    const hasRel = idx.relationship.some((h) => h.startTok >= s.firstToken && h.endTok <= s.endToken);
+    if (!hasRel) continue;
+    asked.add(sent);
+    const terms = compromise()(doc.norm.text.slice(s.start, s.end)).terms().json().flatMap((x) => x.terms);
+    const people = new Set(terms.filter((x) => x.tags.some((g) => /Person|FirstName|LastName|MaleName|FemaleName/.test(g))).map((x) => x.text.toLowerCase()));
+    for (let k = s.firstToken; k < s.endToken; k++) {
+      const tk = toks[k];
+      if (taken[k] || tk.shape !== 'Xx' || idx.finding[k] || idx.vocabulary[k] || NOT_NAMES.has(tk.lower)) continue;
+      const pk = toks[k - 1];
+      if (!pk || pk.kind === 'newline' || /[.!?:*\-(]/.test(pk.text)) continue;
+      if (people.has(tk.lower)) out.push({ a: k, b: k + 1, evidence: 0.5, titled: null });
+    }
+  }
+  return out;
+}
+
+type Role = 'patient' | 'professional' | 'third';
+
+function classify(input: DetectInput, idx: HitIndex, p: Person): Role {
+  const { doc, patient } = input;
+  const toks = doc.tokens;
+  const words = toks.slice(p.a, p.b).filter((t) => isWord(t) && t.text.length > 1).map((t) => t.lower);
+  const relNear = idx.relationship.some((h) => (h.endTok <= p.a && p.a - h.endTok <= 2) || (h.startTok >= p.b && h.startTok - p.b <= 2));
+  // The patient: whole name, forename, or title and surname with nothing pointing elsewhere.
+  if (patient.nameParts.length && words.length) {
+    const parts = new Set(patient.nameParts);
+    const allPatient = words.every((w) => parts.has(w));
+    const hasFore = patient.forename !== undefined && words.includes(patient.forename);
+    const onlySurname = patient.surname !== undefined && words.length === 1 && words[0] === patient.surname;
+    if (allPatient && (hasFore || (onlySurname && !relNear))) return 'patient';
+  }
+  if (p.titled === 'professional') return 'professional';
+  const sec = sectionAt(doc.sections, toks[p.a].start);
+  if (sec && PROFESSIONAL_SECTIONS.has(sec.kind) && !relNear) return 'professional';
+  // A role word just before ("HV Sarah Jones", "SW Jo") or just after ("Jo Smith, social worker").
+  const roleNear = idx.professional.some(
+    (h) => (h.endTok <= p.a && p.a - h.endTok <= 2) || (h.startTok >= p.b && h.startTok - p.b <= 3),
+  );
+  if (roleNear && !relNear) return 'professional';
+  return 'third';
+}
+
+export function detectPeople(input: DetectInput): RawFinding[] {
+  const idx = hitIndex(input);
+  const toks = input.doc.tokens;
+  const people = findCandidates(input, idx);
+  const taken = new Uint8Array(toks.length);
+  for (const p of people) for (let k = p.a; k < p.b; k++) taken[k] = 1;
+  people.push(...compromiseCandidates(input, idx, taken));
+  const out: RawFinding[] = [];
+  for (const p of people) {
+    if (p.b <= p.a) continue;
+    if (classify(input, idx, p) !== 'third') continue;
+    out.push({
+      category: 'thirdParty',
+      type: 'person-name',
+      ruleId: 'detector/person-name',
+      start: toks[p.a].start,
+      end: toks[p.b - 1].end,
+      startTok: p.a,
+      endTok: p.b,
+      weight: p.evidence >= 0.8 ? 0.55 : 0.45,
+      context: { ...AFFIRMED_OTHER, triggers: [] },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,10 @@
+export { createScanner, scan, detectContext, defaultScanner, ScannerOptionsSchema, DEFAULT_MAX_LENGTH } from './scanner.js';
+export type { Scanner, ScannerOptions } from './scanner.js';
+export * from './schemas.js';
+export { loadLexicons, parseLexiconFile, builtinLexiconDir, lexiconHash } from './lexicon/load.js';
+export { LexiconError } from './lexicon/errors.js';
+export { EntrySchema, type LexiconEntry, type LoadedEntry } from './lexicon/schema.js';
+export { runLexiconExamples, type ExampleFailure, type ExampleOutcome } from './lexicon/examples.js';
+export { lintLexicons, type LintIssue } from './lexicon/lint.js';
+export type { Detector, RawFinding, DetectInput } from './detect/types.js';
+export { analyse } from './text/index.js';

@@ -1,0 +1,104 @@
+import { normalise } from '../text/normalise.js';
+import { stem } from '../text/stem.js';
+import { tokenise, type Token } from '../text/tokenise.js';
+import type { LoadedEntry } from './schema.js';
+
+/**
+ * All entries compile into one structure: a token trie for terms, a table for
+ * abbreviations and a list of checked regexes, so one pass over a document's tokens finds
+ * every hit of every entry.
+ *
+ * Trie keys are prefixed: "~" + Porter stem for stemmed words, "=" + lower-case form for exact
+ * words, so an entry with `stem: false` never matches through another entry's stemming.
+ */
+
+export interface Phrase {
+  keys: string[]; // stem keys
+}
+export interface Constraint {
+  near?: Phrase[];
+  notNear?: Phrase[];
+  window: number;
+}
+export interface TermRef {
+  entry: number;
+  constraint?: Constraint;
+}
+export interface TrieNode {
+  next: Map<string, TrieNode>;
+  ends: TermRef[];
+}
+export interface CompiledPattern {
+  entry: number;
+  re: RegExp;
+}
+export interface CompiledLexicon {
+  entries: LoadedEntry[];
+  root: TrieNode;
+  abbreviations: Map<string, TermRef[]>;
+  patterns: CompiledPattern[];
+}
+
+const DEFAULT_WINDOW = 6;
+
+export function matchTokens(text: string): Token[] {
+  return tokenise(normalise(text).text).filter((t) => !t.skip);
+}
+
+export function keyOf(t: Token, stemmed: boolean): string {
+  if (t.kind !== 'word') return '=' + t.text;
+  return stemmed ? '~' + stem(t.lower) : '=' + t.lower;
+}
+
+function phrase(text: string): Phrase | undefined {
+  const toks = matchTokens(text);
+  return toks.length ? { keys: toks.map((t) => keyOf(t, true)) } : undefined;
+}
+
+function constraintOf(o: { near?: string[]; notNear?: string[]; window?: number }): Constraint | undefined {
+  if (!o.near && !o.notNear) return undefined;
+  return {
+    near: o.near?.map(phrase).filter((p): p is Phrase => !!p),
+    notNear: o.notNear?.map(phrase).filter((p): p is Phrase => !!p),
+    window: o.window ?? DEFAULT_WINDOW,
+  };
+}
+
+export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
+  const root: TrieNode = { next: new Map(), ends: [] };
+  const abbreviations = new Map<string, TermRef[]>();
+  const patterns: CompiledPattern[] = [];
+  entries.forEach((e, idx) => {
+    const names = e.use === 'forename' || e.use === 'surname';
+    const stemmed = names ? false : (e.stem ?? true);
+    for (const term of e.terms ?? []) {
+      const t = typeof term === 'string' ? { term } : term;
+      const toks = matchTokens(t.term);
+      if (toks.length === 0) continue;
+      let node = root;
+      for (const tok of toks) {
+        const key = keyOf(tok, stemmed);
+        let child = node.next.get(key);
+        if (!child) {
+          child = { next: new Map(), ends: [] };
+          node.next.set(key, child);
+        }
+        node = child;
+      }
+      if (!node.ends.some((r) => r.entry === idx)) node.ends.push({ entry: idx, constraint: constraintOf(t) });
+    }
+    for (const ab of e.abbreviations ?? []) {
+      const a = typeof ab === 'string' ? { abbr: ab } : ab;
+      const key = normalise(a.abbr.trim()).text;
+      const list = abbreviations.get(key) ?? [];
+      list.push({ entry: idx, constraint: constraintOf(a) });
+      abbreviations.set(key, list);
+    }
+    for (const p of e.patterns ?? []) {
+      const src = typeof p === 'string' ? p : p.regex;
+      const flags = typeof p !== 'string' && p.caseSensitive ? 'gu' : 'giu';
+      patterns.push({ entry: idx, re: new RegExp(src, flags) });
+    }
+  });
+  return { entries, root, abbreviations, patterns };
+}

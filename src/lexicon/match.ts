@@ -1,0 +1,145 @@
+import type { Analysed } from '../text/index.js';
+import { stem } from '../text/stem.js';
+import type { Token } from '../text/tokenise.js';
+import type { CompiledLexicon, Constraint, Phrase, TermRef, TrieNode } from './compile.js';
+
+export interface Hit {
+  entry: number;
+  /** token range [startTok, endTok) */
+  startTok: number;
+  endTok: number;
+  /** normalised offsets */
+  start: number;
+  end: number;
+  via: 'term' | 'abbreviation' | 'pattern';
+}
+
+function keysOf(t: Token): [string, string] {
+  if (t.kind !== 'word') return ['=' + t.text, '=' + t.text];
+  return ['=' + t.lower, '~' + stem(t.lower)];
+}
+
+function phraseAt(doc: Analysed, i: number, p: Phrase): boolean {
+  let j = i;
+  for (const key of p.keys) {
+    while (j < doc.tokens.length && doc.tokens[j].skip) j++;
+    const t = doc.tokens[j];
+    if (!t) return false;
+    const [exact, stemmed] = keysOf(t);
+    if (key !== stemmed && key !== '~' + exact.slice(1)) return false;
+    j++;
+  }
+  return true;
+}
+
+function anyNear(doc: Analysed, from: number, to: number, phrases: Phrase[]): boolean {
+  for (let i = from; i < to; i++) {
+    if (doc.tokens[i].skip) continue;
+    for (const p of phrases) if (phraseAt(doc, i, p)) return true;
+  }
+  return false;
+}
+
+/** Does a hit at [a, b) satisfy its near / notNear constraint, within its sentence? */
+export function constraintHolds(doc: Analysed, a: number, b: number, c: Constraint | undefined): boolean {
+  if (!c) return true;
+  const sent = doc.sentences[doc.tokenSentence[a]];
+  const lo = sent ? sent.firstToken : 0;
+  const hi = sent ? sent.endToken : doc.tokens.length;
+  let from = a;
+  for (let n = 0; n < c.window && from > lo; ) {
+    from--;
+    if (!doc.tokens[from].skip) n++;
+  }
+  let to = b;
+  for (let n = 0; n < c.window && to < hi; to++) if (!doc.tokens[to].skip) n++;
+  // Near-words must be outside the hit itself.
+  const around = (ps: Phrase[]) => anyNear(doc, from, a, ps) || anyNear(doc, b, to, ps);
+  if (c.near && c.near.length && !around(c.near)) return false;
+  if (c.notNear && c.notNear.length && around(c.notNear)) return false;
+  return true;
+}
+
+function tokenRange(doc: Analysed, start: number, end: number): [number, number] {
+  const toks = doc.tokens;
+  let lo = 0;
+  let hi = toks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (toks[mid].end <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  let b = lo;
+  while (b < toks.length && toks[b].start < end) b++;
+  return [lo, Math.max(b, lo + 1)];
+}
+
+/** Every hit of every compiled entry, in one pass over the tokens (plus the regexes). */
+export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
+  const hits: Hit[] = [];
+  const toks = doc.tokens;
+  const push = (refs: TermRef[], a: number, b: number, via: Hit['via']) => {
+    for (const r of refs) {
+      if (!constraintHolds(doc, a, b, r.constraint)) continue;
+      hits.push({ entry: r.entry, startTok: a, endTok: b, start: toks[a].start, end: toks[b - 1].end, via });
+    }
+  };
+
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    if (t.skip) continue;
+    const ab = lex.abbreviations.get(t.text);
+    if (ab) push(ab, i, i + 1, 'abbreviation');
+    // Walk the trie; a token may continue by its exact or its stemmed key.
+    let frontier: TrieNode[] = [lex.root];
+    let j = i;
+    while (frontier.length && j < toks.length) {
+      const tj = toks[j];
+      if (tj.skip) {
+        j++;
+        continue;
+      }
+      const [exact, stemmed] = keysOf(tj);
+      const nextFrontier: TrieNode[] = [];
+      for (const node of frontier) {
+        const a = node.next.get(exact);
+        if (a) nextFrontier.push(a);
+        if (stemmed !== exact) {
+          const s = node.next.get(stemmed);
+          if (s) nextFrontier.push(s);
+        }
+      }
+      j++;
+      for (const n of nextFrontier) if (n.ends.length) push(n.ends, i, j, 'term');
+      frontier = nextFrontier;
+    }
+  }
+
+  const text = doc.norm.text;
+  for (const p of lex.patterns) {
+    p.re.lastIndex = 0;
+    let m: RegExpExecArray | null;
+    while ((m = p.re.exec(text)) !== null) {
+      if (m[0].length === 0) {
+        p.re.lastIndex++;
+        continue;
+      }
+      const [a, b] = tokenRange(doc, m.index, m.index + m[0].length);
+      if (a >= toks.length) continue;
+      hits.push({ entry: p.entry, startTok: a, endTok: b, start: m.index, end: m.index + m[0].length, via: 'pattern' });
+    }
+  }
+
+  // One hit per entry per place: keep the longest of overlapping hits of the same entry.
+  hits.sort((x, y) => x.entry - y.entry || x.start - y.start || y.end - x.end);
+  const kept: Hit[] = [];
+  for (const h of hits) {
+    const last = kept[kept.length - 1];
+    if (last && last.entry === h.entry && h.start < last.end) {
+      if (h.end > last.end) last.end = h.end, last.endTok = h.endTok;
+      continue;
+    }
+    kept.push(h);
+  }
+  return kept.sort((x, y) => x.start - y.start || y.end - x.end || x.entry - y.entry);
+}

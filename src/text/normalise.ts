@@ -1,0 +1,223 @@
+/**
+ * Normalisation that keeps a map back to the caller's original string.
+ *
+ * Every later step works on the normalised text; findings are reported in original UTF-16
+ * offsets by mapping through `starts`/`ends`. Each normalised code unit records the original
+ * offset where the chunk it came from starts and ends, so a span [s, e) of normalised text
+ * maps to [starts[s], ends[e - 1]) of the original.
+ */
+
+export interface Normalised {
+  /** normalised text */
+  text: string;
+  /** original offset of the start of the chunk each normalised code unit came from */
+  starts: Uint32Array;
+  /** original offset of the end of that chunk */
+  ends: Uint32Array;
+  /** length of the original string */
+  originalLength: number;
+}
+
+// Zero-width and invisible format characters that people (or copy-paste) put inside words.
+const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFE00-\uFE0F\uFEFF]/;
+// Every kind of horizontal space becomes one ordinary space.
+const SPACE = /[\t\v\f\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/;
+
+// Look-alike letters from Cyrillic and Greek that turn "domestic" into a different string for
+// a naive matcher. Mapping them keeps a disguised word findable; real Cyrillic text is not our
+// input, and a mis-mapped Russian word can only add matches, never hide them.
+const CONFUSABLES: Record<string, string> = {
+  '\u0430': 'a', '\u0435': 'e', '\u043E': 'o', '\u0440': 'p', '\u0441': 'c', '\u0443': 'y',
+  '\u0445': 'x', '\u0456': 'i', '\u0458': 'j', '\u0455': 's', '\u04BB': 'h', '\u0501': 'd',
+  '\u0410': 'A', '\u0412': 'B', '\u0415': 'E', '\u041A': 'K', '\u041C': 'M', '\u041D': 'H',
+  '\u041E': 'O', '\u0420': 'P', '\u0421': 'C', '\u0422': 'T', '\u0425': 'X', '\u0406': 'I',
+  '\u0408': 'J', '\u0405': 'S', '\u03BF': 'o', '\u03B1': 'a', '\u0391': 'A', '\u0392': 'B',
+  '\u0395': 'E', '\u0397': 'H', '\u0399': 'I', '\u039A': 'K', '\u039C': 'M', '\u039D': 'N',
+  '\u039F': 'O', '\u03A1': 'P', '\u03A4': 'T', '\u03A7': 'X', '\u03A5': 'Y', '\u0396': 'Z',
+};
+
+const PUNCT_MAP: Record<string, string> = {
+  '\u2018': "'", '\u2019': "'", '\u201A': "'", '\u201B': "'", '\u2032': "'", '\u0060': "'",
+  '\u201C': '"', '\u201D': '"', '\u201E': '"', '\u201F': '"', '\u2033': '"',
+  '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2015': '-', '\u2212': '-',
+  '\u2022': '*', '\u25CF': '*', '\u25AA': '*', '\u2023': '*', '\u2043': '*',
+};
+
+const isAscii = (code: number) => code < 0x80;
+const MARK = /\p{M}/u;
+function isMarkAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 0x300 && !(c >= 0xd800 && c <= 0xdfff) && MARK.test(s[i]);
+}
+
+/**
+ * Normalise `input` for matching. Never throws: lone surrogates become U+FFFD, control
+ * characters become spaces, so offsets always stay inside the original.
+ */
+export function normalise(input: string): Normalised {
+  const n = input.length;
+  // Most clinical text is ASCII; size for that and grow when NFKC expands (e.g. "ﬁ" -> "fi").
+  let cap = n + 16;
+  let starts = new Uint32Array(cap);
+  let ends = new Uint32Array(cap);
+  const out: string[] = [];
+  let len = 0;
+
+  const grow = (extra: number) => {
+    if (len + extra <= cap) return;
+    cap = Math.max(cap * 2, len + extra + 16);
+    const ns = new Uint32Array(cap);
+    ns.set(starts.subarray(0, len));
+    starts = ns;
+    const ne = new Uint32Array(cap);
+    ne.set(ends.subarray(0, len));
+    ends = ne;
+  };
+  const push = (s: string, from: number, to: number) => {
+    grow(s.length);
+    for (let k = 0; k < s.length; k++) {
+      starts[len + k] = from;
+      ends[len + k] = to;
+    }
+    len += s.length;
+    out.push(s);
+  };
+
+  let i = 0;
+  while (i < n) {
+    const code = input.charCodeAt(i);
+    if (isAscii(code) && !isMarkAt(input, i + 1)) {
+      // Fast path: run of plain printable ASCII.
+      if (code === 13) {
+        // CRLF and lone CR both become one LF.
+        const to = input.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
+        push('\n', i, to);
+        i = to;
+        continue;
+      }
+      if (code === 10) {
+        push('\n', i, i + 1);
+        i++;
+        continue;
+      }
+      if (code < 32 || code === 127) {
+        push(' ', i, i + 1);
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < n) {
+        const c = input.charCodeAt(j);
+        if (c >= 127 || c < 32) break;
+        if (isMarkAt(input, j + 1)) break; // the base of a combining sequence goes the slow way
+        j++;
+      }
+      const run = input.slice(i, j);
+      grow(run.length);
+      for (let k = 0; k < run.length; k++) {
+        starts[len + k] = i + k;
+        ends[len + k] = i + k + 1;
+      }
+      len += run.length;
+      out.push(run === '`' ? "'" : run.replace(/`/g, "'"));
+      i = j;
+      continue;
+    }
+
+    // A chunk: one code point (surrogate pair aware) plus any combining marks after it.
+    if (code < 32 || code === 127) {
+      push(code === 10 || code === 13 ? '\n' : ' ', i, i + 1);
+      i++;
+      continue;
+    }
+    let cp: string;
+    let j: number;
+    if (code >= 0xd800 && code <= 0xdbff) {
+      const next = input.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        cp = input.slice(i, i + 2);
+        j = i + 2;
+      } else {
+        cp = '\uFFFD';
+        j = i + 1;
+      }
+    } else if (code >= 0xdc00 && code <= 0xdfff) {
+      cp = '\uFFFD';
+      j = i + 1;
+    } else {
+      cp = input[i];
+      j = i + 1;
+    }
+    // Attach following combining marks so NFKC can compose them ("e" + U+0301 -> "é").
+    let marks = '';
+    while (j < n) {
+      const c = input.charCodeAt(j);
+      if (c < 0x300) break;
+      const ch = input[j];
+      if (c >= 0xd800 && c <= 0xdfff) break;
+      if (!/\p{M}/u.test(ch)) break;
+      marks += ch;
+      j++;
+    }
+
+    if (INVISIBLE.test(cp) && marks === '') {
+      i = j; // dropped: "do\u200Bmestic" reads as "domestic"
+      continue;
+    }
+    if (SPACE.test(cp)) {
+      push(' ', i, j);
+      i = j;
+      continue;
+    }
+    if (cp === '\u2028' || cp === '\u2029' || cp === '\u0085') {
+      push('\n', i, j);
+      i = j;
+      continue;
+    }
+    const mapped = CONFUSABLES[cp] ?? PUNCT_MAP[cp];
+    if (mapped !== undefined) {
+      push(marks ? (mapped + marks).normalize('NFKC') : mapped, i, j);
+      i = j;
+      continue;
+    }
+    const cc = cp.codePointAt(0)!;
+    if ((cc >= 0x80 && cc < 0xa0)) {
+      push(' ', i, j);
+      i = j;
+      continue;
+    }
+    let s = (cp + marks).normalize('NFKC');
+    // NFKC can yield characters we map (e.g. fullwidth quotes); map them too.
+    if (s.length === 1 && PUNCT_MAP[s] !== undefined) s = PUNCT_MAP[s];
+    if (s.length > 0) push(s, i, j);
+    i = j;
+  }
+
+  return {
+    text: out.join(''),
+    starts: starts.subarray(0, len),
+    ends: ends.subarray(0, len),
+    originalLength: n,
+  };
+}
+
+/** Map a normalised span [start, end) back to the original string. */
+export function toOriginal(norm: Normalised, start: number, end: number): { start: number; end: number } {
+  if (norm.starts.length === 0) return { start: 0, end: 0 };
+  const s = Math.min(Math.max(start, 0), norm.starts.length - 1);
+  const e = Math.min(Math.max(end, s + 1), norm.ends.length);
+  return { start: norm.starts[s], end: norm.ends[e - 1] };
+}
+
+/** Map an original offset to the first normalised offset at or after it. */
+export function fromOriginal(norm: Normalised, offset: number): number {
+  // Binary search: starts is non-decreasing.
+  let lo = 0;
+  let hi = norm.starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (norm.starts[mid] < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,137 @@
+/**
+ * Sections of an entry or letter. Section scope matters for context (everything under
+ * "Family history:" is about family) and for people (names in a letterhead, a signature block
+ * or a cc: line are professionals).
+ */
+
+export type SectionKind =
+  | 'header' // letterhead and address block before the salutation
+  | 'regarding' // "Re: name, DOB, NHS No" lines
+  | 'salutation'
+  | 'family'
+  | 'social'
+  | 'plan'
+  | 'history'
+  | 'signature'
+  | 'cc'
+  | 'heading' // any other "Heading:" section
+  | 'body';
+
+export interface Section {
+  kind: SectionKind;
+  /** normalised offsets */
+  start: number;
+  end: number;
+  /** the heading text (normalised), when there is one */
+  heading?: string;
+}
+
+const HEADINGS: [RegExp, SectionKind][] = [
+  [/^(?:fhx|fh|f\/h|family\s+(?:history|hx|h\/o))$/i, 'family'],
+  [/^(?:shx|sh|s\/h|social\s+(?:history|hx|circumstances|situation)|social)$/i, 'social'],
+  [/^(?:plan|management|mx|safety[\s-]?net(?:ting)?|advice|follow[\s-]?up|recommendations?|actions?)$/i, 'plan'],
+  [/^(?:pmh|pmhx|past\s+medical\s+history|past\s+history|hx|history|hpc|phx)$/i, 'history'],
+  [/^(?:cc|copy|copies|copy\s+to|copies\s+to)$/i, 'cc'],
+];
+const HEADING_LINE = /^[ \t*\-•]*([A-Za-z][A-Za-z/ &'()-]{0,40}?)\s*:/;
+const SIGN_OFF = /^\s*(?:yours\s+(?:sincerely|faithfully|truly)|kind\s+regards|best\s+wishes|with\s+(?:kind\s+)?regards|many\s+thanks|regards)\b/i;
+const SALUTATION = /^\s*dear\b/i;
+const REGARDING = /^\s*re\s*:/i;
+
+interface Line {
+  start: number;
+  end: number;
+  text: string;
+}
+
+function lines(text: string): Line[] {
+  const out: Line[] = [];
+  let s = 0;
+  for (let i = 0; i <= text.length; i++) {
+    if (i === text.length || text.charCodeAt(i) === 10) {
+      out.push({ start: s, end: i, text: text.slice(s, i) });
+      s = i + 1;
+    }
+  }
+  return out;
+}
+
+export function findSections(text: string): Section[] {
+  const ls = lines(text);
+  const out: Section[] = [];
+  const salutationLine = ls.findIndex((l) => SALUTATION.test(l.text));
+  // A letter header is only recognised when a salutation comes early enough to be one.
+  const headerEnd = salutationLine >= 0 && salutationLine <= 25 ? salutationLine : -1;
+  let current: Section | null = null;
+  let signed = false;
+  const open = (kind: SectionKind, start: number, heading?: string) => {
+    if (current) {
+      current.end = Math.max(current.start, start);
+      if (current.end > current.start) out.push(current);
+    }
+    current = { kind, start, end: text.length, heading };
+  };
+
+  ls.forEach((line, k) => {
+    if (k < headerEnd) {
+      if (REGARDING.test(line.text)) open('regarding', line.start, 're');
+      else if (!current || (current as Section).kind !== 'header' || k === 0) {
+        if (!current || (current as Section).kind !== 'header') open('header', line.start);
+      }
+      return;
+    }
+    if (k === headerEnd) {
+      open('salutation', line.start);
+      return;
+    }
+    if (REGARDING.test(line.text)) {
+      open('regarding', line.start, 're');
+      return;
+    }
+    if (SIGN_OFF.test(line.text)) {
+      open('signature', line.start);
+      signed = true;
+      return;
+    }
+    const hm = HEADING_LINE.exec(line.text);
+    if (hm) {
+      const h = hm[1].trim();
+      const kind = HEADINGS.find(([re]) => re.test(h))?.[1];
+      if (kind) {
+        open(kind, line.start, h);
+        return;
+      }
+      if (!signed && h.split(/\s+/).length <= 4) {
+        open('heading', line.start, h);
+        return;
+      }
+    }
+    if (line.text.trim() === '') {
+      // A blank line ends a headed section; the signature block runs to the end.
+      const cur = current as Section | null;
+      if (cur && cur.kind !== 'signature' && cur.kind !== 'body' && cur.kind !== 'header') open('body', line.start);
+      return;
+    }
+    if (!current) open('body', line.start);
+    else if ((current as Section).kind === 'regarding' || (current as Section).kind === 'salutation') open('body', line.start);
+  });
+  if (current) {
+    (current as Section).end = text.length;
+    if ((current as Section).end > (current as Section).start) out.push(current);
+  }
+  return out;
+}
+
+/** The section containing a normalised offset, or undefined. */
+export function sectionAt(sections: Section[], offset: number): Section | undefined {
+  let lo = 0;
+  let hi = sections.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const s = sections[mid];
+    if (offset < s.start) hi = mid - 1;
+    else if (offset >= s.end) lo = mid + 1;
+    else return s;
+  }
+  return undefined;
+}

@@ -1,0 +1,28 @@
+// Deep import: natural's root pulls in database drivers and dotenv (see DESIGN.md).
+// @ts-expect-error natural ships no types for this deep path
+import porter from 'natural/lib/natural/stemmers/porter_stemmer.js';
+
+const stemmer = porter as { stem(word: string): string };
+
+// Porter runs at a few MB/s; clinical text repeats a small vocabulary, so a bounded cache
+// makes stemming nearly free. The bound keeps a hostile input of unique tokens from growing it.
+const MAX_CACHE = 200_000;
+const cache = new Map<string, string>();
+
+/** Porter stem of a lower-cased word, cached. Non-alphabetic tokens stem to themselves. */
+export function stem(lower: string): string {
+  const hit = cache.get(lower);
+  if (hit !== undefined) return hit;
+  let s: string;
+  if (lower.length < 3 || !/^[a-z][a-z']*$/.test(lower)) s = lower;
+  else {
+    try {
+      s = stemmer.stem(lower);
+    } catch {
+      s = lower;
+    }
+  }
+  if (cache.size >= MAX_CACHE) cache.clear();
+  cache.set(lower, s);
+  return s;
+}

@@ -1,0 +1,67 @@
+import { stem } from './stem.js';
+
+export type TokenKind = 'word' | 'punct' | 'newline';
+
+export interface Token {
+  /** offsets into the normalised text */
+  start: number;
+  end: number;
+  text: string;
+  lower: string;
+  kind: TokenKind;
+  /** word shape: X upper, x lower, d digit, collapsed ("Xxxx" -> "Xx", "NHS" -> "X") */
+  shape: string;
+  /** index of this token in the document's token list */
+  index: number;
+  /** hyphens, slashes and dashes between words do not count for term matching */
+  skip: boolean;
+}
+
+// A word is a run of letters, marks and digits, with inner apostrophes ("mum's", "o'brien").
+const TOKEN_RE = /[\p{L}\p{M}\p{N}]+(?:'[\p{L}\p{M}]+)*|\n|[^\s\p{L}\p{M}\p{N}]/gu;
+const SKIP = new Set(['-', '/', '\\', '_', '~']);
+
+function shapeOf(text: string): string {
+  let out = '';
+  let last = '';
+  for (const ch of text) {
+    let c: string;
+    if (ch >= '0' && ch <= '9') c = 'd';
+    else if (ch !== ch.toLowerCase()) c = 'X';
+    else if (ch !== ch.toUpperCase()) c = 'x';
+    else c = ch === "'" ? "'" : 'x';
+    if (c !== last) out += c;
+    last = c;
+  }
+  return out;
+}
+
+/** Tokenise normalised text. Offsets are exact; every character is in at most one token. */
+export function tokenise(text: string): Token[] {
+  const tokens: Token[] = [];
+  TOKEN_RE.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = TOKEN_RE.exec(text)) !== null) {
+    const t = m[0];
+    const kind: TokenKind = t === '\n' ? 'newline' : /[\p{L}\p{M}\p{N}]/u.test(t[0]) ? 'word' : 'punct';
+    tokens.push({
+      start: m.index,
+      end: m.index + t.length,
+      text: t,
+      lower: kind === 'word' ? t.toLowerCase() : t,
+      kind,
+      shape: kind === 'word' ? shapeOf(t) : t,
+      index: tokens.length,
+      skip: kind === 'newline' || (kind === 'punct' && SKIP.has(t)),
+    });
+  }
+  return tokens;
+}
+
+/** Stem of a token, through the shared cache. */
+export function tokenStem(t: Token): string {
+  return t.kind === 'word' ? stem(t.lower) : t.text;
+}
+
+export const isTitleCase = (t: Token) => t.kind === 'word' && t.shape === 'Xx';
+export const isAllCaps = (t: Token) => t.kind === 'word' && t.shape === 'X';

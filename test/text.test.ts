@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { analyse, normalise, toOriginal, tokenise, splitSentences, findSections } from '../src/text/index.js';
+
+const sentencesOf = (t: string) => {
+  const n = normalise(t).text;
+  return splitSentences(n, tokenise(n)).map((s) => n.slice(s.start, s.end));
+};
+
+describe('normalise', () => {
+  it('maps CRLF to LF and keeps offsets into the original', () => {
+    const src = 'a\r\nb\rc';
+    const n = normalise(src);
+    expect(n.text).toBe('a\nb\nc');
+    const i = n.text.indexOf('c');
+    expect(src.slice(toOriginal(n, i, i + 1).start, toOriginal(n, i, i + 1).end)).toBe('c');
+  });
+  it('removes zero-width characters inside words', () => {
+    const src = 'do\u200bmestic ab\u00aduse';
+    const n = normalise(src);
+    expect(n.text).toBe('domestic abuse');
+    const o = toOriginal(n, 0, n.text.length);
+    expect(src.slice(o.start, o.end)).toBe(src);
+  });
+  it('turns NBSP, tabs and other spaces into spaces and smart quotes into straight ones', () => {
+    expect(normalise('a\u00a0b\tc\u2003d \u2018x\u2019 \u201cy\u201d').text).toBe("a b c d 'x' \"y\"");
+  });
+  it('applies NFKC and composes combining marks', () => {
+    expect(normalise('\ufb01le').text).toBe('file');
+    expect(normalise('cafe\u0301').text).toBe('caf\u00e9');
+    const src = 'cafe\u0301 x';
+    const n = normalise(src);
+    const o = toOriginal(n, 3, 4); // the composed é maps back to "e" + combining mark
+    expect(src.slice(o.start, o.end)).toBe('e\u0301');
+  });
+  it('maps Cyrillic look-alikes to Latin', () => {
+    expect(normalise('d\u043emestic \u0430buse').text).toBe('domestic abuse');
+  });
+  it('survives emoji, lone surrogates and NUL', () => {
+    const src = 'ok \ud83d\ude00 \ud800 x\u0000y';
+    const n = normalise(src);
+    expect(n.text).toContain('\ud83d\ude00');
+    expect(n.text).toContain('\ufffd');
+    expect(n.text).not.toContain('\u0000');
+    expect(n.starts.length).toBe(n.text.length);
+  });
+  it('handles the empty string', () => {
+    const n = normalise('');
+    expect(n.text).toBe('');
+    expect(analyse('').tokens).toEqual([]);
+  });
+  it('handles a 5 MB string in linear time', () => {
+    const big = 'Seen today. Denies DV. '.repeat(230_000);
+    const t0 = performance.now();
+    const a = analyse(big);
+    const ms = performance.now() - t0;
+    expect(a.norm.text.length).toBe(big.length);
+    expect(a.tokens.length).toBeGreaterThan(1_000_000);
+    expect(ms).toBeLessThan(20_000); // generous ceiling: catches super-linear blow-ups only
+  });
+});
+
+describe('tokenise', () => {
+  it('gives exact offsets, lower forms and shapes', () => {
+    const text = "Mum's BP 120/80, NHS no. ?DV";
+    const toks = tokenise(text);
+    for (const t of toks) expect(text.slice(t.start, t.end)).toBe(t.text);
+    const mum = toks.find((t) => t.text === "Mum's")!;
+    expect(mum.lower).toBe("mum's");
+    expect(toks.find((t) => t.text === 'NHS')!.shape).toBe('X');
+    expect(toks.find((t) => t.text === '120')!.shape).toBe('d');
+    expect(toks.map((t) => t.text)).toContain('?');
+  });
+  it('marks hyphens and slashes as skippable for matching', () => {
+    const toks = tokenise('non-accidental');
+    expect(toks.map((t) => t.skip)).toEqual([false, true, false]);
+  });
+});
+
+describe('sentences', () => {
+  it('does not split on titles, o/e., dates or ?DV', () => {
+    expect(sentencesOf('Seen by Dr. Patel today. o/e. chest clear. Review 12.3.24 please. ?DV. Plan: FU.')).toEqual([
+      'Seen by Dr. Patel today.',
+      'o/e. chest clear.',
+      'Review 12.3.24 please.',
+      '?DV.',
+      'Plan: FU.',
+    ]);
+  });
+  it('treats one finding per line and bullets as sentences', () => {
+    expect(sentencesOf('BP 120/80\nNo DV\n- bruising arm\n* mood low')).toEqual(['BP 120/80', 'No DV', '- bruising arm', '* mood low']);
+  });
+  it('joins wrapped prose lines', () => {
+    expect(sentencesOf('She reports that her partner\nhas been controlling.')).toEqual(['She reports that her partner\nhas been controlling.']);
+  });
+  it('keeps initials with the surname', () => {
+    expect(sentencesOf('Letter from J. Smith received.')).toEqual(['Letter from J. Smith received.']);
+  });
+});
+
+describe('sections', () => {
+  const letter = 'City Hospital\nWard 5\n\nDear Dr Shah,\n\nRe: Jo Bloggs, DOB 01/02/1990\n\nSeen today.\nFamily history:\nmother breast ca\n\nPlan: review\n\nYours sincerely\nDr Ann Lee\ncc: Mrs Bloggs';
+  const kinds = (t: string) => {
+    const n = normalise(t).text;
+    return findSections(n).map((s) => [s.kind, n.slice(s.start, s.end).trim().split('\n')[0]]);
+  };
+  it('finds header, salutation, regarding, family, plan, signature', () => {
+    const k = kinds(letter);
+    expect(k.map((x) => x[0])).toEqual(expect.arrayContaining(['header', 'salutation', 'regarding', 'family', 'plan', 'signature']));
+    expect(k.find((x) => x[0] === 'family')![1]).toBe('Family history:');
+    expect(k.find((x) => x[0] === 'signature')![1]).toBe('Yours sincerely');
+  });
+  it('recognises FHx: inline headings', () => {
+    expect(kinds('FHx: father MI aged 60.')[0][0]).toBe('family');
+  });
+  it('finds cc lines in entries', () => {
+    expect(kinds('Seen.\ncc: HV team')[1][0]).toBe('cc');
+  });
+});
