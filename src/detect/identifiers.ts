@@ -110,7 +110,7 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
     add('nhs-number', start, end, 0.9);
   }
 
-  for (const m of text.matchAll(EMAIL_RE)) {
+  for (const m of text.includes('@') ? text.matchAll(EMAIL_RE) : []) {
     const start = m.index!;
     const end = start + m[0].length;
     const owner = /@(?:nhs\.net|[a-z.-]*nhs\.uk|[a-z.-]*\.gov\.uk|[a-z.-]*police\.uk)$/i.test(m[0]) ? 'professional' : ownerOf(doc, start, end);

@@ -38,7 +38,7 @@ function compromise() {
 }
 
 const isWord = (t: Token | undefined): t is Token => !!t && t.kind === 'word';
-const isCap = (t: Token | undefined) => isWord(t) && /^\p{Lu}/u.test(t.text) && /\p{L}/u.test(t.text);
+const isCap = (t: Token | undefined) => isWord(t) && t.shape[0] === 'X';
 const isInitial = (t: Token | undefined) => isWord(t) && t.text.length === 1 && t.shape === 'X';
 
 function nextWord(toks: Token[], i: number): number {
@@ -150,7 +150,8 @@ function compromiseCandidates(input: DetectInput, idx: HitIndex, taken: Uint8Arr
     if (sent < 0 || asked.has(sent)) continue;
     // Only where a person is plausible: next to a verb of saying or a relationship in the sentence.
     const s = doc.sentences[sent];
-    const hasRel = idx.relationship.some((h) => h.startTok >= s.firstToken && h.endTok <= s.endToken);
+    // Only next to a relationship word ("her partner Jayden"), where a name is plausible.
+    const hasRel = idx.relationship.some((h) => Math.abs(h.endTok - i) <= 3 || Math.abs(h.startTok - i - 1) <= 3);
     if (!hasRel) continue;
     asked.add(sent);
     const terms = compromise()(doc.norm.text.slice(s.start, s.end)).terms().json().flatMap((x) => x.terms);

@@ -1,6 +1,7 @@
 import { normalise } from '../text/normalise.js';
 import { stem } from '../text/stem.js';
 import { tokenise, type Token } from '../text/tokenise.js';
+import { leadingPrefixes, PrefixTrie } from './prefilter.js';
 import type { LoadedEntry } from './schema.js';
 
 /**
@@ -31,12 +32,18 @@ export interface TrieNode {
 export interface CompiledPattern {
   entry: number;
   re: RegExp;
+  /** the pattern can only match where one of these word prefixes occurs */
+  prefixes?: string[];
+  /** the same pattern, sticky, to try only at those places */
+  sticky?: RegExp;
 }
 export interface CompiledLexicon {
   entries: LoadedEntry[];
   root: TrieNode;
   abbreviations: Map<string, TermRef[]>;
   patterns: CompiledPattern[];
+  /** word prefixes of the patterns that have them (index into `patterns`) */
+  prefixTrie: PrefixTrie;
 }
 
 const DEFAULT_WINDOW = 6;
@@ -97,8 +104,11 @@ export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
     for (const p of e.patterns ?? []) {
       const src = typeof p === 'string' ? p : p.regex;
       const flags = typeof p !== 'string' && p.caseSensitive ? 'gu' : 'giu';
-      patterns.push({ entry: idx, re: new RegExp(src, flags) });
+      const prefixes = leadingPrefixes(src);
+      patterns.push({ entry: idx, re: new RegExp(src, flags), prefixes, sticky: prefixes ? new RegExp(src, flags.replace('g', '') + 'y') : undefined });
     }
   });
-  return { entries, root, abbreviations, patterns };
+  const prefixTrie = new PrefixTrie();
+  patterns.forEach((p, i) => p.prefixes?.forEach((x) => prefixTrie.add(x, i)));
+  return { entries, root, abbreviations, patterns, prefixTrie };
 }

@@ -14,6 +14,26 @@ export interface Hit {
   via: 'term' | 'abbreviation' | 'pattern';
 }
 
+// Trie keys per token, computed once per document (the walk revisits tokens many times).
+const keyCache = new WeakMap<Analysed, { exact: string[]; stemmed: string[] }>();
+function docKeys(doc: Analysed): { exact: string[]; stemmed: string[] } {
+  let k = keyCache.get(doc);
+  if (!k) {
+    const n = doc.tokens.length;
+    k = { exact: new Array<string>(n), stemmed: new Array<string>(n) };
+    for (let i = 0; i < n; i++) {
+      const t = doc.tokens[i];
+      if (t.kind !== 'word') k.exact[i] = k.stemmed[i] = '=' + t.text;
+      else {
+        k.exact[i] = '=' + t.lower;
+        k.stemmed[i] = '~' + stem(t.lower);
+      }
+    }
+    keyCache.set(doc, k);
+  }
+  return k;
+}
+
 function keysOf(t: Token): [string, string] {
   if (t.kind !== 'word') return ['=' + t.text, '=' + t.text];
   return ['=' + t.lower, '~' + stem(t.lower)];
@@ -85,23 +105,32 @@ export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
     }
   };
 
+  const keys = docKeys(doc);
+  const root = lex.root;
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
     if (t.skip) continue;
     const ab = lex.abbreviations.get(t.text);
     if (ab) push(ab, i, i + 1, 'abbreviation');
     // Walk the trie; a token may continue by its exact or its stemmed key.
-    let frontier: TrieNode[] = [lex.root];
-    let j = i;
+    const e0 = keys.exact[i];
+    const s0 = keys.stemmed[i];
+    const first1 = root.next.get(e0);
+    const first2 = s0 !== e0 ? root.next.get(s0) : undefined;
+    if (!first1 && !first2) continue;
+    let frontier: TrieNode[] = first2 ? (first1 ? [first1, first2] : [first2]) : [first1!];
+    for (const n of frontier) if (n.ends.length) push(n.ends, i, i + 1, 'term');
+    let j = i + 1;
     while (frontier.length && j < toks.length) {
-      const tj = toks[j];
-      if (tj.skip) {
+      if (toks[j].skip) {
         j++;
         continue;
       }
-      const [exact, stemmed] = keysOf(tj);
+      const exact = keys.exact[j];
+      const stemmed = keys.stemmed[j];
       const nextFrontier: TrieNode[] = [];
       for (const node of frontier) {
+        if (node.next.size === 0) continue;
         const a = node.next.get(exact);
         if (a) nextFrontier.push(a);
         if (stemmed !== exact) {
@@ -116,7 +145,27 @@ export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
   }
 
   const text = doc.norm.text;
-  for (const p of lex.patterns) {
+  const pushMatch = (entry: number, start: number, end: number) => {
+    const [a, b] = tokenRange(doc, start, end);
+    if (a < toks.length) hits.push({ entry, startTok: a, endTok: b, start, end, via: 'pattern' });
+  };
+  let candidates: number[][] | undefined;
+  lex.patterns.forEach((p, pi) => {
+    if (p.prefixes && p.sticky) {
+      // Try the pattern only where a word it can start with begins.
+      candidates ??= lex.prefixTrie.candidates(toks.filter((t) => t.kind === 'word'), lex.patterns.length);
+      let last = -1;
+      for (const pos of candidates[pi]) {
+        if (pos < last) continue;
+        p.sticky.lastIndex = pos;
+        const m = p.sticky.exec(text);
+        if (m && m[0].length > 0) {
+          pushMatch(p.entry, pos, pos + m[0].length);
+          last = pos + m[0].length;
+        }
+      }
+      return;
+    }
     p.re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = p.re.exec(text)) !== null) {
@@ -124,11 +173,9 @@ export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
         p.re.lastIndex++;
         continue;
       }
-      const [a, b] = tokenRange(doc, m.index, m.index + m[0].length);
-      if (a >= toks.length) continue;
-      hits.push({ entry: p.entry, startTok: a, endTok: b, start: m.index, end: m.index + m[0].length, via: 'pattern' });
+      pushMatch(p.entry, m.index, m.index + m[0].length);
     }
-  }
+  });
 
   // One hit per entry per place: keep the longest of overlapping hits of the same entry.
   hits.sort((x, y) => x.entry - y.entry || x.start - y.start || y.end - x.end);

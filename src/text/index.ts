@@ -27,7 +27,7 @@ function caseStyleOf(tokens: Token[]): Analysed['caseStyle'] {
   let lower = 0;
   let words = 0;
   for (const t of tokens) {
-    if (t.kind !== 'word' || !/\p{L}/u.test(t.text) || t.text.length < 2) continue;
+    if (t.kind !== 'word' || t.text.length < 2 || t.shape === 'd') continue;
     words++;
     if (t.shape === 'X') upper++;
     else if (t.shape === 'x') lower++;

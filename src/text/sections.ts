@@ -30,7 +30,7 @@ const HEADINGS: [RegExp, SectionKind][] = [
   [/^(?:fhx|fh|f\/h|family\s+(?:history|hx|h\/o))$/i, 'family'],
   [/^(?:shx|sh|s\/h|social\s+(?:history|hx|circumstances|situation)|social)$/i, 'social'],
   [/^(?:plan|management|mx|safety[\s-]?net(?:ting)?|advice|follow[\s-]?up|recommendations?|actions?)$/i, 'plan'],
-  [/^(?:pmh|pmhx|past\s+medical\s+history|past\s+history|hx|history|hpc|phx)$/i, 'history'],
+  [/^(?:pmh|pmhx|past\s+medical\s+history|past\s+history|background|relevant\s+history|previous\s+history|phx)$/i, 'history'],
   [/^(?:cc|copy|copies|copy\s+to|copies\s+to)$/i, 'cc'],
 ];
 const HEADING_LINE = /^[ \t*\-•]*([A-Za-z][A-Za-z/ &'()-]{0,40}?)\s*:/;

@@ -24,16 +24,28 @@ const SKIP = new Set(['-', '/', '\\', '_', '~']);
 function shapeOf(text: string): string {
   let out = '';
   let last = '';
-  for (const ch of text) {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
     let c: string;
-    if (ch >= '0' && ch <= '9') c = 'd';
-    else if (ch !== ch.toLowerCase()) c = 'X';
-    else if (ch !== ch.toUpperCase()) c = 'x';
-    else c = ch === "'" ? "'" : 'x';
+    if (code >= 48 && code <= 57) c = 'd';
+    else if (code >= 65 && code <= 90) c = 'X';
+    else if (code >= 97 && code <= 122) c = 'x';
+    else if (code === 39) c = "'";
+    else {
+      const ch = text[i];
+      c = ch !== ch.toLowerCase() ? 'X' : 'x';
+    }
     if (c !== last) out += c;
     last = c;
   }
   return out;
+}
+
+const WORD_START = /[\p{L}\p{M}\p{N}]/u;
+function isWordStart(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  return WORD_START.test(ch);
 }
 
 /** Tokenise normalised text. Offsets are exact; every character is in at most one token. */
@@ -43,7 +55,7 @@ export function tokenise(text: string): Token[] {
   let m: RegExpExecArray | null;
   while ((m = TOKEN_RE.exec(text)) !== null) {
     const t = m[0];
-    const kind: TokenKind = t === '\n' ? 'newline' : /[\p{L}\p{M}\p{N}]/u.test(t[0]) ? 'word' : 'punct';
+    const kind: TokenKind = t === '\n' ? 'newline' : isWordStart(t[0]) ? 'word' : 'punct';
     tokens.push({
       start: m.index,
       end: m.index + t.length,

@@ -1,0 +1,54 @@
+/**
+ * npm run bench: throughput of the scanner over the shared corpora, against the obvious
+ * alternative (compromise's full parse + .people()) on the same documents; cold start; peak RSS.
+ * Figures are printed, never asserted.
+ */
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bytesOf, loadCorpus } from './corpus.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const MB = 1024 * 1024;
+
+function coldStart(): number {
+  // A fresh process: import the built package and create the first scanner.
+  const script = `const t0=performance.now();const m=await import(${JSON.stringify(resolve(root, 'dist/index.js'))});m.createScanner();console.log(performance.now()-t0)`;
+  const runs = [0, 1, 2].map(() => Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }).trim()));
+  return runs.sort((a, b) => a - b)[1];
+}
+
+async function main() {
+  const docs = loadCorpus();
+  const bytes = bytesOf(docs);
+  console.log(`corpus: ${docs.length} documents, ${(bytes / MB).toFixed(2)} MB`);
+
+  const cold = coldStart();
+  const { createScanner } = await import(resolve(root, 'dist/index.js'));
+  const scanner = createScanner();
+  // Warm-up: JIT and the stem cache; not timed.
+  for (const d of docs.slice(0, 50)) scanner.scan(d);
+
+  const t0 = performance.now();
+  let findings = 0;
+  for (const d of docs) findings += scanner.scan(d).findings.length;
+  const scanSec = (performance.now() - t0) / 1000;
+  const scanMBs = bytes / MB / scanSec;
+
+  const nlp = createRequire(import.meta.url)('compromise');
+  for (const d of docs.slice(0, 10)) nlp(d).people().out('array');
+  const t1 = performance.now();
+  let people = 0;
+  for (const d of docs) people += nlp(d).people().out('array').length;
+  const nlpSec = (performance.now() - t1) / 1000;
+  const nlpMBs = bytes / MB / nlpSec;
+
+  console.log(`scanner:               ${scanMBs.toFixed(2)} MB/s (${scanSec.toFixed(2)} s, ${findings} findings)`);
+  console.log(`compromise + people(): ${nlpMBs.toFixed(2)} MB/s (${nlpSec.toFixed(2)} s, ${people} people)`);
+  console.log(`ratio:                 ${(scanMBs / nlpMBs).toFixed(1)}x`);
+  console.log(`cold start:            ${cold.toFixed(0)} ms (import + first scanner, median of 3 fresh processes)`);
+  console.log(`peak RSS:              ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+}
+
+main();
