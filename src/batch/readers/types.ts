@@ -1,0 +1,35 @@
+import type { Patient } from '../../schemas.js';
+
+/**
+ * What a reader gives the batch runner: one or more documents from one file. A record file
+ * (csv, jsonl) gives one document per record. Readers never throw for a bad file: they return
+ * a document with `error` (which must not contain record text), and the runner records it
+ * with verdict `review`.
+ */
+export interface ReadDocument {
+  /** record id within a record file (csv/jsonl); absent for single-document files */
+  record?: string;
+  /** extracted text (for docx/pdf/html/rtf: the extracted plain text; offsets refer to it) */
+  text: string;
+  /** set when the bytes were not UTF-8 (e.g. 'windows-1252', 'utf-16le') */
+  encoding?: string;
+  /** whose record, when the file says (record-file columns) */
+  patient?: Patient;
+  /** why this document could not be read (no record text in it) */
+  error?: string;
+}
+
+export interface ReaderOptions {
+  maxBytes: number;
+  /** csv */
+  textColumn?: string;
+  idColumn?: string;
+  patientNameColumn?: string;
+  nhsNumberColumn?: string;
+  /** jsonl */
+  textField?: string;
+  idField?: string;
+}
+
+/** A reader for one file type. Async because docx/pdf libraries are. */
+export type Reader = (path: string, bytes: Uint8Array, opts: ReaderOptions) => Promise<ReadDocument[]>;
