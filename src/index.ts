@@ -8,3 +8,7 @@ export { runLexiconExamples, type ExampleFailure, type ExampleOutcome } from './
 export { lintLexicons, type LintIssue } from './lexicon/lint.js';
 export type { Detector, RawFinding, DetectInput } from './detect/types.js';
 export { analyse } from './text/index.js';
+export { scanFiles, type ScanFilesOptions } from './batch/scan-files.js';
+export { DocumentResultSchema, documentKey, type DocumentResult } from './batch/document.js';
+export { BatchUsageError, type BatchOptions } from './batch/job.js';
+export { ConfigSchema, ConfigError, loadConfig, findConfig, type Config } from './config.js';

@@ -59,23 +59,26 @@ const BUILTIN_DETECTORS: [string, Detector][] = [
   ['people', detectPeople],
 ];
 
-/** Drop a finding inside a longer one of the same category that weighs at least as much. */
+/**
+ * Drop a finding inside a longer (or equal, earlier) one of the same category and context
+ * that weighs at least as much. A sweep over findings sorted by start keeps this linear in
+ * practice: only findings still open at the current start are compared.
+ */
 function dedupe(findings: Contextual[]): Contextual[] {
-  const sorted = [...findings].sort((a, b) => a.start - b.start || b.end - a.end);
-  return sorted.filter(
-    (f) =>
-      !sorted.some(
-        (o) =>
-          o !== f &&
-          o.category === f.category &&
-          o.start <= f.start &&
-          o.end >= f.end &&
-          (o.end - o.start > f.end - f.start || sorted.indexOf(o) < sorted.indexOf(f)) &&
-          o.weight >= f.weight &&
-          o.context.negated === f.context.negated &&
-          o.context.hypothetical === f.context.hypothetical,
-      ),
-  );
+  const sorted = [...findings].sort((a, b) => a.start - b.start || b.end - a.end || b.weight - a.weight);
+  const kept: Contextual[] = [];
+  const open = new Map<string, Contextual[]>();
+  for (const f of sorted) {
+    const key = `${f.category}|${f.context.negated}|${f.context.hypothetical}`;
+    const active = (open.get(key) ?? []).filter((o) => o.end > f.start || (o.start === f.start && o.end === f.end));
+    const covered = active.some((o) => o.start <= f.start && o.end >= f.end && o.weight >= f.weight);
+    if (!covered) {
+      kept.push(f);
+      active.push(f);
+    }
+    open.set(key, active);
+  }
+  return kept;
 }
 
 function emptyCategories() {
@@ -182,7 +185,15 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
         errors.push(describeError(`detector "${name}"`, err));
       }
     }
-    let found: Contextual[] = raw.map((f) => ({ ...f, context: f.context ?? input.contextFor(f.startTok, f.endTok) }));
+    let found: Contextual[] = raw.map((f) => {
+      let context = f.context ?? input.contextFor(f.startTok, f.endTok);
+      if (f.ignoreModifiers?.length) {
+        context = { ...context };
+        for (const m of f.ignoreModifiers) context[m] = false;
+        context.triggers = context.triggers.filter((t) => !f.ignoreModifiers!.includes(t.modifier as never));
+      }
+      return { ...f, context };
+    });
     try {
       found.push(...informationFromOthers(input, found));
       const health = otherPeoplesHealth(input, found);

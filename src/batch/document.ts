@@ -1,15 +1,17 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
-import type { Scanner } from '../scanner.js';
-import { CategoriesSchema, FindingSchema, VerdictSchema, type Patient, type ScanResult } from '../schemas.js';
+import { CategoriesSchema, FindingSchema, VerdictSchema, type ScanResult } from '../schemas.js';
 import { toolVersion } from '../version.js';
-import { decodeText, looksBinary } from './decode.js';
 
+/** One document of a backlog run: the shape of a line of `--format jsonl` and of `scanFiles`. */
 export const DocumentResultSchema = z.object({
+  /** the file, relative to the working directory of the run */
   path: z.string(),
+  /** record id within a record file (csv, jsonl) */
   record: z.string().optional(),
+  /** sha256 (hex) of the text scanned (UTF-8); empty when the document could not be read */
   sha256: z.string(),
+  /** UTF-8 length of the text scanned */
   bytes: z.number().int().nonnegative(),
   verdict: VerdictSchema,
   score: z.number(),
@@ -17,19 +19,26 @@ export const DocumentResultSchema = z.object({
   reasons: z.array(z.string()),
   findings: z.array(FindingSchema),
   lexiconVersion: z.string(),
+  /** version of safeguard-scan */
   version: z.string(),
+  /** set when the bytes were not UTF-8 (e.g. windows-1252) */
   encoding: z.string().optional(),
+  /** why the document could not be read or fully scanned (never record text); verdict is then review or withhold */
   error: z.string().optional(),
 });
 export type DocumentResult = z.infer<typeof DocumentResultSchema>;
 
 export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 
-const sha256 = (b: Uint8Array | string) => createHash('sha256').update(b).digest('hex');
+/** The identity of a document in a run and in a resume journal. */
+export const documentKey = (path: string, record?: string): string => (record === undefined ? path : `${path}\u0000${record}`);
 
-function fromScan(path: string, text: string, r: ScanResult, extra: Partial<DocumentResult> = {}): DocumentResult {
-  return {
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+
+export function fromScan(path: string, text: string, r: ScanResult, extra: { record?: string; encoding?: string } = {}): DocumentResult {
+  const d: DocumentResult = {
     path,
+    ...(extra.record !== undefined ? { record: extra.record } : {}),
     sha256: sha256(text),
     bytes: Buffer.byteLength(text, 'utf8'),
     verdict: r.verdict,
@@ -39,15 +48,17 @@ function fromScan(path: string, text: string, r: ScanResult, extra: Partial<Docu
     findings: r.findings,
     lexiconVersion: r.lexiconVersion,
     version: toolVersion(),
-    ...extra,
-    ...(r.error ? { error: r.error } : {}),
   };
+  if (extra.encoding) d.encoding = extra.encoding;
+  if (r.error) d.error = r.error;
+  return d;
 }
 
 /** A document that could not be read: never visible, and the error says why (no record text). */
-export function errorResult(path: string, error: string, lexiconVersion: string, extra: Partial<DocumentResult> = {}): DocumentResult {
+export function errorResult(path: string, error: string, lexiconVersion: string, extra: { record?: string; encoding?: string } = {}): DocumentResult {
   return {
     path,
+    ...(extra.record !== undefined ? { record: extra.record } : {}),
     sha256: '',
     bytes: 0,
     verdict: 'review',
@@ -62,31 +73,21 @@ export function errorResult(path: string, error: string, lexiconVersion: string,
     findings: [],
     lexiconVersion,
     version: toolVersion(),
-    ...extra,
+    ...(extra.encoding ? { encoding: extra.encoding } : {}),
     error,
   };
 }
 
-export interface ScanFileOptions {
-  maxBytes?: number;
-  patient?: Patient;
-  includeText?: boolean;
+/** Sort order of a run: path, then record (numeric ids in numeric order). Code-unit order, not locale. */
+export function compareRecords(a: string | undefined, b: string | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return -1;
+  if (b === undefined) return 1;
+  const na = /^\d{1,15}$/.test(a);
+  const nb = /^\d{1,15}$/.test(b);
+  if (na && nb) return Number(a) - Number(b) || (a < b ? -1 : 1);
+  if (na !== nb) return na ? -1 : 1;
+  return a < b ? -1 : 1;
 }
 
-/** Read, decode and scan one plain-text file. */
-export function scanTextFile(path: string, displayPath: string, scanner: Scanner, opts: ScanFileOptions = {}): DocumentResult {
-  const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  let buf: Buffer;
-  try {
-    const st = statSync(path);
-    if (st.size > max) return errorResult(displayPath, `file is ${st.size} bytes, over --max-bytes ${max}`, scanner.lexiconVersion);
-    buf = readFileSync(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    return errorResult(displayPath, `cannot read file (${code})`, scanner.lexiconVersion);
-  }
-  const { text, encoding } = decodeText(buf);
-  if (looksBinary(text)) return errorResult(displayPath, 'binary content (NUL bytes or control characters), not a text document', scanner.lexiconVersion);
-  const r = scanner.scan(text, { patient: opts.patient, kind: /^\s*[\s\S]{0,2000}?\bdear\b/i.test(text) ? 'letter' : 'entry' });
-  return fromScan(displayPath, text, r, encoding !== 'utf-8' ? { encoding } : {});
-}
+export const comparePaths = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,10 +1,13 @@
 import { statSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { extname, isAbsolute, relative, resolve } from 'node:path';
 import fg from 'fast-glob';
+import { comparePaths } from './document.js';
+import { SUPPORTED_EXTENSIONS } from './read.js';
 
-export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.text'];
+export { SUPPORTED_EXTENSIONS };
 
 export interface Expanded {
+  /** files to scan, as display paths (relative to cwd), sorted in code-unit order */
   files: string[];
   /** named or matched files of a type we cannot read: listed, never dropped silently */
   skipped: { path: string; reason: string }[];
@@ -12,21 +15,26 @@ export interface Expanded {
   unmatched: string[];
 }
 
+/** How a file is named in results: relative to the working directory of the run. */
+export const displayPath = (cwd: string, abs: string): string => relative(cwd, abs) || abs;
+
 /**
- * Paths, directories and globs to the files to scan. Directories expand to their supported
- * files; a pattern that matches nothing is reported.
+ * Paths, directories and globs to the files to scan. Directories expand to every file under
+ * them (hidden files and folders excluded); `ignore` globs (relative to cwd) leave files out of
+ * directory and glob expansion; a file named explicitly is always considered.
  */
-export function expandInputs(patterns: string[], opts: { ignore?: string[]; extensions?: string[]; cwd?: string } = {}): Expanded {
+export function expandInputs(patterns: string[], opts: { ignore?: string[]; extensions?: readonly string[]; cwd?: string } = {}): Expanded {
   const exts = opts.extensions ?? SUPPORTED_EXTENSIONS;
-  const cwd = opts.cwd ?? process.cwd();
+  const cwd = resolve(opts.cwd ?? process.cwd());
   const files = new Set<string>();
   const skipped = new Map<string, string>();
   const unmatched: string[] = [];
   const ignore = opts.ignore ?? [];
-  const consider = (file: string, named: boolean) => {
-    const ext = extname(file).toLowerCase();
-    if (exts.includes(ext)) files.add(file);
-    else if (named || ext !== '') skipped.set(file, ext ? `unsupported file type ${ext}` : 'no file extension');
+  const consider = (abs: string) => {
+    const ext = extname(abs).toLowerCase();
+    const shown = displayPath(cwd, abs);
+    if (exts.includes(ext)) files.add(shown);
+    else skipped.set(shown, ext ? `unsupported file type ${ext}` : 'no file extension');
   };
   for (const p of patterns) {
     const abs = resolve(cwd, p);
@@ -37,20 +45,24 @@ export function expandInputs(patterns: string[], opts: { ignore?: string[]; exte
       st = undefined;
     }
     if (st?.isFile()) {
-      consider(abs, true);
+      consider(abs);
       continue;
     }
-    const glob = st?.isDirectory() ? fg.convertPathToPattern(abs) + '/**/*' : p.replace(/\\/g, '/');
-    const found = fg.sync(glob, { cwd, absolute: true, onlyFiles: true, dot: false, ignore, followSymbolicLinks: false });
+    let glob: string;
+    if (st?.isDirectory()) {
+      const rel = relative(cwd, abs);
+      glob = (rel === '' ? '' : isAbsolute(rel) || rel.startsWith('..') ? fg.convertPathToPattern(abs) + '/' : fg.convertPathToPattern(rel) + '/') + '**/*';
+    } else glob = p.replace(/\\/g, '/');
+    const found = fg.sync(glob, { cwd, absolute: true, onlyFiles: true, dot: false, ignore, followSymbolicLinks: false, unique: true });
     if (found.length === 0) {
       unmatched.push(p);
       continue;
     }
-    for (const f of found) consider(f, false);
+    for (const f of found) consider(f);
   }
   return {
-    files: [...files].sort(),
-    skipped: [...skipped].map(([path, reason]) => ({ path, reason })).sort((a, b) => (a.path < b.path ? -1 : 1)),
+    files: [...files].sort(comparePaths),
+    skipped: [...skipped].map(([path, reason]) => ({ path, reason })).sort((a, b) => comparePaths(a.path, b.path)),
     unmatched,
   };
 }

@@ -42,27 +42,39 @@ export function buildContextIndex(doc: Analysed, hits: Hit[], entries: LoadedEnt
     cues.push({ hit: h, entry: e, modifier: e.modifier, direction: e.direction ?? 'both', window: e.window ?? DEFAULT_WINDOW });
   }
   const inside = (a: Hit, b: Hit) => a.start >= b.start && a.end <= b.end;
-  const kept = cues.filter((c) => {
-    if (c.modifier !== 'terminate' && c.modifier !== 'patient') {
-      const p = pseudo.find((ph) => inside(c.hit, ph));
-      if (p) {
-        // Kept, switched off: ConText examples can then show which pseudo-trigger stopped it.
-        c.suppressedBy = entries[p.entry];
-        return true;
-      }
+  // Group by sentence first: every comparison below stays within one (bounded) sentence.
+  const group = <T extends { hit: Hit } | Hit>(items: T[]) => {
+    const m = new Map<number, T[]>();
+    for (const it of items) {
+      const h: Hit = 'hit' in it ? it.hit : (it as Hit);
+      const sIdx = doc.tokenSentence[h.startTok];
+      if (sIdx < 0) continue;
+      const list = m.get(sIdx);
+      if (list) list.push(it);
+      else m.set(sIdx, [it]);
     }
-    // A strictly longer trigger covering this one wins.
-    return !cues.some(
-      (o) => o !== c && o.modifier !== 'patient' && c.modifier !== 'patient' && inside(c.hit, o.hit) && o.hit.end - o.hit.start > c.hit.end - c.hit.start,
-    );
-  });
+    return m;
+  };
+  const cuesBy = group(cues);
+  const pseudoBy = group(pseudo);
   const bySentence = new Map<number, Cue[]>();
-  for (const c of kept) {
-    const s = doc.tokenSentence[c.hit.startTok];
-    if (s < 0) continue;
-    const list = bySentence.get(s) ?? [];
-    list.push(c);
-    bySentence.set(s, list);
+  for (const [sIdx, list] of cuesBy) {
+    const ps = pseudoBy.get(sIdx) ?? [];
+    const kept = list.filter((c) => {
+      if (c.modifier !== 'terminate' && c.modifier !== 'patient') {
+        const p = ps.find((ph) => inside(c.hit, ph));
+        if (p) {
+          // Kept, switched off: ConText examples can then show which pseudo-trigger stopped it.
+          c.suppressedBy = entries[p.entry];
+          return true;
+        }
+      }
+      // A strictly longer trigger covering this one wins.
+      return !list.some(
+        (o) => o !== c && o.modifier !== 'patient' && c.modifier !== 'patient' && inside(c.hit, o.hit) && o.hit.end - o.hit.start > c.hit.end - c.hit.start,
+      );
+    });
+    bySentence.set(sIdx, kept);
   }
   return { bySentence };
 }
@@ -71,6 +83,15 @@ function wordsBetween(doc: Analysed, from: number, to: number): number {
   let n = 0;
   for (let i = from; i < to; i++) if (!doc.tokens[i].skip) n++;
   return n;
+}
+
+function spacedDashBetween(doc: Analysed, from: number, to: number): boolean {
+  const text = doc.norm.text;
+  for (let i = from; i < to; i++) {
+    const t = doc.tokens[i];
+    if (t.text === '-' && text[t.start - 1] === ' ' && text[t.end] === ' ') return true;
+  }
+  return false;
 }
 
 /** Rules that stopped a trigger from applying to a target (pseudo-triggers, terminators). */
@@ -110,6 +131,12 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
     if (!applies) continue;
     if (c.suppressedBy) {
       blockers?.push(c.suppressedBy.id);
+      continue;
+    }
+    // A spaced dash separates clauses in notes ("Advised not to stop - referred to ..."):
+    // it ends a forward trigger's scope. Backward cues may cross it ("DV - denies").
+    if (gapFrom < a && spacedDashBetween(doc, gapFrom, gapTo)) {
+      blockers?.push('context/clause-dash');
       continue;
     }
     const term = cues.find((o) => o.modifier === 'terminate' && o.hit.startTok >= gapFrom && o.hit.endTok <= gapTo);

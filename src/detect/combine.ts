@@ -1,6 +1,6 @@
 import { sectionAt } from '../text/index.js';
 import type { ContextResult } from '../schemas.js';
-import { hitIndex } from './lexicon-index.js';
+import { hitIndex, markNear } from './lexicon-index.js';
 import type { DetectInput, RawFinding } from './types.js';
 
 /**
@@ -20,22 +20,26 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
   const { doc } = input;
   const out: Contextual[] = [];
   const names = findings.filter((f) => f.type === 'person-name');
+  // Possible informants (relationship words, third parties' names), grouped by sentence.
+  const bySentence = new Map<number, { a: number; b: number }[]>();
+  for (const x of [...idx.relationship.map((h) => ({ a: h.startTok, b: h.endTok })), ...names.map((f) => ({ a: f.startTok, b: f.endTok }))]) {
+    const sIdx = doc.tokenSentence[x.a];
+    const list = bySentence.get(sIdx);
+    if (list) list.push(x);
+    else bySentence.set(sIdx, [x]);
+  }
   for (const inf of idx.informant) {
     const sent = doc.tokenSentence[inf.startTok];
     if (sent < 0) continue;
-    const s = doc.sentences[sent];
     // The person who supplied it: a relationship word or a third party's name just before
     // the verb ("Daughter rang"), or just after ("per neighbour", "collateral from mum").
-    const subjects = [
-      ...idx.relationship.map((h) => ({ a: h.startTok, b: h.endTok })),
-      ...names.map((f) => ({ a: f.startTok, b: f.endTok })),
-    ].filter((x) => x.a >= s.firstToken && x.b <= s.endToken);
+    const subjects = bySentence.get(sent) ?? [];
     const subject =
       subjects.find((x) => x.b <= inf.startTok && inf.startTok - x.b <= 4) ??
       subjects.find((x) => x.a >= inf.endTok && x.a - inf.endTok <= 3);
     if (!subject) continue;
     // A professional as the one who rang ("HV rang") is not a third party.
-    const pro = idx.professional.some((h) => h.endTok <= inf.startTok && inf.startTok - h.endTok <= 2 && h.startTok > subject.b - 1);
+    const pro = markNear(idx.proEndsAt, idx.proStartsAt, inf.startTok, inf.startTok, 2, -1) && subject.b <= inf.startTok && !idx.relEndsAt[inf.startTok];
     if (pro) continue;
     const a = Math.min(subject.a, inf.startTok);
     const b = Math.max(subject.b, inf.endTok);
@@ -73,9 +77,10 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
   const out: Contextual[] = [];
   const covered = new Set<number>();
 
+  const namedSentences = new Set(names.map((n) => sentenceOf(n.startTok)));
   const weightFor = (f: RawFinding, phraseText: string): number => {
     const sec = sectionAt(doc.sections, f.start);
-    const namedHere = names.some((n) => sentenceOf(n.startTok) === sentenceOf(f.startTok));
+    const namedHere = namedSentences.has(sentenceOf(f.startTok));
     if (namedHere || supplied) return 0.8;
     if (sec?.kind === 'family' || FAMILY_HISTORY_SHAPE.test(phraseText)) return 0.15;
     return 0.45;

@@ -50,10 +50,24 @@ function tokenSpan(doc: Analysed, start: number, end: number): [number, number] 
 
 type Owner = 'patient' | 'professional' | 'third' | 'unknown';
 
+// A relative named on the line ("Mother: Donna SHAW, 41 Larch Avenue") in a header block.
+const REL_LINE = /\b(?:mother|mum|father|dad|sibling|brother|sister|partner|husband|wife|son|daughter|parent|parents|carer|step-?(?:mother|father|mum|dad)|grandmother|grandfather|guardian|next of kin|nok|aunt|uncle)\b/i;
+
+function lineAt(doc: Analysed, offset: number): string {
+  const text = doc.norm.text;
+  const a = text.lastIndexOf('\n', offset - 1) + 1;
+  const b = text.indexOf('\n', offset);
+  return text.slice(a, b < 0 ? text.length : b);
+}
+
 function ownerOf(doc: Analysed, start: number, end: number): Owner {
   const sec = sectionAt(doc.sections, start);
-  if (sec && (sec.kind === 'header' || sec.kind === 'signature' || sec.kind === 'cc' || sec.kind === 'regarding' || sec.kind === 'salutation'))
-    return 'professional';
+  if (sec && (sec.kind === 'regarding' || sec.kind === 'header')) {
+    if (REL_LINE.test(lineAt(doc, start))) return 'third';
+    // The Re: block is the patient's; the letterhead is the organisation's.
+    return sec.kind === 'regarding' ? 'patient' : 'professional';
+  }
+  if (sec && (sec.kind === 'signature' || sec.kind === 'cc' || sec.kind === 'salutation')) return 'professional';
   const sent = sentenceText(doc, start);
   const before = doc.norm.text.slice(Math.max(0, start - 60), start);
   if (PATIENT_CUE.test(before)) return 'patient';
@@ -66,8 +80,13 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
   const { doc, patient } = input;
   const text = doc.norm.text;
   const out: RawFinding[] = [];
-  const taken: [number, number][] = [];
-  const overlaps = (s: number, e: number) => taken.some(([a, b]) => s < b && e > a);
+  // Characters already claimed by an identifier (a DOB is never also a phone number).
+  const claimed = new Uint8Array(text.length + 1);
+  const overlaps = (s: number, e: number) => {
+    for (let i = s; i < e; i++) if (claimed[i]) return true;
+    return false;
+  };
+  const taken = { push: ([s, e]: [number, number]) => claimed.fill(1, s, e) };
   const add = (type: string, start: number, end: number, weight: number) => {
     if (overlaps(start, end)) return;
     taken.push([start, end]);

@@ -30,6 +30,7 @@ export function detectLexiconFindings(input: DetectInput): RawFinding[] {
       endTok: h.endTok,
       weight: e.weight,
       escalates: e.escalates,
+      ignoreModifiers: e.ignoreModifiers,
     });
   }
   return out;

@@ -14,6 +14,19 @@ export interface HitIndex {
   finding: Uint8Array;
   /** tokens covered by a context cue or a role word */
   vocabulary: Uint8Array;
+  /** 1 where a relationship hit ends just before token i (relEndsAt[i]) / starts at token i */
+  relEndsAt: Uint8Array;
+  relStartsAt: Uint8Array;
+  /** same for professional role words */
+  proEndsAt: Uint8Array;
+  proStartsAt: Uint8Array;
+}
+
+/** Is there a mark within `dist` tokens before `a` (ending at a-dist..a) or after `b`? */
+export function markNear(ends: Uint8Array, starts: Uint8Array, a: number, b: number, before: number, after: number): boolean {
+  for (let i = Math.max(0, a - before); i <= a; i++) if (ends[i]) return true;
+  for (let i = b; i <= Math.min(starts.length - 1, b + after); i++) if (starts[i]) return true;
+  return false;
 }
 
 const cache = new WeakMap<DetectInput, HitIndex>();
@@ -34,6 +47,10 @@ export function hitIndex(input: DetectInput): HitIndex {
     informant: [],
     finding: new Uint8Array(n),
     vocabulary: new Uint8Array(n),
+    relEndsAt: new Uint8Array(n + 1),
+    relStartsAt: new Uint8Array(n + 1),
+    proEndsAt: new Uint8Array(n + 1),
+    proStartsAt: new Uint8Array(n + 1),
   };
   for (const h of input.hits) {
     const e = input.lexicon.entries[h.entry];
@@ -44,11 +61,19 @@ export function hitIndex(input: DetectInput): HitIndex {
     else if (e.use === 'surname') mark(idx.surname);
     else if (e.use === 'professional') {
       idx.professional.push(h);
+      idx.proEndsAt[h.endTok] = 1;
+      idx.proStartsAt[h.startTok] = 1;
       mark(idx.vocabulary);
     } else if (e.use === 'informant') idx.informant.push(h);
-    else if (e.use === 'context') mark(idx.vocabulary);
+    // A context pattern can span a whole clause ("father (Gwyn Price) had"): only its words
+    // from term lists count as vocabulary, never the names a pattern happens to cover.
+    else if (e.use === 'context') {
+      if (h.via !== 'pattern') mark(idx.vocabulary);
+    }
     else if (isRelationship(e)) {
       idx.relationship.push(h);
+      idx.relEndsAt[h.endTok] = 1;
+      idx.relStartsAt[h.startTok] = 1;
       mark(idx.vocabulary);
     } else if (e.category) mark(idx.finding);
   }

@@ -25,8 +25,8 @@ export function ageOn(dob: { d: number; m: number; y: number }, now = new Date()
 
 function nameParts(name: string): string[] {
   return name
-    .split(/[\s,]+/)
-    .map((p) => p.replace(/[^\p{L}'-]/gu, '').toLowerCase())
+    .split(/[\s,\-]+/)
+    .map((p) => p.replace(/[^\p{L}']/gu, '').toLowerCase())
     .filter((p) => p.length > 0 && !TITLES.test(p));
 }
 

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { sectionAt, type Token } from '../text/index.js';
 import type { ContextResult } from '../schemas.js';
-import { hitIndex, type HitIndex } from './lexicon-index.js';
+import { hitIndex, markNear, type HitIndex } from './lexicon-index.js';
 import type { DetectInput, RawFinding } from './types.js';
 
 /**
@@ -48,7 +48,7 @@ function nextWord(toks: Token[], i: number): number {
 }
 
 function professionalTitleAt(idx: HitIndex, i: number): boolean {
-  return idx.professional.some((h) => h.endTok - h.startTok === 1 && h.startTok === i);
+  return idx.proStartsAt[i] === 1 && idx.proEndsAt[i + 1] === 1;
 }
 
 function nameAllowedCase(input: DetectInput, idx: HitIndex, i: number): boolean {
@@ -114,10 +114,11 @@ function findCandidates(input: DetectInput, idx: HitIndex): Person[] {
       // Capitalised word with no list evidence: a relationship word next to it, "(son)",
       // ", 7", or a following capitalised word, then compromise's vote.
       const prev = toks[i - 1];
-      const relBefore = idx.relationship.some((h) => h.endTok === i || h.endTok === i - 1);
+      // "partner Dave", "father (Gwyn", "Mother: Donna" -- not across a full stop.
+      const relBefore = idx.relEndsAt[i] === 1 || (i > 0 && idx.relEndsAt[i - 1] === 1 && /^[,(:\-]$/.test(toks[i - 1].text));
       const after = toks[i + 1];
       const relAfter =
-        (after?.text === '(' && idx.relationship.some((h) => h.startTok === i + 2)) ||
+        (after?.text === '(' && idx.relStartsAt[i + 2] === 1) ||
         (after?.text === ',' && /^\d{1,2}$/.test(toks[i + 2]?.text ?? '') && toks[i + 3]?.kind !== 'punct');
       const sentenceInitial = !prev || prev.kind === 'newline' || /[.!?:*\-]/.test(prev.text);
       let evidence = 0;
@@ -151,7 +152,7 @@ function compromiseCandidates(input: DetectInput, idx: HitIndex, taken: Uint8Arr
     // Only where a person is plausible: next to a verb of saying or a relationship in the sentence.
     const s = doc.sentences[sent];
     // Only next to a relationship word ("her partner Jayden"), where a name is plausible.
-    const hasRel = idx.relationship.some((h) => Math.abs(h.endTok - i) <= 3 || Math.abs(h.startTok - i - 1) <= 3);
+    const hasRel = markNear(idx.relEndsAt, idx.relStartsAt, i, i + 1, 3, 3);
     if (!hasRel) continue;
     asked.add(sent);
     const terms = compromise()(doc.norm.text.slice(s.start, s.end)).terms().json().flatMap((x) => x.terms);
@@ -169,11 +170,22 @@ function compromiseCandidates(input: DetectInput, idx: HitIndex, taken: Uint8Arr
 
 type Role = 'patient' | 'professional' | 'third';
 
+// Capitalised words after a name that make it a place, an organisation or an eponym
+// ("Hyde Park Surgery", "Alexandra Children's Hospital", "Simon Broome criteria").
+const NOT_A_PERSON_AFTER = new Set([
+  'surgery', 'hospital', 'practice', 'clinic', 'centre', 'center', 'street', 'road', 'lane', 'avenue', 'close', 'drive', 'way',
+  'park', 'house', 'court', 'ward', 'unit', 'medical', 'health', 'infirmary', 'trust', 'school', 'college', 'university',
+  'criteria', 'syndrome', 'disease', 'score', 'test', 'sign', 'scale', 'tool', 'classification', 'rule', 'rules', 'procedure',
+  'operation', 'fracture', 'manoeuvre', 'maneuver', 'questionnaire', 'protocol', 'pathway', 'ward', 'building', 'wing', 'suite',
+  'pharmacy', 'hall', 'gardens', 'grove', 'crescent', 'terrace', 'place', 'square', 'estate', 'village', 'town', 'city', 'council',
+  'children\'s', 'women\'s', 'royal', 'general', 'district', 'community', 'mental', 'group', 'foundation', 'nhs', 'service', 'services',
+]);
+
 function classify(input: DetectInput, idx: HitIndex, p: Person): Role {
   const { doc, patient } = input;
   const toks = doc.tokens;
   const words = toks.slice(p.a, p.b).filter((t) => isWord(t) && t.text.length > 1).map((t) => t.lower);
-  const relNear = idx.relationship.some((h) => (h.endTok <= p.a && p.a - h.endTok <= 2) || (h.startTok >= p.b && h.startTok - p.b <= 2));
+  const relNear = markNear(idx.relEndsAt, idx.relStartsAt, p.a, p.b, 2, 2);
   // The patient: whole name, forename, or title and surname with nothing pointing elsewhere.
   if (patient.nameParts.length && words.length) {
     const parts = new Set(patient.nameParts);
@@ -182,13 +194,20 @@ function classify(input: DetectInput, idx: HitIndex, p: Person): Role {
     const onlySurname = patient.surname !== undefined && words.length === 1 && words[0] === patient.surname;
     if (allPatient && (hasFore || (onlySurname && !relNear))) return 'patient';
   }
+  const next = toks[p.b];
+  const lastWord = toks[p.b - 1];
+  if ((next && next.kind === 'word' && NOT_A_PERSON_AFTER.has(next.lower)) || NOT_A_PERSON_AFTER.has(lastWord.lower)) return 'professional';
+  // The patient's own earlier name ("formerly registered as", "née", "previous name").
+  const before = doc.norm.text.slice(Math.max(0, toks[p.a].start - 40), toks[p.a].start).toLowerCase();
+  if (/\b(?:formerly|previously|n[ée]e|aka|also known as|previous name|birth name|known as)\b[^.]*$/.test(before)) return 'patient';
   if (p.titled === 'professional') return 'professional';
   const sec = sectionAt(doc.sections, toks[p.a].start);
   if (sec && PROFESSIONAL_SECTIONS.has(sec.kind) && !relNear) return 'professional';
+  // In the "Re:" / "Patient:" block, names that are not the patient's are the letter's
+  // professionals (GP, consultant) unless the line names a relative.
+  if (sec?.kind === 'regarding' && !relNear) return 'professional';
   // A role word just before ("HV Sarah Jones", "SW Jo") or just after ("Jo Smith, social worker").
-  const roleNear = idx.professional.some(
-    (h) => (h.endTok <= p.a && p.a - h.endTok <= 2) || (h.startTok >= p.b && h.startTok - p.b <= 3),
-  );
+  const roleNear = markNear(idx.proEndsAt, idx.proStartsAt, p.a, p.b, 2, 3);
   if (roleNear && !relNear) return 'professional';
   return 'third';
 }

@@ -16,6 +16,8 @@ export interface RawFinding {
   weight: number;
   /** set by the lexicon entry: an affirmed mention means the concern was referred on */
   escalates?: boolean;
+  /** modifiers this finding's entry says do not apply to it */
+  ignoreModifiers?: ('uncertain' | 'hypothetical' | 'historical')[];
   /** context decided by the detector itself (identifiers, names), instead of ConText */
   context?: ContextResult;
 }

@@ -88,13 +88,51 @@ export interface LexiconSet {
 
 let builtinCache: { dir: string; entries: LoadedEntry[]; files: string[] } | undefined;
 
+/** Where the build writes the validated built-in lexicons (see scripts/bundle-lexicons.ts). */
+export function bundledLexiconPath(dir = builtinLexiconDir()): string {
+  return join(dirname(dir), 'dist', 'builtin-lexicons.json');
+}
+
+export interface LexiconBundle {
+  /** sha256 of each source file's bytes, by file name */
+  sources: Record<string, string>;
+  entries: LoadedEntry[];
+}
+
+export function sourceHashes(dir: string, files: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of files) out[relative(dir, f)] = createHash('sha256').update(readFileSync(f)).digest('hex');
+  return out;
+}
+
 function loadBuiltin(): { entries: LoadedEntry[]; files: string[] } {
   const dir = builtinLexiconDir();
   if (builtinCache?.dir === dir) return builtinCache;
   const files = fg.sync('*.{yaml,yml,json}', { cwd: dir, absolute: true }).sort();
-  const entries = files.flatMap((f) => parseLexiconFile(f));
+  // Parsing YAML is most of start-up; the build stores the validated entries with a hash of
+  // each source file, and they are used only while every file is byte-for-byte the same.
+  let entries: LoadedEntry[] | undefined;
+  const bundle = bundledLexiconPath(dir);
+  if (existsSync(bundle)) {
+    try {
+      const b = JSON.parse(readFileSync(bundle, 'utf8')) as LexiconBundle;
+      const now = sourceHashes(dir, files);
+      const same = Object.keys(now).length === Object.keys(b.sources).length && Object.entries(now).every(([k, v]) => b.sources[k] === v);
+      if (same) entries = b.entries;
+    } catch {
+      entries = undefined;
+    }
+  }
+  entries ??= files.flatMap((f) => parseLexiconFile(f));
   builtinCache = { dir, entries, files };
   return builtinCache;
+}
+
+/** Parse every built-in file and return the bundle the build writes. */
+export function buildLexiconBundle(): LexiconBundle {
+  const dir = builtinLexiconDir();
+  const files = fg.sync('*.{yaml,yml,json}', { cwd: dir, absolute: true }).sort();
+  return { sources: sourceHashes(dir, files), entries: files.flatMap((f) => parseLexiconFile(f)) };
 }
 
 /** Expand user lexicon paths or globs; a pattern that matches nothing is an error. */

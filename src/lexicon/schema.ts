@@ -55,6 +55,8 @@ export const EntrySchema = z
     stem: z.boolean().optional(),
     escalates: z.boolean().optional(),
     onlyUnderAge: z.number().int().min(1).max(120).optional(),
+    /** modifiers that do not apply to this entry: an instruction ("would ask that this is not shared") is one even when phrased conditionally */
+    ignoreModifiers: z.array(z.enum(['uncertain', 'hypothetical', 'historical'])).optional(),
     modifier: z.enum(CONTEXT_MODIFIERS).optional(),
     direction: z.enum(['forward', 'backward', 'both']).optional(),
     window: z.number().int().min(1).max(60).optional(),

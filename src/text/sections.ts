@@ -36,7 +36,7 @@ const HEADINGS: [RegExp, SectionKind][] = [
 const HEADING_LINE = /^[ \t*\-•]*([A-Za-z][A-Za-z/ &'()-]{0,40}?)\s*:/;
 const SIGN_OFF = /^\s*(?:yours\s+(?:sincerely|faithfully|truly)|kind\s+regards|best\s+wishes|with\s+(?:kind\s+)?regards|many\s+thanks|regards)\b/i;
 const SALUTATION = /^\s*dear\b/i;
-const REGARDING = /^\s*re\s*:/i;
+const REGARDING = /^\s*(?:re|patient|patient name|pt name|name|baby|child|subject|regarding)\s*:/i;
 
 interface Line {
   start: number;
@@ -61,7 +61,19 @@ export function findSections(text: string): Section[] {
   const out: Section[] = [];
   const salutationLine = ls.findIndex((l) => SALUTATION.test(l.text));
   // A letter header is only recognised when a salutation comes early enough to be one.
-  const headerEnd = salutationLine >= 0 && salutationLine <= 25 ? salutationLine : -1;
+  let headerEnd = salutationLine >= 0 && salutationLine <= 25 ? salutationLine : -1;
+  if (headerEnd < 0) {
+    // No salutation (discharge summaries, ED letters): a first block of short lines that are
+    // not sentences, followed by a blank line, is a letterhead.
+    const blank = ls.findIndex((l) => l.text.trim() === '');
+    const block = blank > 0 ? ls.slice(0, blank) : [];
+    const letterhead =
+      block.length > 0 &&
+      block.length <= 6 &&
+      blank < ls.length - 1 &&
+      block.every((l) => l.text.length <= 90 && !/[.!?]\s*$/.test(l.text.trim()) && !REGARDING.test(l.text));
+    if (letterhead) headerEnd = blank;
+  }
   let current: Section | null = null;
   let signed = false;
   const open = (kind: SectionKind, start: number, heading?: string) => {
@@ -81,7 +93,8 @@ export function findSections(text: string): Section[] {
       return;
     }
     if (k === headerEnd) {
-      open('salutation', line.start);
+      if (k === salutationLine) open('salutation', line.start);
+      else open('body', line.start);
       return;
     }
     if (REGARDING.test(line.text)) {
@@ -93,6 +106,8 @@ export function findSections(text: string): Section[] {
       signed = true;
       return;
     }
+    // The "Re:"/"Patient:" block runs to the next blank line, whatever its lines are headed.
+    if ((current as Section | null)?.kind === 'regarding' && line.text.trim() !== '') return;
     const hm = HEADING_LINE.exec(line.text);
     if (hm) {
       const h = hm[1].trim();
@@ -112,8 +127,9 @@ export function findSections(text: string): Section[] {
       if (cur && cur.kind !== 'signature' && cur.kind !== 'body' && cur.kind !== 'header') open('body', line.start);
       return;
     }
+    // The "Re:" block runs on to the next blank line (name, DOB, NHS no., address lines).
     if (!current) open('body', line.start);
-    else if ((current as Section).kind === 'regarding' || (current as Section).kind === 'salutation') open('body', line.start);
+    else if ((current as Section).kind === 'salutation') open('body', line.start);
   });
   if (current) {
     (current as Section).end = text.length;

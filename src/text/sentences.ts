@@ -16,6 +16,12 @@ const NO_BREAK_AFTER = new Set([
   'wk', 'wks', 'yr', 'yrs', 'mth', 'mths', 'hrs', 'hr', 'min', 'mins', 'pt', 'pts', 'hx', 'dx', 'rx', 'tx',
 ]);
 const BULLET = new Set(['*', '-', '•', '>', '+']);
+/**
+ * Context never reaches further than a sentence, and a run-on "sentence" of thousands of
+ * tokens (pasted tables, hostile input) would make per-sentence work quadratic: long ones
+ * are cut into pieces of at most this many tokens.
+ */
+export const MAX_SENTENCE_TOKENS = 150;
 
 function hasSpaceBetween(text: string, a: Token, b: Token | undefined): boolean {
   if (!b) return true;
@@ -42,6 +48,10 @@ export function splitSentences(text: string, tokens: Token[]): Sentence[] {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     const next = tokens[i + 1];
+    if (i + 1 - first >= MAX_SENTENCE_TOKENS) {
+      close(i + 1);
+      continue;
+    }
     if (t.kind === 'newline') {
       if (next?.kind === 'newline') {
         close(i + 1);

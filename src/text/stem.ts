@@ -14,7 +14,8 @@ export function stem(lower: string): string {
   const hit = cache.get(lower);
   if (hit !== undefined) return hit;
   let s: string;
-  if (lower.length < 3 || !/^[a-z][a-z']*$/.test(lower)) s = lower;
+  // Porter is super-linear on very long strings and no real word is this long.
+  if (lower.length < 3 || lower.length > 40 || !/^[a-z][a-z']*$/.test(lower)) s = lower;
   else {
     try {
       s = stemmer.stem(lower);

@@ -1,0 +1,14 @@
+/**
+ * Build step: validate the built-in lexicons and store them as JSON next to the bundle, so a
+ * scanner starts without parsing YAML. The loader uses it only while the YAML files are
+ * unchanged (it compares a hash of each), so an edited lexicon is never shadowed.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { buildLexiconBundle, bundledLexiconPath } from '../src/lexicon/load.js';
+
+const bundle = buildLexiconBundle();
+const out = bundledLexiconPath();
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, JSON.stringify(bundle));
+console.log(`lexicons: ${bundle.entries.length} entries from ${Object.keys(bundle.sources).length} files -> ${out.replace(process.cwd() + '/', '')}`);

@@ -1,0 +1,152 @@
+/**
+ * A fixed pool of worker threads. Work goes out in batches of files (one message per batch,
+ * not per file, so that messaging costs little next to scanning), to the worker with the
+ * fewest batches outstanding. A worker that dies is replaced; the files of the batches it held
+ * come back as errors (verdict review), never silently lost.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { errorResult } from './document.js';
+import { WORKER_FLAG, isScanWorker, startWorker, type FileResult, type FromWorker, type Task, type ToWorker, type WorkerConfig } from './worker.js';
+
+// The built bundles (dist/index.js, dist/index.cjs, dist/cli.js) are their own worker script:
+// loaded inside a pool worker, they start the worker loop here instead of doing anything else.
+if (isScanWorker()) startWorker();
+
+interface Pending {
+  tasks: Task[];
+  resolve: (r: FileResult[]) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  ready: Promise<string>;
+  dead: boolean;
+}
+
+/** How to start a worker: the running bundle itself, or the TypeScript entry through tsx. */
+function workerSource(): { script: string | URL; eval: boolean } {
+  const here = import.meta.url;
+  if (/\.[cm]?ts$/.test(new URL(here).pathname)) {
+    const entry = new URL('./worker-entry.ts', here).href;
+    // Only when running from sources: tsx (a dev dependency) compiles the worker's TypeScript.
+    const api = pathToFileURL(createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+    const code = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}))`;
+    return { script: code, eval: true };
+  }
+  return { script: new URL(here), eval: false };
+}
+
+export class PoolError extends Error {}
+
+export class WorkerPool {
+  private slots: Slot[] = [];
+  private nextId = 1;
+  private closed = false;
+  lexiconVersion = '';
+
+  private constructor(
+    private readonly size: number,
+    private readonly config: WorkerConfig,
+  ) {}
+
+  /** Start `size` workers and wait until each has built its scanner (a bad lexicon fails here, before any work). */
+  static async start(size: number, config: WorkerConfig): Promise<WorkerPool> {
+    const pool = new WorkerPool(Math.max(1, Math.floor(size)), config);
+    for (let i = 0; i < pool.size; i++) pool.slots.push(pool.spawn());
+    try {
+      const versions = await Promise.all(pool.slots.map((s) => s.ready));
+      pool.lexiconVersion = versions[0];
+    } catch (err) {
+      await pool.close();
+      throw err;
+    }
+    return pool;
+  }
+
+  private spawn(): Slot {
+    const src = workerSource();
+    const worker = new Worker(src.script, {
+      eval: src.eval,
+      workerData: { [WORKER_FLAG]: true, config: this.config },
+      stdout: false,
+      stderr: false,
+    });
+    const slot: Slot = { worker, pending: new Map(), ready: Promise.resolve(''), dead: false };
+    let started = false;
+    slot.ready = new Promise<string>((resolve, reject) => {
+      const fail = (message: string) => {
+        reject(new PoolError(message));
+      };
+      worker.on('message', (m: FromWorker) => {
+        if (m.type === 'ready') {
+          started = true;
+          resolve(m.lexiconVersion);
+        }
+        else if (m.type === 'fatal') fail(m.message);
+        else if (m.type === 'done') {
+          const p = slot.pending.get(m.id);
+          if (p) {
+            slot.pending.delete(m.id);
+            p.resolve(m.results);
+          }
+        }
+      });
+      const died = (why: string, detail?: string) => {
+        if (slot.dead) return;
+        slot.dead = true;
+        // Before any file was given to it, the message cannot hold record text: show it.
+        fail(`a worker could not start (${started ? why : (detail ?? why)})`);
+        this.replace(slot, why);
+      };
+      worker.on('error', (err) => died(err instanceof Error ? err.name : 'error', err instanceof Error ? err.message : String(err)));
+      worker.on('exit', (code) => died(`exit code ${code}`));
+    });
+    slot.ready.catch(() => undefined);
+    return slot;
+  }
+
+  /** A worker died: its files become error results, and a fresh worker takes its place. */
+  private replace(slot: Slot, why: string): void {
+    for (const p of slot.pending.values()) {
+      p.resolve(p.tasks.map((t) => ({ i: t.i, docs: [errorResult(t.path, `internal error: the worker scanning this file stopped (${why})`, this.lexiconVersion)] })));
+    }
+    slot.pending.clear();
+    if (this.closed) return;
+    const i = this.slots.indexOf(slot);
+    if (i >= 0 && this.lexiconVersion) this.slots[i] = this.spawn();
+  }
+
+  /** Batches sent but not yet answered, over all workers. */
+  get outstanding(): number {
+    return this.slots.reduce((n, s) => n + s.pending.size, 0);
+  }
+
+  get workers(): number {
+    return this.size;
+  }
+
+  run(tasks: Task[]): Promise<FileResult[]> {
+    if (this.closed) return Promise.reject(new PoolError('the pool is closed'));
+    const live = this.slots.filter((s) => !s.dead);
+    const slot = live.reduce((a, b) => (b.pending.size < a.pending.size ? b : a), live[0]);
+    const id = this.nextId++;
+    return new Promise<FileResult[]>((resolve) => {
+      slot.pending.set(id, { tasks, resolve });
+      slot.worker.postMessage({ type: 'batch', id, tasks } satisfies ToWorker);
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(
+      this.slots.map(async (s) => {
+        s.dead = true;
+        await s.worker.terminate();
+      }),
+    );
+  }
+}

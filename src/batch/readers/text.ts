@@ -1,0 +1,25 @@
+import { decodeText, looksBinary } from '../decode.js';
+import { errorDoc } from './errors.js';
+import type { ReadDocument, Reader } from './types.js';
+
+export const BINARY_ERROR = 'binary content (NUL bytes or control characters), not a text document';
+
+/**
+ * Bytes to text for every text-based format (plain, html, rtf, csv, jsonl): one place that
+ * decides the encoding and refuses binary content.
+ */
+export function decodeDocument(bytes: Uint8Array): { text: string; encoding?: string } | { error: string } {
+  const { text, encoding } = decodeText(bytes);
+  if (looksBinary(text)) return { error: BINARY_ERROR };
+  // UTF-8 is the expected case; anything else is reported so the result can say so.
+  return encoding === 'utf-8' ? { text } : { text, encoding };
+}
+
+/** `.txt`, `.md`, `.text`: the file is the document. */
+export const readPlainText: Reader = async (_path, bytes) => {
+  const d = decodeDocument(bytes);
+  if ('error' in d) return [errorDoc(d.error)];
+  const doc: ReadDocument = { text: d.text };
+  if (d.encoding) doc.encoding = d.encoding;
+  return [doc];
+};

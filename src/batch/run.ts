@@ -1,0 +1,127 @@
+/**
+ * The ordered, bounded run: files go out to the pool in sorted order, a bounded window ahead of
+ * the next one to emit; results come back in any order and leave through a reorder buffer in
+ * sorted order. Nothing in here grows with the size of the backlog except the (sorted) path
+ * list itself, so memory stays flat for 100,000 files.
+ *
+ * It is an async generator: new work is dispatched only while the consumer keeps pulling, so a
+ * slow consumer lets the workers go idle instead of letting results pile up (backpressure).
+ */
+import { resolve } from 'node:path';
+import type { Patient } from '../schemas.js';
+import { compareRecords, type DocumentResult } from './document.js';
+import type { WorkerPool } from './pool.js';
+import type { FileResult, Task } from './worker.js';
+
+export interface Emitted {
+  doc: DocumentResult;
+  /** the scanned text, only when the pool was asked for it (html report) */
+  text?: string;
+}
+
+export interface RunState {
+  /** files whose results have been emitted (or skipped by resume) */
+  filesDone: number;
+  /** files in this run */
+  filesTotal: number;
+}
+
+export interface RunOptions {
+  cwd: string;
+  /** display paths (relative to cwd), sorted */
+  paths: readonly string[];
+  /** patient by absolute path (from a manifest) */
+  patientOf?: (abs: string) => Patient | undefined;
+  /** files per message to a worker; default adapts to the run size */
+  batchSize?: number;
+  /** most files dispatched ahead of the next to emit; default 4 batches per worker */
+  window?: number;
+  /** abort: stop dispatching, let what is in flight finish, emit it, and return */
+  signal?: AbortSignal;
+  /** false: leave a document out (resume: already recorded) */
+  keep?: (d: DocumentResult) => boolean;
+  state?: RunState;
+}
+
+export function defaultBatchSize(files: number, workers: number): number {
+  // Enough batches per worker to balance the load; at most 32 files per message.
+  return Math.max(1, Math.min(32, Math.floor(files / (workers * 16))));
+}
+
+export async function* runOrdered(pool: WorkerPool, opts: RunOptions): AsyncGenerator<Emitted, void, undefined> {
+  const { paths, cwd } = opts;
+  const workers = pool.workers;
+  const batchSize = Math.max(1, opts.batchSize ?? defaultBatchSize(paths.length, workers));
+  const window = Math.max(batchSize, opts.window ?? batchSize * workers * 4);
+  const maxInFlight = workers * 2;
+  const state = opts.state ?? { filesDone: 0, filesTotal: paths.length };
+  state.filesTotal = paths.length;
+
+  const ready = new Map<number, FileResult>();
+  let next = 0; // next file to dispatch
+  let emit = 0; // next file to emit
+  let inFlight = 0;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  const poke = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  opts.signal?.addEventListener('abort', poke, { once: true });
+
+  const dispatch = () => {
+    while (!opts.signal?.aborted && next < paths.length && inFlight < maxInFlight && next - emit < window) {
+      const end = Math.min(paths.length, next + batchSize, emit + window);
+      const tasks: Task[] = [];
+      for (let i = next; i < end; i++) {
+        const abs = resolve(cwd, paths[i]);
+        const patient = opts.patientOf?.(abs);
+        tasks.push(patient ? { i, abs, path: paths[i], patient } : { i, abs, path: paths[i] });
+      }
+      next = end;
+      inFlight++;
+      pool.run(tasks).then(
+        (results) => {
+          inFlight--;
+          for (const r of results) ready.set(r.i, r);
+          poke();
+        },
+        (err) => {
+          inFlight--;
+          failure ??= err;
+          poke();
+        },
+      );
+    }
+  };
+
+  try {
+    while (emit < paths.length) {
+      if (failure) throw failure;
+      dispatch();
+      const r = ready.get(emit);
+      if (r) {
+        ready.delete(emit);
+        emit++;
+        const order = r.docs.map((d, k) => k);
+        if (r.docs.length > 1) order.sort((a, b) => compareRecords(r.docs[a].record, r.docs[b].record));
+        for (const k of order) {
+          const doc = r.docs[k];
+          if (opts.keep && !opts.keep(doc)) continue;
+          const text = r.texts?.[k];
+          yield text !== undefined ? { doc, text } : { doc };
+        }
+        state.filesDone = emit;
+        continue;
+      }
+      // Interrupted and everything dispatched has come back: the emitted files are a prefix.
+      if (opts.signal?.aborted && inFlight === 0 && !ready.has(emit)) return;
+      await new Promise<void>((res) => {
+        wake = res;
+      });
+    }
+  } finally {
+    opts.signal?.removeEventListener('abort', poke);
+  }
+}
