@@ -63,8 +63,11 @@ function anyNear(doc: Analysed, from: number, to: number, phrases: Phrase[]): bo
 /** Does a hit at [a, b) satisfy its near / notNear constraint, within its sentence? */
 export function constraintHolds(doc: Analysed, a: number, b: number, c: Constraint | undefined): boolean {
   if (!c) return true;
-  const sent = doc.sentences[doc.tokenSentence[a]];
-  const lo = sent ? sent.firstToken : 0;
+  const sIdx = doc.tokenSentence[a];
+  const sent = doc.sentences[sIdx];
+  let lo = sent ? sent.firstToken : 0;
+  // A fragment of a few words ("?dependence.") leans on the sentence before it.
+  if (sent && sIdx > 0 && sent.endToken - sent.firstToken <= 5) lo = doc.sentences[sIdx - 1].firstToken;
   const hi = sent ? sent.endToken : doc.tokens.length;
   let from = a;
   for (let n = 0; n < c.window && from > lo; ) {
