@@ -58,8 +58,8 @@ export interface BatchOptions {
 
 export interface JobInternals {
   resume?: ResumeState;
-  /** return each document's text when its verdict reaches this (html report) */
-  textAtOrAbove?: Verdict;
+  /** return documents' text: at or above a verdict (html report), or with findings (sarif) */
+  returnText?: Verdict | 'findings';
 }
 
 export interface Job {
@@ -125,7 +125,7 @@ export function prepareJob(patterns: string[], opts: BatchOptions = {}, internal
       textField: opts.textField,
       idField: opts.idField,
     },
-    textAtOrAbove: internals.textAtOrAbove,
+    returnText: internals.returnText,
   };
   const state: RunState = { filesDone: 0, filesTotal: paths.length };
   const keep = resume.doneKeys.size ? (d: { path: string; record?: string }) => !resume.doneKeys.has(documentKey(d.path, d.record)) : undefined;

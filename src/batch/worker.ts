@@ -3,7 +3,6 @@
  * options as the others), reads, decodes and hashes its own files, and sends back finished
  * DocumentResult objects, one message per batch of files.
  */
-import { statSync } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createScanner, type Scanner } from '../scanner.js';
 import type { Patient, Thresholds, Verdict } from '../schemas.js';
@@ -21,8 +20,8 @@ export interface WorkerConfig {
   includeText: boolean;
   maxBytes: number;
   reader: Omit<ReaderOptions, 'maxBytes'>;
-  /** also return the scanned text of documents at or above this verdict (for the html report) */
-  textAtOrAbove?: Verdict;
+  /** also return the scanned text: of documents at or above a verdict (html report), or of those with findings (sarif line/column) */
+  returnText?: Verdict | 'findings';
 }
 
 /** One file to read and scan. `i` is its place in the sorted run. */
@@ -36,7 +35,7 @@ export interface Task {
 export interface FileResult {
   i: number;
   docs: DocumentResult[];
-  /** only with textAtOrAbove: the text of each document that reaches it (same order as docs) */
+  /** only with returnText: the text of each document that qualifies (same order as docs) */
   texts?: (string | undefined)[];
 }
 
@@ -64,15 +63,6 @@ export function createFileScanner(cfg: WorkerConfig): { lexiconVersion: string; 
 
   async function scanFile(t: Task): Promise<FileResult> {
     const fail = (error: string): FileResult => ({ i: t.i, docs: [errorResult(t.path, error, lv)] });
-    try {
-      // Refuse what is not a regular file (a FIFO would block a read forever; a directory
-      // put in place of a file mid-run is an error), and what is over --max-bytes, before reading.
-      const st = statSync(t.abs);
-      if (!st.isFile()) return fail(st.isDirectory() ? 'not a regular file (a directory)' : 'not a regular file');
-      if (st.size > cfg.maxBytes) return fail(`file is ${st.size} bytes, over --max-bytes ${cfg.maxBytes}`);
-    } catch (err) {
-      return fail(`cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
     let read: ReadDocument[];
     try {
       read = await readDocuments(t.abs, readerOpts);
@@ -81,7 +71,8 @@ export function createFileScanner(cfg: WorkerConfig): { lexiconVersion: string; 
       return fail(`the reader failed (${err instanceof Error ? err.name : typeof err})`);
     }
     const docs: DocumentResult[] = [];
-    const texts: (string | undefined)[] | undefined = cfg.textAtOrAbove ? [] : undefined;
+    const want = cfg.returnText;
+    const texts: (string | undefined)[] | undefined = want ? [] : undefined;
     for (const rd of read) {
       const extra = { record: rd.record, encoding: rd.encoding };
       let d: DocumentResult;
@@ -93,7 +84,10 @@ export function createFileScanner(cfg: WorkerConfig): { lexiconVersion: string; 
         d = fromScan(t.path, rd.text, r, extra);
       }
       docs.push(d);
-      texts?.push(d.sha256 && verdictAtLeast(d.verdict, cfg.textAtOrAbove!) ? rd.text : undefined);
+      if (texts) {
+        const give = !!d.sha256 && (want === 'findings' ? d.findings.length > 0 : verdictAtLeast(d.verdict, want as Verdict));
+        texts.push(give ? rd.text : undefined);
+      }
     }
     return texts ? { i: t.i, docs, texts } : { i: t.i, docs };
   }

@@ -178,7 +178,10 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
     const o = toOriginal(doc.norm, familyBlocked.hit.start, familyBlocked.hit.end);
     result.triggers.push({ modifier: 'patient', ruleId: familyBlocked.entry.id, start: o.start, end: o.end });
   }
-  if (sec?.kind === 'family' && result.experiencer === 'patient' && !familyBlocked) {
+  // Under "FHx:" everything is about family, unless the sentence turns back to the patient
+  // before the target ("FHx: father HD. Pt 50% risk, not yet decided about testing").
+  const patientFirst = cues.some((c) => c.modifier === 'patient' && c.hit.endTok <= a);
+  if (sec?.kind === 'family' && result.experiencer === 'patient' && !familyBlocked && !patientFirst) {
     result.experiencer = 'family';
     result.triggers.push(sectionTrigger('family', 'section/family-history'));
   }

@@ -23,6 +23,17 @@ const NOT_NAMES = new Set([
 ]);
 const PROFESSIONAL_SECTIONS = new Set(['header', 'signature', 'cc', 'salutation']);
 
+// Capitalised words after a name that make it a place, an organisation or an eponym
+// ("Hyde Park Surgery", "Alexandra Children's Hospital", "Simon Broome criteria").
+const NOT_A_PERSON_AFTER = new Set([
+  'surgery', 'hospital', 'practice', 'clinic', 'centre', 'center', 'street', 'road', 'lane', 'avenue', 'close', 'drive', 'way',
+  'park', 'house', 'court', 'ward', 'unit', 'medical', 'health', 'infirmary', 'trust', 'school', 'college', 'university',
+  'criteria', 'syndrome', 'disease', 'score', 'test', 'sign', 'scale', 'tool', 'classification', 'rule', 'rules', 'procedure',
+  'operation', 'fracture', 'manoeuvre', 'maneuver', 'questionnaire', 'protocol', 'pathway', 'ward', 'building', 'wing', 'suite',
+  'pharmacy', 'hall', 'gardens', 'grove', 'crescent', 'terrace', 'place', 'square', 'estate', 'village', 'town', 'city', 'council',
+  'children\'s', 'women\'s', 'royal', 'general', 'district', 'community', 'mental', 'group', 'foundation', 'nhs', 'service', 'services',
+]);
+
 const AFFIRMED_OTHER: ContextResult = { negated: false, uncertain: false, hypothetical: false, historical: false, experiencer: 'other', triggers: [] };
 
 type Person = { a: number; b: number; evidence: number; titled: 'personal' | 'professional' | null };
@@ -135,51 +146,42 @@ function findCandidates(input: DetectInput, idx: HitIndex): Person[] {
   return people;
 }
 
-/** Ask compromise about capitalised words in sentences where the cheap pass found nothing. */
+/**
+ * Ask compromise about a pair of capitalised words that no list knows ("Tayla Brennan") and
+ * that nothing marks as a place or an organisation. Everything cheaper has been tried first,
+ * and compromise is loaded only for documents that have such a pair.
+ */
 function compromiseCandidates(input: DetectInput, idx: HitIndex, taken: Uint8Array): Person[] {
   const { doc } = input;
   const toks = doc.tokens;
   const out: Person[] = [];
-  const asked = new Set<number>();
-  for (let i = 0; i < toks.length; i++) {
-    const t = toks[i];
-    if (taken[i] || t.shape !== 'Xx' || t.text.length < 3 || idx.finding[i] || idx.vocabulary[i]) continue;
-    if (NOT_NAMES.has(t.lower) || idx.forename[i] || idx.surname[i]) continue;
+  const plain = (k: number) => {
+    const t = toks[k];
+    return !!t && t.shape === 'Xx' && t.text.length > 1 && !taken[k] && !idx.finding[k] && !idx.vocabulary[k] && !NOT_NAMES.has(t.lower);
+  };
+  for (let i = 1; i + 1 < toks.length; i++) {
+    if (!plain(i) || !plain(i + 1)) continue;
     const prev = toks[i - 1];
-    if (!prev || prev.kind === 'newline' || /[.!?:*\-(]/.test(prev.text)) continue;
-    const sent = doc.tokenSentence[i];
-    if (sent < 0 || asked.has(sent)) continue;
-    // Only where a person is plausible: next to a verb of saying or a relationship in the sentence.
-    const s = doc.sentences[sent];
-    // Only next to a relationship word ("her partner Jayden"), where a name is plausible.
-    const hasRel = markNear(idx.relEndsAt, idx.relStartsAt, i, i + 1, 3, 3);
-    if (!hasRel) continue;
-    asked.add(sent);
+    if (prev.kind === 'newline' || /[.!?:*\-(]/.test(prev.text)) continue;
+    const after = toks[i + 2];
+    if (after && after.kind === 'word' && NOT_A_PERSON_AFTER.has(after.lower)) continue;
+    if (NOT_A_PERSON_AFTER.has(toks[i + 1].lower)) continue;
+    const s = doc.sentences[doc.tokenSentence[i]];
+    if (!s) continue;
     const terms = compromise()(doc.norm.text.slice(s.start, s.end)).terms().json().flatMap((x) => x.terms);
-    const people = new Set(terms.filter((x) => x.tags.some((g) => /Person|FirstName|LastName|MaleName|FemaleName/.test(g))).map((x) => x.text.toLowerCase()));
-    for (let k = s.firstToken; k < s.endToken; k++) {
-      const tk = toks[k];
-      if (taken[k] || tk.shape !== 'Xx' || idx.finding[k] || idx.vocabulary[k] || NOT_NAMES.has(tk.lower)) continue;
-      const pk = toks[k - 1];
-      if (!pk || pk.kind === 'newline' || /[.!?:*\-(]/.test(pk.text)) continue;
-      if (people.has(tk.lower)) out.push({ a: k, b: k + 1, evidence: 0.5, titled: null });
+    const tagged = new Set(terms.filter((x) => x.tags.some((g) => /Person|FirstName|LastName|MaleName|FemaleName/.test(g))).map((x) => x.text.toLowerCase()));
+    if (tagged.has(toks[i].lower) || tagged.has(toks[i + 1].lower)) {
+      out.push({ a: i, b: i + 2, evidence: 0.5, titled: null });
+      taken[i] = taken[i + 1] = 1;
     }
+    i++;
   }
   return out;
 }
 
 type Role = 'patient' | 'professional' | 'third';
 
-// Capitalised words after a name that make it a place, an organisation or an eponym
-// ("Hyde Park Surgery", "Alexandra Children's Hospital", "Simon Broome criteria").
-const NOT_A_PERSON_AFTER = new Set([
-  'surgery', 'hospital', 'practice', 'clinic', 'centre', 'center', 'street', 'road', 'lane', 'avenue', 'close', 'drive', 'way',
-  'park', 'house', 'court', 'ward', 'unit', 'medical', 'health', 'infirmary', 'trust', 'school', 'college', 'university',
-  'criteria', 'syndrome', 'disease', 'score', 'test', 'sign', 'scale', 'tool', 'classification', 'rule', 'rules', 'procedure',
-  'operation', 'fracture', 'manoeuvre', 'maneuver', 'questionnaire', 'protocol', 'pathway', 'ward', 'building', 'wing', 'suite',
-  'pharmacy', 'hall', 'gardens', 'grove', 'crescent', 'terrace', 'place', 'square', 'estate', 'village', 'town', 'city', 'council',
-  'children\'s', 'women\'s', 'royal', 'general', 'district', 'community', 'mental', 'group', 'foundation', 'nhs', 'service', 'services',
-]);
+
 
 function classify(input: DetectInput, idx: HitIndex, p: Person): Role {
   const { doc, patient } = input;

@@ -92,7 +92,10 @@ export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
         }
         node = child;
       }
-      if (!node.ends.some((r) => r.entry === idx)) node.ends.push({ entry: idx, constraint: constraintOf(t) });
+      // Two terms of one entry can meet at one node (shared stems) with different
+      // constraints: keep both; overlapping hits of one entry are merged after matching.
+      const constraint = constraintOf(t);
+      if (!node.ends.some((r) => r.entry === idx && !r.constraint && !constraint)) node.ends.push({ entry: idx, constraint });
     }
     for (const ab of e.abbreviations ?? []) {
       const a = typeof ab === 'string' ? { abbr: ab } : ab;

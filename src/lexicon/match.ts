@@ -14,6 +14,20 @@ export interface Hit {
   via: 'term' | 'abbreviation' | 'pattern';
 }
 
+// Trie keys per distinct word, shared across documents: clinical text repeats a small
+// vocabulary, so each word's two keys are built once and then only looked up.
+const MAX_KEYS = 200_000;
+const wordKeys = new Map<string, [string, string]>();
+function keysForWord(lower: string): [string, string] {
+  let k = wordKeys.get(lower);
+  if (!k) {
+    k = ['=' + lower, '~' + stem(lower)];
+    if (wordKeys.size >= MAX_KEYS) wordKeys.clear();
+    wordKeys.set(lower, k);
+  }
+  return k;
+}
+
 // Trie keys per token, computed once per document (the walk revisits tokens many times).
 const keyCache = new WeakMap<Analysed, { exact: string[]; stemmed: string[] }>();
 function docKeys(doc: Analysed): { exact: string[]; stemmed: string[] } {
@@ -25,8 +39,9 @@ function docKeys(doc: Analysed): { exact: string[]; stemmed: string[] } {
       const t = doc.tokens[i];
       if (t.kind !== 'word') k.exact[i] = k.stemmed[i] = '=' + t.text;
       else {
-        k.exact[i] = '=' + t.lower;
-        k.stemmed[i] = '~' + stem(t.lower);
+        const [e, st] = keysForWord(t.lower);
+        k.exact[i] = e;
+        k.stemmed[i] = st;
       }
     }
     keyCache.set(doc, k);
@@ -34,9 +49,38 @@ function docKeys(doc: Analysed): { exact: string[]; stemmed: string[] } {
   return k;
 }
 
+interface FirstStep {
+  abbr?: TermRef[];
+  nodes?: TrieNode[];
+}
+const NONE: FirstStep = {};
+const firstStepCache = new WeakMap<CompiledLexicon, Map<string, FirstStep>>();
+
+/** Per lexicon, per token text: what the first step of matching finds (cached, bounded). */
+function firstSteps(lex: CompiledLexicon) {
+  let cache = firstStepCache.get(lex);
+  if (!cache) {
+    cache = new Map();
+    firstStepCache.set(lex, cache);
+  }
+  const c = cache;
+  return (text: string, exact: string, stemmed: string): FirstStep => {
+    let f = c.get(text);
+    if (f) return f;
+    const abbr = lex.abbreviations.get(text);
+    const n1 = lex.root.next.get(exact);
+    const n2 = stemmed !== exact ? lex.root.next.get(stemmed) : undefined;
+    const nodes = n1 && n2 ? [n1, n2] : n1 ? [n1] : n2 ? [n2] : undefined;
+    f = abbr || nodes ? { abbr, nodes } : NONE;
+    if (c.size >= MAX_KEYS) c.clear();
+    c.set(text, f);
+    return f;
+  };
+}
+
 function keysOf(t: Token): [string, string] {
   if (t.kind !== 'word') return ['=' + t.text, '=' + t.text];
-  return ['=' + t.lower, '~' + stem(t.lower)];
+  return keysForWord(t.lower);
 }
 
 function phraseAt(doc: Analysed, i: number, p: Phrase): boolean {
@@ -83,6 +127,12 @@ export function constraintHolds(doc: Analysed, a: number, b: number, c: Constrai
   return true;
 }
 
+function tokenStarts(toks: Token[]): number[] {
+  const out: number[] = [];
+  for (const t of toks) if (t.kind !== 'newline') out.push(t.start);
+  return out;
+}
+
 function tokenRange(doc: Analysed, start: number, end: number): [number, number] {
   const toks = doc.tokens;
   let lo = 0;
@@ -109,19 +159,15 @@ export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
   };
 
   const keys = docKeys(doc);
-  const root = lex.root;
+  const first = firstSteps(lex);
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
     if (t.skip) continue;
-    const ab = lex.abbreviations.get(t.text);
-    if (ab) push(ab, i, i + 1, 'abbreviation');
-    // Walk the trie; a token may continue by its exact or its stemmed key.
-    const e0 = keys.exact[i];
-    const s0 = keys.stemmed[i];
-    const first1 = root.next.get(e0);
-    const first2 = s0 !== e0 ? root.next.get(s0) : undefined;
-    if (!first1 && !first2) continue;
-    let frontier: TrieNode[] = first2 ? (first1 ? [first1, first2] : [first2]) : [first1!];
+    // One cached look-up per token: abbreviations and the trie's first step for this word.
+    const f = first(t.text, keys.exact[i], keys.stemmed[i]);
+    if (f.abbr) push(f.abbr, i, i + 1, 'abbreviation');
+    if (!f.nodes) continue;
+    let frontier: TrieNode[] = f.nodes;
     for (const n of frontier) if (n.ends.length) push(n.ends, i, i + 1, 'term');
     let j = i + 1;
     while (frontier.length && j < toks.length) {
@@ -156,7 +202,7 @@ export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
   lex.patterns.forEach((p, pi) => {
     if (p.prefixes && p.sticky) {
       // Try the pattern only where a word it can start with begins.
-      candidates ??= lex.prefixTrie.candidates(toks.filter((t) => t.kind === 'word'), lex.patterns.length);
+      candidates ??= lex.prefixTrie.candidates(text, tokenStarts(toks), lex.patterns.length);
       let last = -1;
       for (const pos of candidates[pi]) {
         if (pos < last) continue;

@@ -1,55 +1,148 @@
 /**
  * A regex pass over the whole text costs as much as the trie pass for all terms together, so
- * each lexicon pattern is run only on documents that contain a word it must start with.
- * The first words are read from the pattern's source: a leading literal word or a leading
- * group of literal alternatives (`\b(?:partner|husband|ex)\s+...`). When the start is not
- * plain enough to read, the pattern always runs.
+ * each lexicon pattern is tried only at the starts of tokens where the text begins with one
+ * of the pattern's possible opening strings. The openings are read from the pattern's
+ * source (literals, small character classes, `\d`, optional groups, alternatives); when the
+ * start is not plain enough to read, the pattern runs over the whole text as usual.
+ * Patterns are therefore tried where a token starts (documented in docs/lexicons.md).
  */
+
+const MAX_PREFIXES = 64;
+const MAX_LEN = 8;
+
 export function leadingPrefixes(source: string): string[] | undefined {
-  return prefixesOf(source, false);
+  const p = altsPrefixes(source);
+  if (!p || p.length === 0 || p.length > MAX_PREFIXES || p.some((x) => x.length === 0)) return undefined;
+  return [...new Set(p)];
 }
 
-function prefixesOf(source: string, anchored: boolean): string[] | undefined {
+function altsPrefixes(src: string): string[] | undefined {
   const out: string[] = [];
-  for (const alt of splitTop(source)) {
-    const p = altPrefixes(alt, anchored);
+  for (const alt of splitTop(src)) {
+    const p = seqPrefixes(alt, ['']);
     if (!p) return undefined;
     out.push(...p);
+    if (out.length > MAX_PREFIXES) return undefined;
   }
-  return out.length ? out : undefined;
+  return out;
 }
 
-function altPrefixes(alt: string, anchoredIn: boolean): string[] | undefined {
-  let s = alt;
-  let anchored = anchoredIn;
-  for (;;) {
-    if (s.startsWith('\\b')) {
-      s = s.slice(2);
-      anchored = true;
-    } else if (/^\(\?<[!=]/.test(s)) {
-      const end = closingParen(s, 0);
+function cross(a: string[], b: string[]): string[] | undefined {
+  const out: string[] = [];
+  for (const x of a) for (const y of b) out.push(x + y);
+  return out.length > MAX_PREFIXES ? undefined : out;
+}
+
+function quantifier(s: string, i: number): { optional: boolean; repeats: boolean; len: number } {
+  const c = s[i];
+  if (c === '?') return { optional: true, repeats: false, len: 1 };
+  if (c === '*') return { optional: true, repeats: true, len: 1 + (s[i + 1] === '?' ? 1 : 0) };
+  if (c === '+') return { optional: false, repeats: true, len: 1 + (s[i + 1] === '?' ? 1 : 0) };
+  if (c === '{') {
+    const m = /^\{(\d+)(,\d*)?\}\??/.exec(s.slice(i));
+    if (m) return { optional: m[1] === '0', repeats: m[2] !== undefined || Number(m[1]) > 1, len: m[0].length };
+  }
+  return { optional: false, repeats: false, len: 0 };
+}
+
+/** Characters a simple class can match, lower-cased; undefined when not simple. */
+function classChars(body: string): string[] | undefined {
+  if (body.startsWith('^')) return undefined;
+  const chars = new Set<string>();
+  for (let i = 0; i < body.length; i++) {
+    let c = body[i];
+    if (c === '\\') {
+      const n = body[++i];
+      if (n === 'd') {
+        for (let d = 0; d <= 9; d++) chars.add(String(d));
+        continue;
+      }
+      if (/[wsWSDbB]/.test(n)) return undefined;
+      c = n;
+    }
+    if (body[i + 1] === '-' && i + 2 < body.length) {
+      const from = c.charCodeAt(0);
+      const to = body.charCodeAt(i + 2);
+      if (to - from > 26) return undefined;
+      for (let k = from; k <= to; k++) chars.add(String.fromCharCode(k).toLowerCase());
+      i += 2;
+      continue;
+    }
+    chars.add(c.toLowerCase());
+  }
+  return chars.size > 0 && chars.size <= 20 ? [...chars] : undefined;
+}
+
+function seqPrefixes(s: string, start: string[]): string[] | undefined {
+  let P = start;
+  let i = 0;
+  const done = () => (P.every((x) => x.length > 0) ? P : undefined);
+  while (i < s.length) {
+    if (P.some((x) => x.length >= MAX_LEN)) return P;
+    const c = s[i];
+    if (c === '^') {
+      i++;
+      continue;
+    }
+    if (c === '\\' && s[i + 1] === 'B') return undefined;
+    if (c === '\\' && s[i + 1] === 'b') {
+      i += 2;
+      continue;
+    }
+    if (c === '(') {
+      const end = closingParen(s, i);
       if (end < 0) return undefined;
-      s = s.slice(end + 1);
-    } else break;
+      const head = s.slice(i, i + 4);
+      // A lookbehind can put the match in the middle of a token: such patterns scan fully.
+      if (/^\(\?<[=!]/.test(head)) return undefined;
+      if (/^\(\?[=!]/.test(head)) {
+        i = end + 1; // lookahead: consumes nothing
+        continue;
+      }
+      const innerStart = s.startsWith('(?:', i) ? i + 3 : /^\(\?<[A-Za-z]/.test(head) ? s.indexOf('>', i) + 1 : i + 1;
+      const inner = altsPrefixes(s.slice(innerStart, end));
+      const q = quantifier(s, end + 1);
+      if (!inner) return done();
+      // Too many combinations: the openings so far are still correct, only shorter.
+      const withGroup = cross(P, inner) ?? P;
+      if (q.optional) {
+        // Present (then we stop: we don't know how far it went) or absent (carry on after it).
+        const without = seqPrefixes(s.slice(end + 1 + q.len), P) ?? P;
+        const all = [...withGroup, ...without];
+        return all.length > MAX_PREFIXES ? done() : all;
+      }
+      return withGroup.every((x) => x.length > 0) ? withGroup : undefined; // where the group ended is unknown
+    }
+    let chars: string[] | undefined;
+    let next = i + 1;
+    if (c === '[') {
+      let j = i + 1;
+      if (s[j] === '^') j++;
+      if (s[j] === ']') j++;
+      for (; j < s.length && s[j] !== ']'; j++) if (s[j] === '\\') j++;
+      chars = classChars(s.slice(i + 1, j));
+      next = j + 1;
+    } else if (c === '\\') {
+      const n = s[i + 1];
+      if (n === 'd') chars = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+      else if (/[A-Za-z0-9]/.test(n)) chars = undefined; // \s \w \x.. \u.. etc.
+      else chars = [n];
+      next = i + 2;
+    } else if (c === '.' || c === '|' || c === ')') {
+      chars = undefined;
+    } else {
+      chars = [c.toLowerCase()];
+    }
+    if (!chars) return done();
+    const q = quantifier(s, next);
+    if (q.optional) return done();
+    const crossed = cross(P, chars);
+    if (!crossed) return done();
+    P = crossed;
+    if (q.repeats) return done();
+    i = next + q.len;
   }
-  if (s.startsWith('(')) {
-    const end = closingParen(s, 0);
-    if (end < 0) return undefined;
-    // A group that is optional or repeated zero times does not have to be there.
-    if (/^[?*]|^\{0/.test(s.slice(end + 1))) return undefined;
-    if (!s.startsWith('(?:') && s[1] === '?') return undefined;
-    return prefixesOf(s.slice(s.startsWith('(?:') ? 3 : 1, end), anchored);
-  }
-  // Only a word that starts at a word boundary can be looked up as a word prefix.
-  if (!anchored) return undefined;
-  const m = /^[A-Za-z0-9']+/.exec(s);
-  if (!m) return undefined;
-  let word = m[0];
-  const next = s[word.length];
-  // A quantifier right after the literal makes its last character optional.
-  if (next === '?' || next === '*' || next === '{') word = word.slice(0, -1);
-  if (word.length < 1) return undefined;
-  return [word.toLowerCase()];
+  return done();
 }
 
 function closingParen(s: string, open: number): number {
@@ -61,7 +154,6 @@ function closingParen(s: string, open: number): number {
       continue;
     }
     if (c === '[') {
-      // skip a character class
       for (i++; i < s.length && s[i] !== ']'; i++) if (s[i] === '\\') i++;
       continue;
     }
@@ -101,13 +193,13 @@ function splitTop(s: string): string[] {
 
 interface PrefixNode {
   next: Map<string, PrefixNode>;
-  /** patterns whose prefix ends here */
+  /** patterns whose opening ends here */
   patterns: number[];
 }
 
 /**
- * All patterns' word prefixes in one character trie, so one pass over a document's words
- * finds every place each pattern may start.
+ * All patterns' openings in one character trie, so one pass over a document's token starts
+ * finds every place each pattern may match.
  */
 export class PrefixTrie {
   private readonly root: PrefixNode = { next: new Map(), patterns: [] };
@@ -123,17 +215,32 @@ export class PrefixTrie {
     }
     if (!node.patterns.includes(pattern)) node.patterns.push(pattern);
   }
-  /** For each pattern index, the start offsets of words it may match at (ascending). */
-  candidates(words: { lower: string; start: number }[], patternCount: number): number[][] {
+  /** For each pattern index, the token starts at which the text opens with one of its prefixes. */
+  candidates(text: string, starts: number[], patternCount: number): number[][] {
     const out: number[][] = Array.from({ length: patternCount }, () => []);
-    for (const w of words) {
-      let node: PrefixNode | undefined = this.root;
-      const s = w.lower;
-      for (let i = 0; i < s.length && node; i++) {
-        node = node.next.get(s[i]);
-        if (node && node.patterns.length) for (const p of node.patterns) out[p].push(w.start);
+    const root = this.root;
+    for (const start of starts) {
+      let node: PrefixNode | undefined = root;
+      for (let i = start; i < text.length && node; i++) {
+        let ch = text[i];
+        const code = ch.charCodeAt(0);
+        if (code >= 65 && code <= 90) ch = String.fromCharCode(code + 32);
+        else if (code > 127) {
+          const l = ch.toLowerCase();
+          if (l.length === 1) ch = l;
+        }
+        node = node.next.get(ch);
+        if (node && node.patterns.length) for (const p of node.patterns) out[p].push(start);
       }
     }
+    for (const list of out) if (list.length > 1) dedupeSorted(list);
     return out;
   }
+}
+
+function dedupeSorted(list: number[]): void {
+  // Starts arrive in order; a pattern can be reached twice from one start via two prefixes.
+  let w = 1;
+  for (let r = 1; r < list.length; r++) if (list[r] !== list[w - 1]) list[w++] = list[r];
+  list.length = w;
 }

@@ -1,4 +1,5 @@
 import { TextDecoder } from 'node:util';
+import { cp1252Decoder } from './cp1252.js';
 import { errorDoc } from './errors.js';
 import { BINARY_ERROR } from './text.js';
 import type { Reader } from './types.js';
@@ -29,7 +30,8 @@ const CHARACTERS: Record<string, string> = {
 const SYMBOLS: Record<string, string> = { '\\': '\\', '{': '{', '}': '}', '~': '\u00a0', '-': '', _: '\u2011', ':': '', '|': '' };
 
 /** Windows code page numbers (\ansicpgN) to WHATWG encoding labels that TextDecoder knows. */
-function decoderFor(codepage: number): TextDecoder {
+function decoderFor(codepage: number): { decode(bytes: Uint8Array): string } {
+  if (codepage === 1252) return cp1252Decoder;
   const label =
     codepage === 65001 ? 'utf-8'
     : codepage === 932 ? 'shift_jis'
@@ -44,7 +46,7 @@ function decoderFor(codepage: number): TextDecoder {
     return new TextDecoder(label);
   } catch {
     // An unknown code page: Windows-1252 is what UK letters use in practice.
-    return new TextDecoder('windows-1252');
+    return cp1252Decoder;
   }
 }
 

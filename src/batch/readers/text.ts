@@ -1,4 +1,5 @@
 import { decodeText, looksBinary } from '../decode.js';
+import { fixCp1252 } from './cp1252.js';
 import { errorDoc } from './errors.js';
 import type { ReadDocument, Reader } from './types.js';
 
@@ -9,7 +10,10 @@ export const BINARY_ERROR = 'binary content (NUL bytes or control characters), n
  * decides the encoding and refuses binary content.
  */
 export function decodeDocument(bytes: Uint8Array): { text: string; encoding?: string } | { error: string } {
-  const { text, encoding } = decodeText(bytes);
+  const decoded = decodeText(bytes);
+  const { encoding } = decoded;
+  // Repair before the binary check: wrongly decoded curly quotes would count as control characters.
+  const text = encoding === 'windows-1252' ? fixCp1252(decoded.text) : decoded.text;
   if (looksBinary(text)) return { error: BINARY_ERROR };
   // UTF-8 is the expected case; anything else is reported so the result can say so.
   return encoding === 'utf-8' ? { text } : { text, encoding };

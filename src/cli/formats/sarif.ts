@@ -30,10 +30,14 @@ export const UNREADABLE_RULE_ID = 'safeguard-scan/unreadable';
 
 const LEVEL: Record<Verdict, Sarif.Result.level> = { withhold: 'error', review: 'warning', visible: 'note' };
 
-/** A relative URI reference for a path: forward slashes, each segment percent-encoded (`#`, `?`, spaces). */
-export function artifactUri(path: string, baseDir = process.cwd()): string {
-  const rel = isAbsolute(path) ? relative(baseDir, path) : path;
-  return rel.split(/[\\/]/).map(encodeURIComponent).join('/');
+/** The path as the run names it: relative to `baseDir`, with forward slashes. */
+export function relativePath(path: string, baseDir = process.cwd()): string {
+  return (isAbsolute(path) ? relative(baseDir, path) : path).split(/[\\/]/).join('/');
+}
+
+/** A relative URI reference for a path: each segment percent-encoded (`#`, `?`, spaces). */
+export function artifactUri(path: string, baseDir?: string): string {
+  return relativePath(path, baseDir).split('/').map(encodeURIComponent).join('/');
 }
 
 function ruleFor(id: string, f?: Finding): Sarif.ReportingDescriptor {
@@ -141,7 +145,7 @@ export function* sarifChunks(docs: Doc[], opts: SarifOptions): Generator<string>
     .filter((d) => d.error)
     .map((d) => ({
       level: 'error',
-      message: { text: `${docLabel(d)}: ${d.error}` },
+      message: { text: `${docLabel({ path: relativePath(d.path, opts.baseDir), record: d.record })}: ${d.error}` },
       locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(d.path, opts.baseDir) } } }],
     }));
   const head = {

@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The report's only style sheet and script, inline. The page's Content-Security-Policy allows
+ * exactly these two blocks by hash and nothing else (no network, no other script), so even a
+ * mistake in escaping could not run code or fetch anything.
+ */
+
+export const CSS = `
+:root {
+  --ink: #1d2530; --muted: #5b6573; --line: #d8dde4; --bg: #f5f7fa; --card: #fff;
+  --tp: #0b5f99; --tp-bg: #dcebf7; --sg: #b84a00; --sg-bg: #fbe1cf;
+  --sn: #8e3a6d; --sn-bg: #f5ddec; --hm: #8a6200; --hm-bg: #fcedc4;
+  --withhold: #a4231b; --withhold-bg: #fdeceb; --review: #7a5200; --review-bg: #fff3d1;
+  --visible: #1c6b3a; --visible-bg: #e3f3e8; --focus: #1a56db;
+}
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); background: var(--bg); }
+.wrap { max-width: 1100px; margin: 0 auto; padding: 24px 24px 64px; }
+header.top h1 { margin: 0 0 4px; font-size: 24px; letter-spacing: -0.01em; }
+header.top .meta { color: var(--muted); font-size: 13px; margin: 0; }
+.notice { margin: 14px 0 0; padding: 8px 12px; border-left: 4px solid var(--withhold); background: var(--withhold-bg); font-size: 13px; border-radius: 4px; }
+h2 { font-size: 17px; margin: 28px 0 10px; }
+.panel { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 16px 18px; }
+.totals { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 12px; margin-bottom: 16px; }
+.total { border-radius: 8px; padding: 10px 14px; border: 1px solid var(--line); background: var(--card); }
+.total .n { font-size: 26px; font-weight: 700; line-height: 1.1; display: block; }
+.total .k { font-size: 13px; color: var(--muted); }
+.total.withhold { border-top: 4px solid var(--withhold); } .total.review { border-top: 4px solid var(--review); }
+.total.visible { border-top: 4px solid var(--visible); } .total.errors { border-top: 4px solid var(--muted); }
+.charts { display: flex; flex-wrap: wrap; gap: 24px 40px; }
+.chart { max-width: 100%; height: auto; }
+.chart-title { font-weight: 600; font-size: 13px; fill: var(--ink); }
+.bar-label, .bar-value { font-size: 13px; fill: var(--ink); }
+.bar-track { fill: #eef1f5; }
+.bar.withhold { fill: var(--withhold); } .bar.review { fill: #c58a00; } .bar.visible { fill: var(--visible); }
+.bar.c-thirdParty { fill: var(--tp); } .bar.c-safeguarding { fill: var(--sg); } .bar.c-sensitive { fill: var(--sn); } .bar.c-harm { fill: var(--hm); }
+.controls { display: flex; flex-wrap: wrap; gap: 12px 28px; align-items: flex-start; position: sticky; top: 0; z-index: 5; background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 10px 16px; box-shadow: 0 2px 6px rgba(20, 30, 50, 0.06); }
+.controls fieldset { border: 0; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 4px 14px; align-items: center; }
+.controls legend { font-weight: 600; font-size: 13px; float: left; margin-right: 8px; padding: 0; }
+.controls label { font-size: 14px; white-space: nowrap; cursor: pointer; }
+.controls input { accent-color: var(--focus); margin: 0 4px 0 0; vertical-align: -1px; }
+.status { margin-left: auto; font-size: 13px; color: var(--muted); align-self: center; }
+.legend { display: flex; flex-wrap: wrap; gap: 6px 18px; margin: 12px 0 0; padding: 0; list-style: none; font-size: 13px; color: var(--muted); }
+.legend mark.swatch { cursor: default; }
+.doc { background: var(--card); border: 1px solid var(--line); border-left: 6px solid var(--line); border-radius: 8px; margin: 14px 0; padding: 14px 18px; content-visibility: auto; contain-intrinsic-size: auto 320px; }
+.doc.v-withhold { border-left-color: var(--withhold); } .doc.v-review { border-left-color: #c58a00; } .doc.v-visible { border-left-color: var(--visible); }
+.doc-head { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: baseline; }
+.doc-head h3 { margin: 0; font-size: 15px; font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; word-break: break-all; }
+.badge { display: inline-block; font-size: 12px; font-weight: 700; letter-spacing: 0.04em; text-transform: uppercase; padding: 1px 8px; border-radius: 999px; border: 1px solid currentColor; }
+.badge.withhold { color: var(--withhold); background: var(--withhold-bg); } .badge.review { color: var(--review); background: var(--review-bg); } .badge.visible { color: var(--visible); background: var(--visible-bg); }
+.score { font-size: 13px; color: var(--muted); font-variant-numeric: tabular-nums; }
+.chips { display: inline-flex; flex-wrap: wrap; gap: 4px; }
+.chip { font-size: 12px; padding: 0 7px; border-radius: 4px; border: 1px solid; }
+.chip.c-thirdParty { color: var(--tp); background: var(--tp-bg); } .chip.c-safeguarding { color: var(--sg); background: var(--sg-bg); }
+.chip.c-sensitive { color: var(--sn); background: var(--sn-bg); } .chip.c-harm { color: var(--hm); background: var(--hm-bg); }
+.reasons { margin: 8px 0 0; padding-left: 20px; font-size: 14px; }
+.error { margin: 8px 0 0; font-size: 14px; color: var(--withhold); font-weight: 600; }
+.note { font-size: 13px; color: var(--muted); margin: 8px 0 0; }
+pre.text { margin: 12px 0 0; padding: 12px 14px; background: #fbfcfd; border: 1px solid var(--line); border-radius: 6px; white-space: pre-wrap; overflow-wrap: anywhere; font: 14px/1.7 ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace; }
+mark.hl, mark.swatch { color: inherit; border-radius: 2px; padding: 0 1px; text-decoration-line: underline; text-decoration-thickness: 2px; text-underline-offset: 3px; cursor: help; }
+mark[data-tag]::after { content: attr(data-tag); font: 700 9px/1 system-ui, sans-serif; vertical-align: super; margin-left: 2px; padding: 1px 2px; border-radius: 2px; color: #fff; }
+mark.c-thirdParty { background: var(--tp-bg); text-decoration-color: var(--tp); text-decoration-style: dotted; }
+mark.c-safeguarding { background: var(--sg-bg); text-decoration-color: var(--sg); text-decoration-style: solid; text-decoration-thickness: 3px; }
+mark.c-sensitive { background: var(--sn-bg); text-decoration-color: var(--sn); text-decoration-style: dashed; }
+mark.c-harm { background: var(--hm-bg); text-decoration-color: var(--hm); text-decoration-style: double; text-decoration-thickness: 3px; }
+mark.c-thirdParty::after { background: var(--tp); } mark.c-safeguarding::after { background: var(--sg); }
+mark.c-sensitive::after { background: var(--sn); } mark.c-harm::after { background: var(--hm); }
+mark.multi { box-shadow: inset 0 0 0 1px rgba(0, 0, 0, 0.35); }
+mark.weak { background: transparent; opacity: 0.75; text-decoration-thickness: 1px; }
+mark.hl:focus { outline: 3px solid var(--focus); outline-offset: 1px; }
+details.findings { margin-top: 10px; font-size: 13px; }
+details.findings summary { cursor: pointer; color: var(--muted); }
+table { border-collapse: collapse; width: 100%; font-size: 13px; }
+th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th { font-weight: 600; color: var(--muted); background: #f8f9fb; }
+td.num { font-variant-numeric: tabular-nums; }
+td.path { font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; }
+.rows { background: var(--card); border: 1px solid var(--line); border-radius: 8px; overflow: hidden; }
+#tip { position: absolute; z-index: 20; max-width: 440px; background: #17202b; color: #fff; font-size: 13px; line-height: 1.45; padding: 8px 10px; border-radius: 6px; box-shadow: 0 6px 18px rgba(0, 0, 0, 0.25); pointer-events: none; }
+#tip div + div { border-top: 1px solid rgba(255, 255, 255, 0.25); margin-top: 4px; padding-top: 4px; }
+[hidden] { display: none !important; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+@media (max-width: 760px) { .totals { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
+@media print { .controls, #tip { display: none !important; } .doc { break-inside: avoid; content-visibility: visible; } body { background: #fff; } }
+`;
+
+/**
+ * Filters and the finding tooltip. Reads only our own data-* attributes; writes with
+ * textContent, never innerHTML.
+ */
+export const JS = `
+(function () {
+  'use strict';
+  var docs = Array.prototype.slice.call(document.querySelectorAll('[data-verdict]'));
+  var boxes = Array.prototype.slice.call(document.querySelectorAll('.controls input[type=checkbox]'));
+  var status = document.getElementById('status');
+  function ticked(name) {
+    var s = {};
+    boxes.forEach(function (b) { if (b.name === name && b.checked) s[b.value] = true; });
+    return s;
+  }
+  function apply() {
+    var v = ticked('verdict'), c = ticked('category'), shown = 0;
+    docs.forEach(function (el) {
+      var cats = (el.getAttribute('data-cats') || 'none').split(' ');
+      var ok = !!v[el.getAttribute('data-verdict')] && cats.some(function (x) { return !!c[x]; });
+      el.hidden = !ok;
+      if (ok) shown++;
+    });
+    status.textContent = 'Showing ' + shown + ' of ' + docs.length + ' documents';
+  }
+  boxes.forEach(function (b) { b.addEventListener('change', apply); });
+  apply();
+
+  var tip = document.getElementById('tip');
+  var current = null;
+  function show(mark) {
+    current = mark;
+    tip.textContent = '';
+    (mark.getAttribute('data-tip') || '').split('\\n').forEach(function (line) {
+      var d = document.createElement('div');
+      d.textContent = line;
+      tip.appendChild(d);
+    });
+    tip.hidden = false;
+    var r = mark.getBoundingClientRect();
+    var left = Math.max(8, Math.min(r.left + window.scrollX, window.scrollX + document.documentElement.clientWidth - tip.offsetWidth - 8));
+    tip.style.left = left + 'px';
+    tip.style.top = (r.bottom + window.scrollY + 6) + 'px';
+  }
+  function hide() { current = null; tip.hidden = true; }
+  function markOf(t) { return t && t.closest ? t.closest('mark.hl') : null; }
+  document.addEventListener('mouseover', function (e) { var m = markOf(e.target); if (m) show(m); });
+  document.addEventListener('mouseout', function (e) {
+    var m = markOf(e.target);
+    if (m && m === current && !m.contains(e.relatedTarget) && document.activeElement !== m) hide();
+  });
+  document.addEventListener('focusin', function (e) { var m = markOf(e.target); if (m) show(m); });
+  document.addEventListener('focusout', function (e) { if (markOf(e.target)) hide(); });
+  document.addEventListener('keydown', function (e) { if (e.key === 'Escape') hide(); });
+})();
+`;
+
+const hash = (s: string) => `'sha256-${createHash('sha256').update(s, 'utf8').digest('base64')}'`;
+
+export const CSP = `default-src 'none'; style-src ${hash(CSS)}; script-src ${hash(JS)}; img-src data:; base-uri 'none'; form-action 'none'`;
