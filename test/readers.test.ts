@@ -130,6 +130,9 @@ describe('rtf', () => {
     expect(rtfToText("{\\rtf1\\ansi it\\'92s \\'93ok\\'94\\tab x}")).toBe('it\u2019s \u201cok\u201d\tx');
     expect(rtfToText('{\\rtf1{\\field{\\*\\fldinst HYPERLINK "http://x"}{\\fldrslt link text}}}')).toBe('link text');
   });
+  it('a picture-only RTF is an error, not an empty document', async () => {
+    expect(await read('picture-only.rtf')).toEqual([{ text: '', error: 'RTF has no text (images only?)' }]);
+  });
   it('refuses a file that is not RTF', async () => {
     expect(await read('not-really.rtf')).toEqual([{ text: '', error: 'not an RTF document (no {\\rtf header)' }]);
   });
@@ -140,6 +143,9 @@ describe('docx', () => {
     const [doc] = await read('letter.docx');
     expect(doc.error).toBeUndefined();
     expect(doc.text).toBe('Re: Alex Example\n\nSeen in clinic today with a sore throat.\n\nPlan: review in two weeks.');
+  });
+  it('a docx without text (a pasted scan) is an error, not an empty document', async () => {
+    expect(await read('empty.docx')).toEqual([{ text: '', error: 'docx has no text (images only?)' }]);
   });
   it('reports a corrupt docx without its text', async () => {
     expect(await read('corrupt.docx')).toEqual([{ text: '', error: 'corrupt or unreadable docx' }]);

@@ -29,7 +29,8 @@ export function lintLexicons(entries: LoadedEntry[]): LintIssue[] {
       if (!r.ok) issues.push({ level: 'error', file: e.file, entryId: e.id, field: `patterns.${i}`, message: r.reason ?? 'unsafe pattern' });
     });
     // The same term in two entries of the same kind is a maintenance trap: one edit, two places.
-    const group = e.category ?? e.use ?? '';
+    // Context cues may share words across directions ("previous" forward and backward).
+    const group = e.use === 'context' ? `context:${e.modifier}:${e.direction ?? ''}` : (e.category ?? e.use ?? '');
     const stemmed = e.use === 'forename' || e.use === 'surname' ? false : (e.stem ?? true);
     const keys = [
       ...(e.terms ?? []).map((t) => (typeof t === 'string' ? t : t.term)).map((t) => 't:' + matchTokens(t).map((k) => keyOf(k, stemmed)).join(' ')),

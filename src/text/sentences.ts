@@ -12,7 +12,7 @@ export interface Sentence {
 // Words after which a full stop does not end a sentence in clinical writing.
 const NO_BREAK_AFTER = new Set([
   'dr', 'mr', 'mrs', 'ms', 'mx', 'miss', 'prof', 'st', 'no', 'nos', 'vs', 'v', 'eg', 'ie', 'etc',
-  'approx', 'ref', 'tel', 'mob', 'dept', 'fig', 'inc', 'e', 'i', 'g', 'o', 'c', 'cf', 'sr', 'jr',
+  'approx', 'ref', 'tel', 'mob', 'dept', 'fig', 'inc', 'e', 'i', 'g', 'o', 'c', 'd', 'b', 'cf', 'sr', 'jr',
   'wk', 'wks', 'yr', 'yrs', 'mth', 'mths', 'hrs', 'hr', 'min', 'mins', 'pt', 'pts', 'hx', 'dx', 'rx', 'tx',
 ]);
 const BULLET = new Set(['*', '-', '•', '>', '+']);

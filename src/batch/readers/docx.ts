@@ -2,6 +2,8 @@ import { errorDoc } from './errors.js';
 import type { Reader } from './types.js';
 
 export const DOCX_ERROR = 'corrupt or unreadable docx';
+/** A letter scanned and pasted into Word as a picture: no text to scan is not "nothing found". */
+export const DOCX_NO_TEXT_ERROR = 'docx has no text (images only?)';
 
 /**
  * `.docx`: mammoth's raw text (paragraphs separated by blank lines). mammoth is loaded on first
@@ -13,7 +15,8 @@ export const readDocx: Reader = async (_path, bytes) => {
     const mammoth = (await import('mammoth')).default;
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const { value } = await mammoth.extractRawText({ buffer });
-    return [{ text: value.replace(/\s+$/, '') }];
+    const text = value.replace(/\s+$/, '');
+    return [text.trim() === '' ? errorDoc(DOCX_NO_TEXT_ERROR) : { text }];
   } catch {
     return [errorDoc(DOCX_ERROR)];
   }

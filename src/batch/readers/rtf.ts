@@ -182,7 +182,9 @@ export const readRtf: Reader = async (_path, bytes) => {
   if (bytes.includes(0)) return [errorDoc(BINARY_ERROR)];
   const src = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   try {
-    return [{ text: rtfToText(src) }];
+    const text = rtfToText(src);
+    // As with PDF and docx: a letter that is only a picture must not pass as an empty document.
+    return [text.trim() === '' ? errorDoc('RTF has no text (images only?)') : { text }];
   } catch (err) {
     if (err instanceof RtfError) return [errorDoc(err.message)];
     return [errorDoc('corrupt or unreadable RTF')];

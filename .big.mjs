@@ -1,0 +1,10 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox','--headless','--disable-gpu'] });
+const p = await b.newPage();
+let t = Date.now();
+await p.goto('file:///tmp/big.html', { timeout: 120000 });
+console.log('load', Date.now() - t, await p.locator('#status').textContent());
+t = Date.now();
+await p.locator('input[name=verdict][value=visible]').uncheck();
+console.log('filter', Date.now() - t, await p.locator('#status').textContent());
+await b.close();

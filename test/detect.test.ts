@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { createScanner } from '../src/index.js';
+import { nhsCheckDigitValid, nhsRangePlausible } from '../src/detect/nhs-number.js';
+
+const scanner = createScanner({ includeText: true });
+const find = (text: string, type: string, patient?: { name?: string; nhsNumber?: string; dateOfBirth?: string }) =>
+  scanner.scan(text, { patient }).findings.filter((f) => f.type === type).map((f) => f.text);
+
+describe('NHS numbers', () => {
+  it('validates the modulus-11 check digit', () => {
+    expect(nhsCheckDigitValid('9434765919')).toBe(true);
+    expect(nhsCheckDigitValid('9434765918')).toBe(false);
+    expect(nhsCheckDigitValid('943476591')).toBe(false);
+  });
+  it('rejects placeholder numbers', () => {
+    expect(nhsRangePlausible('1111111111')).toBe(false);
+    expect(nhsRangePlausible('9434765919')).toBe(true);
+  });
+  it('needs a 3-3-4 layout or an NHS cue; a bare valid ten digits is not enough', () => {
+    expect(find("Partner's NHS 943 476 5919 noted.", 'nhs-number')).toEqual(['943 476 5919']);
+    expect(find('Partner NHS No: 9434765919.', 'nhs-number')).toEqual(['9434765919']);
+    expect(find('Order ref 9434765919 sent.', 'nhs-number')).toEqual([]);
+    expect(find('Partner NHS 943 476 5918.', 'nhs-number')).toEqual([]);
+  });
+  it("does not report the patient's own number, from the caller or the Re: line", () => {
+    expect(find('NHS 943 476 5919 confirmed.', 'nhs-number', { nhsNumber: '9434765919' })).toEqual([]);
+    const letter = 'Dear Dr Shah,\n\nRe: Jo Bloggs, DOB 01/02/1990, NHS 943 476 5919\n\nSeen today.\n\nYours sincerely\nDr Lee';
+    expect(find(letter, 'nhs-number')).toEqual([]);
+  });
+});
+
+describe('contact details and other identifiers', () => {
+  it('flags a relative\'s phone, email and date of birth', () => {
+    expect(find('Her partner Dan is on 07700 900123.', 'phone')).toEqual(['07700 900123']);
+    expect(find('Son can be emailed on dan.smith@example.com', 'email')).toEqual(['dan.smith@example.com']);
+    expect(find('Mother (DOB 02/03/1958) attended.', 'date-of-birth')).toEqual(['DOB 02/03/1958']);
+  });
+  it("leaves the patient's own and organisations' numbers alone", () => {
+    expect(find("Pt's new mobile 07700 900456 updated.", 'phone')).toEqual([]);
+    expect(find('IDVA service helpline 0800 123 4567 given.', 'phone')).toEqual([]);
+    expect(find('Contact the clinic on 0113 496 0000.', 'phone')).toEqual([]);
+    expect(find('Email practice at reception.abc@nhs.net', 'email')).toEqual([]);
+    expect(find('DOB 01/02/1990 confirmed.', 'date-of-birth', { dateOfBirth: '1990-02-01' })).toEqual([]);
+  });
+  it('finds postcodes and NI numbers of someone else', () => {
+    expect(find('Ex-partner now lives at 4 Mill Lane, LS6 1HS.', 'postcode')).toEqual(['LS6 1HS']);
+    expect(find('Her husband NI number AB 12 34 56 C.', 'ni-number')).toEqual(['AB 12 34 56 C']);
+  });
+});
+
+describe('people', () => {
+  const names = (text: string, patient = 'Tom Hughes') => find(text, 'person-name', { name: patient });
+  it('finds third parties by title, name lists, relationship words and "Name (son)"', () => {
+    expect(names('Mrs Gwen Hughes attended with him.')).toEqual(['Gwen Hughes']);
+    expect(names('Lives with partner Dave.')).toEqual(['Dave']);
+    expect(names('Kayden (son) also unwell.')).toEqual(['Kayden']);
+    expect(names('Seen with Sarah today.')).toEqual(['Sarah']);
+  });
+  it('finds names whatever the case', () => {
+    expect(names('SEEN WITH PARTNER DAVE SMITH TODAY. NO CONCERNS.')).toEqual(['DAVE SMITH']);
+    expect(names('seen with partner dave today, all well')).toEqual(['dave']);
+  });
+  it('treats the patient\'s own name (whole, forename, title and surname) as the patient', () => {
+    expect(names('Tom Hughes attended. Tom is well. Mr Hughes agrees.')).toEqual([]);
+    expect(names('TOM HUGHES reviewed.')).toEqual([]);
+  });
+  it('treats a different forename with the patient\'s surname as a relative', () => {
+    expect(names('Mrs Gwen Hughes phoned.')).toEqual(['Gwen Hughes']);
+  });
+  it('does not report professionals acting in role', () => {
+    expect(names('Seen with HV Sarah Jones re weaning.')).toEqual([]);
+    expect(names('Discussed with Dr Patel and Nurse Evans.')).toEqual([]);
+    expect(names('Jo Smith, social worker, attended.')).toEqual([]);
+    expect(names('Dear Dr Khan,\n\nRe: Tom Hughes\n\nSeen.\n\nYours sincerely\n\nDr Amy Lee, Consultant')).toEqual([]);
+  });
+  it('does not report places, organisations or eponyms', () => {
+    expect(names('Referred to Hyde Park Surgery. Simon Broome criteria not met.')).toEqual([]);
+  });
+});
+
+describe('third-party rules', () => {
+  it('information supplied by a relative', () => {
+    const r = scanner.scan('Wife phoned to say he is more confused.');
+    expect(r.findings.some((f) => f.type === 'third-party-information')).toBe(true);
+    expect(r.verdict).toBe('review');
+  });
+  it('a professional ringing is not a third party', () => {
+    const r = scanner.scan('HV rang re weight check, all fine.');
+    expect(r.findings.some((f) => f.type === 'third-party-information')).toBe(false);
+  });
+  it("another person's sensitive health becomes thirdParty, not the patient's sensitive", () => {
+    const r = scanner.scan('Partner is HIV positive, on ART.');
+    expect(r.findings.filter((f) => f.category === 'sensitive' && f.score > 0)).toEqual([]);
+    expect(r.findings.some((f) => f.type === 'third-party-health')).toBe(true);
+  });
+  it('family history given by the patient stays visible; named relative with health withholds', () => {
+    expect(scanner.scan('FHx: mother breast ca at 45.').verdict).toBe('visible');
+    expect(scanner.scan('FHx: father (Gwyn Price, d. 2019) had Huntington\'s disease.', { patient: { name: 'Rhian Price' } }).verdict).toBe('withhold');
+  });
+  it("an unnamed relative's current health told by the patient is review", () => {
+    expect(scanner.scan('Cares for his mother, who has dementia.').verdict).toBe('review');
+  });
+});

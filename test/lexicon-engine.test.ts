@@ -1,0 +1,128 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createScanner, LexiconError, loadLexicons, parseLexiconFile } from '../src/index.js';
+import { compileLexicon } from '../src/lexicon/compile.js';
+import { matchLexicon } from '../src/lexicon/match.js';
+import { checkRegex } from '../src/lexicon/regex-safety.js';
+import { leadingPrefixes } from '../src/lexicon/prefilter.js';
+import { analyse } from '../src/text/index.js';
+import type { LoadedEntry } from '../src/lexicon/schema.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sgs-lex-'));
+const write = (name: string, body: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, body);
+  return p;
+};
+const entry = (over: Partial<LoadedEntry>): LoadedEntry => ({
+  id: 'harm/test', category: 'harm', type: 'test', weight: 0.5, source: 'test', file: 'test', examples: { match: [], noMatch: [] }, ...over,
+});
+const hitsOf = (entries: LoadedEntry[], text: string) => {
+  const doc = analyse(text);
+  return matchLexicon(doc, compileLexicon(entries)).map((h) => text.slice(doc.norm.starts[h.start], doc.norm.ends[h.end - 1]));
+};
+
+describe('matching', () => {
+  it('matches terms case-insensitively and across inflections (stems)', () => {
+    const e = entry({ terms: ['bruise to arm'] });
+    expect(hitsOf([e], 'Bruising to arms noted; BRUISED TO ARM')).toEqual(['Bruising to arms', 'BRUISED TO ARM']);
+  });
+  it('matches multi-word terms across line breaks, extra spaces and hyphens', () => {
+    const e = entry({ terms: ['non accidental injury'] });
+    expect(hitsOf([e], 'query non-\r\naccidental   injury')).toHaveLength(1);
+  });
+  it('matches abbreviations case-sensitively and as whole tokens only', () => {
+    const e = entry({ abbreviations: ['DV'] });
+    expect(hitsOf([e], 'DV disclosed. DVT left calf. dv/dt. ?DV')).toEqual(['DV', 'DV']);
+  });
+  it('does not stem when stem: false', () => {
+    const e = entry({ terms: ['sectioned'], stem: false });
+    expect(hitsOf([e], 'Caesarean section. Was sectioned in 2019.')).toEqual(['sectioned']);
+  });
+  it('applies near and notNear within the window', () => {
+    const e = entry({ abbreviations: [{ abbr: 'CP', near: ['plan', 'conference', 'child protection'], window: 4 }] });
+    expect(hitsOf([e], 'Children on a CP plan.')).toEqual(['CP']);
+    expect(hitsOf([e], 'CP radiating to jaw, plan ECG.')).toEqual([]);
+    const f = entry({ terms: [{ term: 'partner', notNear: ['practice', 'GP'] }] });
+    expect(hitsOf([f], 'Discussed with practice partner.')).toEqual([]);
+    expect(hitsOf([f], 'Lives with partner.')).toEqual(['partner']);
+  });
+  it('runs patterns, also where the prefilter decides where to try them', () => {
+    const e = entry({ patterns: ['\\bPHQ-?9 (?:score )?(?:1[5-9]|2[0-7])\\b'] });
+    expect(hitsOf([e], 'PHQ-9 score 18 today; PHQ9 4 last year')).toEqual(['PHQ-9 score 18']);
+  });
+  it('keeps two terms of one entry that share a node with different constraints', () => {
+    const e = entry({ terms: [{ term: 'malignancy', near: ['biopsy'] }, { term: 'malignant', near: ['cells'] }] });
+    expect(hitsOf([e], 'malignant cells seen')).toEqual(['malignant']);
+    expect(hitsOf([e], 'biopsy shows malignancy')).toEqual(['malignancy']);
+  });
+});
+
+describe('pattern prefilter', () => {
+  it('reads the openings of common pattern shapes', () => {
+    expect(leadingPrefixes('\\b(?:partner|husband)\\s+hit')).toEqual(['partner', 'husband']);
+    expect(leadingPrefixes('\\b\\d{1,2} ?yrs')).toHaveLength(10);
+    expect(leadingPrefixes('(?:her |his )?mum')).toEqual(['her ', 'his ', 'mum']);
+  });
+  it('gives up (full scan) where a match could start inside a token', () => {
+    expect(leadingPrefixes('(?<=\\d)mg')).toBeUndefined();
+    expect(leadingPrefixes('\\Bx')).toBeUndefined();
+    expect(leadingPrefixes('.*x')).toBeUndefined();
+  });
+});
+
+describe('ReDoS check', () => {
+  it.each(['(a+)+$', '(a|a)*', '(\\w|\\d)+', '([a-z]+)*x', '(a{2,})*'])('refuses %s', (re) => {
+    expect(checkRegex(re, 'giu').ok).toBe(false);
+  });
+  it.each(['PHQ-?9 (?:score )?(?:1[5-9])', 'HIV (?:antibody )?test\\W{1,4}positive', '(ab){1,5}'])('accepts %s', (re) => {
+    expect(checkRegex(re, 'giu').ok).toBe(true);
+  });
+  it('refuses an unsafe pattern at load with the file, entry and field', () => {
+    const f = write('redos.yaml', `- id: harm/bad\n  category: harm\n  type: bad\n  weight: 0.5\n  patterns: ['(a+)+$']\n  source: test\n  examples: { match: [a], noMatch: [b] }\n`);
+    expect(() => parseLexiconFile(f)).toThrowError(/redos\.yaml:1, entry "harm\/bad", field "patterns\.0": pattern is refused/);
+  });
+});
+
+describe('loading and errors', () => {
+  it('names the file, the entry and the field of a bad entry', () => {
+    const f = write('bad.yaml', `- id: harm/ok\n  category: harm\n  type: ok\n  weight: 0.5\n  terms: [x]\n  source: s\n- id: harm/bad\n  category: harm\n  type: bad\n  weight: 7\n  terms: [y]\n  source: s\n`);
+    try {
+      parseLexiconFile(f);
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(LexiconError);
+      const e = err as LexiconError;
+      expect(e.entryId).toBe('harm/bad');
+      expect(e.field).toBe('weight');
+      expect(e.line).toBe(7);
+      expect(e.message).toMatch(/bad\.yaml:7, entry "harm\/bad", field "weight"/);
+    }
+  });
+  it('rejects unknown keys, empty terms, duplicate ids and invalid YAML', () => {
+    expect(() => parseLexiconFile(write('u.yaml', `- id: harm/u\n  category: harm\n  type: u\n  weight: 0.5\n  terms: [x]\n  source: s\n  colour: red\n`))).toThrow(/colour|Unrecognized/i);
+    expect(() => parseLexiconFile(write('e.yaml', `- id: harm/e\n  category: harm\n  type: e\n  weight: 0.5\n  terms: ['  ']\n  source: s\n`))).toThrow(/field "terms\.0"/);
+    expect(() => loadLexicons({ files: [write('d.yaml', `- id: harm/d\n  category: harm\n  type: d\n  weight: 0.5\n  terms: [x]\n  source: s\n- id: harm/d\n  category: harm\n  type: d\n  weight: 0.5\n  terms: [y]\n  source: s\n`)] })).toThrow(/used twice/);
+    expect(() => parseLexiconFile(write('y.yaml', `- id: [unclosed\n`))).toThrow(/not valid YAML/);
+    expect(() => parseLexiconFile(join(dir, 'missing.yaml'))).toThrow(/cannot be read \(ENOENT\)/);
+  });
+  it('lets a user file add, override and disable built-in entries by id', () => {
+    const builtIn = loadLexicons();
+    const marac = builtIn.entries.find((e) => /marac/i.test(e.id))!;
+    expect(marac).toBeDefined();
+    const f = write('user.yaml', [
+      `- id: ${marac.id}`, `  disabled: true`,
+      `- id: safeguarding/local-term`, `  category: safeguarding`, `  type: local`, `  weight: 0.9`, `  terms: [zebra protocol]`, `  source: local policy`,
+      `  examples: { match: [zebra protocol started], noMatch: [zebra crossing] }`,
+    ].join('\n'));
+    const s = createScanner({ lexicons: [f] });
+    expect(s.lexicon.entries.some((e) => e.id === marac.id)).toBe(false);
+    expect(s.scan('Zebra protocol started today.').verdict).toBe('withhold');
+    expect(s.lexiconVersion).not.toBe(builtIn.version);
+  });
+  it('errors when a lexicon path matches no file', () => {
+    expect(() => createScanner({ lexicons: [join(dir, 'nothing-*.yaml')] })).toThrow(/no lexicon file/);
+  });
+});
