@@ -180,7 +180,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     const raw: RawFinding[] = [];
     for (const [name, d] of detectors) {
       try {
-        raw.push(...d(input));
+        // No spread: a document can have more findings than a call's argument limit.
+        for (const f of d(input)) raw.push(f);
       } catch (err) {
         errors.push(describeError(`detector "${name}"`, err));
       }
@@ -195,11 +196,11 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
       return { ...f, context };
     });
     try {
-      found.push(...informationFromOthers(input, found));
+      for (const f of informationFromOthers(input, found)) found.push(f);
       const health = otherPeoplesHealth(input, found);
       const converted = new Set(health.filter((h) => h.ruleId !== 'detector/third-party-health').map((h) => h.ruleId + ':' + h.start));
       found = found.filter((f) => !(f.category === 'sensitive' && converted.has(f.ruleId + ':' + f.start)));
-      found.push(...health);
+      for (const f of health) found.push(f);
     } catch (err) {
       errors.push(describeError('third-party rules', err));
     }

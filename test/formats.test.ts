@@ -196,7 +196,7 @@ describe('html report', () => {
     expect(html.indexOf('C-2041')).toBeLessThan(html.indexOf('discharge-'));
     expect(html).not.toContain('Inhaler technique'); // a visible document's text
     expect(html).toContain('entries/consultations.csv#C-2040'); // ... but its summary row
-    expect([...html.matchAll(/<tr data-verdict="visible"/g)]).toHaveLength(2);
+    expect([...html.matchAll(/<div class="row" role="row" data-verdict="visible"/g)]).toHaveLength(2);
     const all = renderHtmlReport(docs, { includeAllText: true });
     expect(all).toContain('Inhaler technique');
   });

@@ -104,8 +104,11 @@ describe('html report in Chromium', () => {
     await verdict('withhold').check();
     expect(await article('clinic-letter-0142').isVisible()).toBe(true);
 
+    const row = page.locator('.row[data-verdict=visible]').first();
+    await row.scrollIntoViewIfNeeded();
+    expect(await row.isVisible()).toBe(true);
     await verdict('visible').uncheck();
-    expect(await page.locator('tr[data-verdict=visible]').first().isHidden()).toBe(true);
+    expect(await row.isHidden()).toBe(true);
     expect(await status()).toBe('Showing 4 of 6 documents');
     await verdict('visible').check();
 

@@ -24,6 +24,8 @@ export interface RunState {
   filesDone: number;
   /** files in this run */
   filesTotal: number;
+  /** files sent to workers so far (at most a window ahead of filesDone: backpressure) */
+  dispatched?: number;
 }
 
 export interface RunOptions {
@@ -80,6 +82,7 @@ export async function* runOrdered(pool: WorkerPool, opts: RunOptions): AsyncGene
         tasks.push(patient ? { i, abs, path: paths[i], patient } : { i, abs, path: paths[i] });
       }
       next = end;
+      state.dispatched = next;
       inFlight++;
       pool.run(tasks).then(
         (results) => {

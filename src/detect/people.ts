@@ -220,7 +220,7 @@ export function detectPeople(input: DetectInput): RawFinding[] {
   const people = findCandidates(input, idx);
   const taken = new Uint8Array(toks.length);
   for (const p of people) for (let k = p.a; k < p.b; k++) taken[k] = 1;
-  people.push(...compromiseCandidates(input, idx, taken));
+  for (const p of compromiseCandidates(input, idx, taken)) people.push(p);
   const out: RawFinding[] = [];
   for (const p of people) {
     if (p.b <= p.a) continue;

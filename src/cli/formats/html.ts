@@ -37,9 +37,10 @@ function categoryChips(d: DocumentResult): string {
     .join('');
 }
 
+/** What the filters key on; the category list is in CATEGORIES order, as the CSS rules expect. */
 function filterAttrs(d: DocumentResult): string {
   const cats = docCategories(d);
-  return `data-verdict="${d.verdict}" data-cats="${cats.length ? cats.join(' ') : 'none'}"`;
+  return `data-verdict="${d.verdict}" data-doc-cats="${cats.length ? cats.join(' ') : 'none'}"`;
 }
 
 function findingsTable(d: ReportDocument): string {
@@ -82,14 +83,26 @@ function article(d: ReportDocument, n: number): string {
   return `<article class="doc v-${d.verdict}" id="${id}" aria-labelledby="${id}-h" ${filterAttrs(d)}>${head}${error}${encoding}${reasons}${text}${findingsTable(d)}</article>\n`;
 }
 
+/**
+ * Summary rows are a grid of divs, not a table, grouped in blocks that the browser may skip
+ * laying out while off screen (content-visibility): a table of 100,000 rows takes a minute to
+ * open, these take seconds.
+ */
+const ROWS_PER_BLOCK = 200;
+
 function summaryRow(d: DocumentResult): string {
   const top = d.error ? `Could not be read: ${d.error}` : (d.reasons[0] ?? '');
   return (
-    `<tr ${filterAttrs(d)}><td><span class="badge ${d.verdict}">${VERDICT_LABEL[d.verdict]}</span></td>` +
-    `<td class="num">${d.score.toFixed(2)}</td><td class="path">${esc(docLabel(d))}</td>` +
-    `<td>${categoryChips(d)}</td><td>${esc(top)}</td></tr>\n`
+    `<div class="row" role="row" ${filterAttrs(d)}><span role="cell"><span class="badge ${d.verdict}">${VERDICT_LABEL[d.verdict]}</span></span>` +
+    `<span role="cell" class="num">${d.score.toFixed(2)}</span><span role="cell" class="path">${esc(docLabel(d))}</span>` +
+    `<span role="cell">${categoryChips(d)}</span><span role="cell">${esc(top)}</span></div>\n`
   );
 }
+
+const ROWS_HEAD =
+  `<h2 id="rows-h">Documents without text in this report</h2><div class="rows" role="table" aria-labelledby="rows-h">` +
+  `<div class="row head" role="row"><span role="columnheader">Verdict</span><span role="columnheader">Score</span>` +
+  `<span role="columnheader">Document</span><span role="columnheader">Categories</span><span role="columnheader">Reason</span></div>\n`;
 
 interface Totals {
   verdict: Record<Verdict, number>;
@@ -148,7 +161,8 @@ function controls(t: Totals, total: number): string {
   ).join('');
   return (
     `<h2 id="docs-h">Documents, riskiest first</h2>` +
-    `<form class="controls" aria-label="Filters">` +
+    // autocomplete off: a reload must not restore unticked boxes behind the filter's back.
+    `<form class="controls" aria-label="Filters" autocomplete="off">` +
     `<fieldset><legend>Verdict</legend>${VERDICTS.map((v) => box('verdict', v, VERDICT_LABEL[v], t.verdict[v])).join('')}</fieldset>` +
     `<fieldset><legend>Category</legend>${CATEGORIES.map((c) => box('category', c, CATEGORY_LABEL[c], t.category[c])).join('')}` +
     `${box('category', 'none', 'No counted findings', t.none)}</fieldset>` +
@@ -179,30 +193,31 @@ export function* htmlReportChunks(docs: ReportDocument[], opts: HtmlReportOption
   );
   yield summary(t, sorted.length);
   yield controls(t, sorted.length);
-  yield '<main aria-labelledby="docs-h">\n';
+  yield '<main id="docs" aria-labelledby="docs-h">\n';
   const withText = (d: ReportDocument) => opts.includeAllText || VERDICT_RANK[d.verdict] >= VERDICT_RANK.review;
   let n = 0;
-  let tableOpen = false;
+  let rows = -1; // summary rows written so far; -1 while the rows table is closed
+  const closeRows = () => {
+    const end = rows > 0 ? '</div></div>\n' : rows === 0 ? '</div>\n' : '';
+    rows = -1;
+    return end;
+  };
   for (const d of sorted) {
     n++;
     if (withText(d)) {
-      if (tableOpen) {
-        yield '</tbody></table></div>\n';
-        tableOpen = false;
-      }
-      yield article(d, n);
+      yield closeRows() + article(d, n);
       continue;
     }
-    if (!tableOpen) {
-      yield (
-        `<h2 id="rows-h">Documents without text in this report</h2><div class="rows"><table aria-labelledby="rows-h">` +
-        `<thead><tr><th scope="col">Verdict</th><th scope="col">Score</th><th scope="col">Document</th><th scope="col">Categories</th><th scope="col">Reason</th></tr></thead><tbody>\n`
-      );
-      tableOpen = true;
+    let open = '';
+    if (rows < 0) {
+      open = ROWS_HEAD;
+      rows = 0;
     }
-    yield summaryRow(d);
+    if (rows % ROWS_PER_BLOCK === 0) open += `${rows > 0 ? '</div>' : ''}<div class="block" role="rowgroup">`;
+    rows++;
+    yield open + summaryRow(d);
   }
-  if (tableOpen) yield '</tbody></table></div>\n';
+  yield closeRows();
   yield `</main></div><div id="tip" role="tooltip" hidden></div><script>${JS}</script></body></html>\n`;
 }
 

@@ -1,0 +1,108 @@
+/** Shared by the batch and CLI tests: generated documents, temp folders, the built CLI. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const CLI = join(ROOT, 'dist', 'cli.js');
+
+const ROUTINE = [
+  'Seen in clinic today. BP 128/82, pulse 72 regular. Continue amlodipine 5 mg once daily. Review in 6 months.',
+  'Telephone consultation. Cough for 5 days, no fever, chest clear on video. Advised fluids and paracetamol. Safety-netted.',
+  'Asthma review. Peak flow 420 L/min, inhaler technique good. Uses salbutamol twice a week. Continue current treatment.',
+  'Knee pain after running. No swelling, full range of movement. Physiotherapy referral made. Ibuprofen gel as required.',
+  'Medication review. Taking metformin 500 mg twice daily, HbA1c 48 mmol/mol. Foot check normal. Annual review booked.',
+];
+const RISKY = [
+  'Patient disclosed domestic abuse from her partner today. MARAC referral made. Do not discuss with partner present.',
+  'Child protection conference held on 12/03/2024. Child protection plan in place under the category of neglect.',
+  'Chlamydia screen positive. Treated with doxycycline 100 mg twice daily for 7 days. Partner notification discussed.',
+  'His brother John called to say he is worried about him; John has schizophrenia himself and was recently sectioned.',
+];
+
+/** A deterministic document: mostly routine, every `riskEvery`-th one risky; `pad` repeats routine text to make it longer. */
+export function docText(i: number, opts: { riskEvery?: number; pad?: number } = {}): string {
+  const every = opts.riskEvery ?? 5;
+  const parts = [`Entry ${i}.`, i % every === 0 ? RISKY[(i / every) % RISKY.length] : ROUTINE[i % ROUTINE.length]];
+  for (let k = 0; k < (opts.pad ?? 0); k++) parts.push(ROUTINE[(i + k) % ROUTINE.length]);
+  return parts.join(' ');
+}
+
+export function tempDir(prefix = 'sgs-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Write `n` documents as `<dir>/<sub>/doc-00000.txt`, in subfolders of 1,000; returns their paths relative to `dir`. */
+export function writeDocs(dir: string, n: number, opts: { riskEvery?: number; pad?: number; prefix?: string } = {}): string[] {
+  const rel: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const sub = `part-${String(Math.floor(i / 1000)).padStart(3, '0')}`;
+    if (i % 1000 === 0) mkdirSync(join(dir, sub), { recursive: true });
+    const name = `${sub}/${opts.prefix ?? 'doc'}-${String(i).padStart(6, '0')}.txt`;
+    writeFileSync(join(dir, name), docText(i, opts));
+    rel.push(name);
+  }
+  return rel;
+}
+
+export function rmrf(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the built CLI to the end. */
+export function runCli(args: string[], opts: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', rej);
+    child.on('close', (code, signal) => res({ code, signal, stdout, stderr }));
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+/** Start the built CLI and hand back the process (for signals). */
+export function startCli(args: string[], opts: { cwd?: string } = {}): { child: ChildProcess; done: Promise<RunResult> } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const done = new Promise<RunResult>((res, rej) => {
+    child.on('error', rej);
+    child.on('close', (code, signal) => res({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function jsonLines(s: string): Record<string, unknown>[] {
+  return s
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Peak RSS from the CLI's closing summary ("peak memory N MB"). */
+export function peakMb(stderr: string): number {
+  const m = /peak memory (\d+) MB/.exec(stderr);
+  if (!m) throw new Error(`no peak memory in: ${stderr}`);
+  return Number(m[1]);
+}
+
+export function writeText(path: string, text: string | Buffer): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
