@@ -106,3 +106,35 @@ export function writeText(path: string, text: string | Buffer): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
 }
+
+/**
+ * The CLI tests run the built bin. `npm test` builds first; when the tests are run alone and
+ * dist/cli.js is missing or older than a source file, build it (once, under a lock, since
+ * test files run in parallel).
+ */
+export async function ensureBuilt(): Promise<void> {
+  const { existsSync, statSync } = await import('node:fs');
+  const { execSync } = await import('node:child_process');
+  const fg = (await import('fast-glob')).default;
+  const stale = () => {
+    if (!existsSync(CLI)) return true;
+    const built = statSync(CLI).mtimeMs;
+    return fg.sync('src/**/*.ts', { cwd: ROOT, absolute: true }).some((f) => statSync(f).mtimeMs > built);
+  };
+  if (!stale()) return;
+  const lock = join(ROOT, 'node_modules', '.sgs-test-build.lock');
+  for (let i = 0; i < 600; i++) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      await sleep(200);
+      if (!stale()) return;
+    }
+  }
+  try {
+    if (stale()) execSync('npm run build --silent', { cwd: ROOT, stdio: 'ignore' });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}

@@ -209,6 +209,30 @@ describe('html report', () => {
     expect(html).toContain('<div id="tip" role="tooltip" hidden></div>');
   });
 
+  it('cuts overlapping findings into pieces marked with every finding that covers them', () => {
+    const d = makeDoc({
+      path: 'o.txt',
+      text: 'Abuse by her partner John today.',
+      verdict: 'withhold',
+      findings: [
+        { find: 'Abuse by her partner', category: 'safeguarding', type: 'domestic-abuse', ruleId: 'sg/da', score: 0.9 },
+        { find: 'partner John', category: 'thirdParty', type: 'relationship', ruleId: 'tp/rel', score: 0.3 },
+      ],
+    });
+    const out = renderHtmlReport([d], {});
+    const marks = [...out.matchAll(/<mark class="([^"]+)"[^>]*data-tip="([^"]*)"(?: data-tag="([^"]*)")?[^>]*>([^<]*)<\/mark>/g)].map((m) => ({
+      cls: m[1],
+      tips: m[2].split('\n').length,
+      tag: m[3],
+      text: m[4],
+    }));
+    expect(marks).toEqual([
+      { cls: 'hl c-safeguarding', tips: 1, tag: undefined, text: 'Abuse by her ' },
+      { cls: 'hl c-safeguarding multi', tips: 2, tag: 'SG+TP', text: 'partner' },
+      { cls: 'hl c-thirdParty', tips: 1, tag: 'TP', text: ' John' },
+    ]);
+  });
+
   it('has totals, a chart and filters for every verdict and category', () => {
     expect(html).toContain('Summary of 6 documents');
     expect(html).toMatch(/<svg class="chart"[^>]*aria-label="Documents by verdict: Withhold: 1, Review: 3, Visible: 2"/);

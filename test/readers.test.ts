@@ -187,6 +187,13 @@ describe('csv records', () => {
     const [doc] = await read('records.csv', { ...csvOpts, idColumn: 'Ref' });
     expect(doc.error).toBe('--id-column "Ref" not found in the CSV header; columns: "Record ID", "Patient Name", "NHS Number", "Entry Text"');
   });
+  it('never lists a first row that is record text as column names', async () => {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'no-header.csv'), 'R1,Alex Example,Seen today with a cough and a fever since Monday\n');
+    const [doc] = await read('no-header.csv', { ...base, textColumn: 'text' });
+    expect(doc.error).toBe('--text-column "text" not found in the CSV header; columns: 3 columns, not listed because they do not look like names (no header row?)');
+    expect(doc.error).not.toContain('Alex');
+  });
   it('turns a malformed row into an error for that row and reads the rest', async () => {
     const docs = await read('bad-row.csv', { ...base, textColumn: 'text', idColumn: 'id' });
     expect(docs).toEqual([

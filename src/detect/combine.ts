@@ -60,7 +60,8 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
 }
 
 // "mother had MI at 60", "dad died of", "in his 50s": family-history shape, told by the patient.
-const FAMILY_HISTORY_SHAPE = /\b(?:had|died|passed away|deceased|diagnosed (?:at|aged)|at (?:age )?\d{2}|aged \d{2}|in (?:her|his) \d0s)\b/i;
+// "had" alone is not enough: "husband who had a stroke in Jan, now uses a wheelchair" is current.
+const FAMILY_HISTORY_SHAPE = /\b(?:died|passed away|deceased|late|diagnosed (?:at|aged)|at (?:age )?\d{2}|aged \d{2}|in (?:her|his) \d0s)\b/i;
 
 /**
  * Another person's health. A sensitive finding whose experiencer is not the patient becomes
@@ -105,13 +106,15 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
     if (sIdx < 0 || covered.has(sIdx)) continue;
     const s = doc.sentences[sIdx];
     const after = doc.norm.text.slice(rel.end, Math.min(s.end, rel.end + 60));
-    const m = /^[\s,]*(?:(?:who|which)\s+)?([a-z' ]{0,20}?)\b(has|had|is|was|diagnosed with|suffers from|died|passed away|in hospital)\b/i.exec(after);
-    if (!m || m[1].split(/\s+/).filter(Boolean).length > 2) continue;
+    // "mother, who has", "son Jack (also our pt) diagnosed", "Brother Kevin Keane (38) diagnosed"
+    const m = /^(?:\s+[A-Z][A-Za-z'-]+){0,3}(?:\s*\([^()]{0,80}\))?[\s,]*(?:(?:who|which)\s+)?((?:[a-z']+ ){0,2}?)(has|had|is|was|diagnosed(?: with)?|suffers from|died|passed away|in hospital|admitted|developed)\b/.exec(after);
+    if (!m) continue;
     const ctx = input.contextFor(rel.startTok, rel.endTok);
     if (ctx.negated || ctx.hypothetical) continue;
     // Only statements about health: the words after the verb must say something medical.
     const rest = after.slice(m.index + m[0].length, m.index + m[0].length + 40);
-    if (!/\b(?:dementia|cancer|ca\b|stroke|mi\b|heart|diabet|copd|asthma|illness|ill\b|unwell|hospital|disease|condition|diagnos|depress|anxiety|alcohol|drink|drug|hiv|surgery|operation|chemo|terminal|palliative|died|died of|passed|bipolar|schizo|psychosis|disorder|syndrome|cirrhosis|epilep|ms\b|parkinson|alzheimer)/i.test(rest + ' ' + m[2])) continue;
+    const definite = /^(?:diagnosed|died|passed away|admitted|in hospital|developed)/.test(m[2]);
+    if (!definite && !/\b(?:t1dm|t2dm|dm\b|hcm|dementia|cancer|ca\b|stroke|mi\b|heart|diabet|copd|asthma|illness|ill\b|unwell|hospital|disease|condition|diagnos|depress|anxiety|alcohol|drink|drug|hiv|surgery|operation|chemo|terminal|palliative|died|died of|passed|bipolar|schizo|psychosis|disorder|syndrome|cirrhosis|epilep|ms\b|parkinson|alzheimer)/i.test(rest + ' ' + m[2])) continue;
     covered.add(sIdx);
     const end = rel.end + m.index + m[0].length;
     let b = rel.endTok;

@@ -186,7 +186,7 @@ type Role = 'patient' | 'professional' | 'third';
 function classify(input: DetectInput, idx: HitIndex, p: Person): Role {
   const { doc, patient } = input;
   const toks = doc.tokens;
-  const words = toks.slice(p.a, p.b).filter((t) => isWord(t) && t.text.length > 1).map((t) => t.lower);
+  const words = toks.slice(p.a, p.b).filter((t) => isWord(t) && t.text.length > 1).map((t) => t.lower.replace(/'s$/, ''));
   const relNear = markNear(idx.relEndsAt, idx.relStartsAt, p.a, p.b, 2, 2);
   // The patient: whole name, forename, or title and surname with nothing pointing elsewhere.
   if (patient.nameParts.length && words.length) {

@@ -111,7 +111,7 @@ export function constraintHolds(doc: Analysed, a: number, b: number, c: Constrai
   const sent = doc.sentences[sIdx];
   let lo = sent ? sent.firstToken : 0;
   // A fragment of a few words ("?dependence.") leans on the sentence before it.
-  if (sent && sIdx > 0 && sent.endToken - sent.firstToken <= 5) lo = doc.sentences[sIdx - 1].firstToken;
+  if (sent && sIdx > 0 && sent.endToken - sent.firstToken <= 5) lo = doc.sentences[Math.max(0, sIdx - 2)].firstToken;
   const hi = sent ? sent.endToken : doc.tokens.length;
   let from = a;
   for (let n = 0; n < c.window && from > lo; ) {

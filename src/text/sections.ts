@@ -34,7 +34,7 @@ const HEADINGS: [RegExp, SectionKind][] = [
   [/^(?:cc|copy|copies|copy\s+to|copies\s+to)$/i, 'cc'],
 ];
 const HEADING_LINE = /^[ \t*\-•]*([A-Za-z][A-Za-z/ &'()-]{0,40}?)\s*:/;
-const SIGN_OFF = /^\s*(?:yours\s+(?:sincerely|faithfully|truly)|kind\s+regards|best\s+wishes|with\s+(?:kind\s+)?regards|many\s+thanks|regards)\b/i;
+const SIGN_OFF = /^\s*(?:yours\s+(?:sincerely|faithfully|truly)|(?:with\s+)?(?:kind|best|warm|warmest)\s+(?:regards|wishes)|best\s+wishes|with\s+regards|many\s+thanks|regards|sincerely)\b/i;
 const SALUTATION = /^\s*dear\b/i;
 const REGARDING = /^\s*(?:re|patient|patient name|pt name|name|baby|child|subject|regarding)\s*:/i;
 

@@ -1,6 +1,6 @@
 import { parse, type Options } from 'csv-parse/sync';
 import type { Patient } from '../../schemas.js';
-import { errorDoc, quoteName } from './errors.js';
+import { errorDoc, listNames, quoteName } from './errors.js';
 import { RecordIds } from './ids.js';
 import { decodeDocument } from './text.js';
 import type { ReadDocument, Reader, ReaderOptions } from './types.js';
@@ -57,7 +57,7 @@ function parseEvents(text: string): Event[] {
 
 /** The index of each named column; a missing one is an error naming it and the columns there are. */
 function locate(header: string[], opts: ReaderOptions): { idx: Record<string, number | undefined> } | { error: string } {
-  const available = `columns: ${header.map(quoteName).join(', ') || '(none)'}`;
+  const available = `columns: ${listNames(header, 'column')}`;
   if (!opts.textColumn) return { error: `--text-column is required for CSV files; ${available}` };
   const wanted: [string, string | undefined][] = [
     ['--text-column', opts.textColumn],

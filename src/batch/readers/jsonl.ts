@@ -1,5 +1,5 @@
 import type { Patient } from '../../schemas.js';
-import { errorDoc, quoteName } from './errors.js';
+import { errorDoc, listNames, quoteName } from './errors.js';
 import { RecordIds } from './ids.js';
 import { decodeDocument } from './text.js';
 import type { ReadDocument, Reader } from './types.js';
@@ -30,9 +30,8 @@ function scalar(v: unknown): string | undefined {
   return undefined;
 }
 
-/** Top-level keys, to help the user pick a field (keys are names, not record text). */
-const keysOf = (o: unknown) =>
-  o && typeof o === 'object' && !Array.isArray(o) ? Object.keys(o).slice(0, 30).map(quoteName).join(', ') || '(none)' : '(not an object)';
+/** Top-level keys, to help the user pick a field. */
+const keysOf = (o: unknown) => (o && typeof o === 'object' && !Array.isArray(o) ? listNames(Object.keys(o), 'field') : '(not an object)');
 
 export const readJsonl: Reader = async (_path, bytes, opts) => {
   const d = decodeDocument(bytes);

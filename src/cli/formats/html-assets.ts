@@ -93,7 +93,7 @@ th, td { text-align: left; padding: 5px 8px; border-bottom: 1px solid var(--line
 th { font-weight: 600; color: var(--muted); background: #f8f9fb; }
 td.num { font-variant-numeric: tabular-nums; }
 .rows { background: var(--card); border: 1px solid var(--line); border-radius: 8px; overflow: hidden; font-size: 13px; }
-.rows .block { content-visibility: auto; contain-intrinsic-size: auto 6400px; }
+.rows .block.lazy { content-visibility: auto; contain-intrinsic-size: auto 6400px; }
 .row { display: grid; grid-template-columns: 96px 56px minmax(180px, 2fr) minmax(120px, 1fr) minmax(180px, 2fr); gap: 0 12px; padding: 5px 10px; border-bottom: 1px solid var(--line); align-items: baseline; }
 .row.head { font-weight: 600; color: var(--muted); background: #f8f9fb; }
 .row .num { font-variant-numeric: tabular-nums; }

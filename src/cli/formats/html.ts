@@ -196,9 +196,11 @@ export function* htmlReportChunks(docs: ReportDocument[], opts: HtmlReportOption
   yield '<main id="docs" aria-labelledby="docs-h">\n';
   const withText = (d: ReportDocument) => opts.includeAllText || VERDICT_RANK[d.verdict] >= VERDICT_RANK.review;
   let n = 0;
-  let rows = -1; // summary rows written so far; -1 while the rows table is closed
+  let rows = -1; // summary rows in the open rows table; -1 while it is closed
+  const rowsTotal = sorted.filter((d) => !withText(d)).length;
+  let rowsWritten = 0;
   const closeRows = () => {
-    const end = rows > 0 ? '</div></div>\n' : rows === 0 ? '</div>\n' : '';
+    const end = rows > 0 ? '</div></div>\n' : ''; // the open block, then the table
     rows = -1;
     return end;
   };
@@ -213,7 +215,12 @@ export function* htmlReportChunks(docs: ReportDocument[], opts: HtmlReportOption
       open = ROWS_HEAD;
       rows = 0;
     }
-    if (rows % ROWS_PER_BLOCK === 0) open += `${rows > 0 ? '</div>' : ''}<div class="block" role="rowgroup">`;
+    if (rows % ROWS_PER_BLOCK === 0) {
+      // Only full blocks are skipped while off screen: their placeholder height is known.
+      const full = rowsTotal - rowsWritten >= ROWS_PER_BLOCK;
+      open += `${rows > 0 ? '</div>' : ''}<div class="block${full ? ' lazy' : ''}" role="rowgroup">`;
+    }
+    rowsWritten++;
     rows++;
     yield open + summaryRow(d);
   }
