@@ -1,3 +1,5 @@
+import { cp1252Decoder } from './readers/cp1252.js';
+
 /**
  * Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM; bytes that are not valid UTF-8
  * are read as Windows-1252, common in older NHS letters, and the caller is told.
@@ -15,7 +17,8 @@ export function decodeText(buf: Uint8Array): Decoded {
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(buf), encoding: 'utf-8' };
   } catch {
-    return { text: new TextDecoder('windows-1252').decode(buf), encoding: 'windows-1252' };
+    // Node 20's TextDecoder treats windows-1252 as Latin-1 (curly quotes become C1 controls).
+    return { text: cp1252Decoder.decode(buf), encoding: 'windows-1252' };
   }
 }
 

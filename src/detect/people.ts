@@ -21,6 +21,10 @@ const NOT_NAMES = new Set([
   'no', 'not', 'nil', 'yes', 'ok', 'tel', 'fax', 'email', 'mobile', 'address', 'road', 'street', 'lane', 'avenue', 'close',
   'hospital', 'surgery', 'clinic', 'practice', 'centre', 'trust', 'department', 'dept', 'ward', 'unit', 'team', 'service',
 ]);
+const PERSON_SLOT = new Set([
+  'with', 'by', 'from', 'and', 'called', 'named', 'per', 'via', 'contacted', 'told', 'tells', 'saw', 'seen', 'visited', 'met',
+  'to', 'for', 'about', 'of', 'married', 'dating', 'living', 'lives', 'stays', 'staying', 'accompanied', 'brought',
+]);
 const PROFESSIONAL_SECTIONS = new Set(['header', 'signature', 'cc', 'salutation']);
 
 // Capitalised words after a name that make it a place, an organisation or an eponym
@@ -163,6 +167,8 @@ function compromiseCandidates(input: DetectInput, idx: HitIndex, taken: Uint8Arr
     if (!plain(i) || !plain(i + 1)) continue;
     const prev = toks[i - 1];
     if (prev.kind === 'newline' || /[.!?:*\-(]/.test(prev.text)) continue;
+    // Only in a slot where a person is plausible ("seen with", "told by", "her partner").
+    if (!PERSON_SLOT.has(prev.lower) && !idx.relEndsAt[i]) continue;
     const after = toks[i + 2];
     if (after && after.kind === 'word' && NOT_A_PERSON_AFTER.has(after.lower)) continue;
     if (NOT_A_PERSON_AFTER.has(toks[i + 1].lower)) continue;
