@@ -21,7 +21,7 @@ import {
   type Thresholds,
 } from './schemas.js';
 import { reasonsFor } from './score/reasons.js';
-import { applyDocumentRules, decide, findingScore, type Scored, DEFAULT_THRESHOLDS } from './score/verdict.js';
+import { accumulated, applyDocumentRules, decide, findingScore, type Scored, DEFAULT_THRESHOLDS } from './score/verdict.js';
 import { analyse, fromOriginal, toOriginal, type Analysed } from './text/index.js';
 
 export const ScannerOptionsSchema = z
@@ -226,10 +226,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     const findings = scored.map((s) => s.finding).sort((a, b) => a.start - b.start || a.end - b.end || (a.ruleId < b.ruleId ? -1 : 1));
     const decision = decide(findings, thresholds);
     let verdict = decision.verdict;
-    const accumulated = Object.entries(decision.categories)
-      .filter(([, c]) => c.score >= thresholds.accumulate && !findings.some((f) => f.score >= thresholds.review))
-      .map(([k]) => k);
-    const reasons = reasonsFor(scored, verdict, thresholds, accumulated);
+    const lesser = findings.some((f) => f.score >= thresholds.review) ? [] : accumulated(findings, thresholds);
+    const reasons = reasonsFor(scored, verdict, thresholds, lesser);
     const result: ScanResult = {
       verdict,
       score: decision.score,

@@ -21,6 +21,14 @@ const cases: [string, 'visible' | 'review' | 'withhold', string?][] = [
   ['Seen with mum. Earache for 2 days.', 'visible'],
   ['Chest pain. CP radiating to left arm, ECG normal.', 'visible'],
   ['DNA x2 for asthma review. Letter sent.', 'visible'],
+  ['Seen with mum, daughter and son. Husband, brother and sister visit daily.', 'visible'],
+  ['Cares for his mother, who has dementia.', 'review'],
+  ['Wife phoned to say he is more confused.', 'review'],
+  ['Section 47 enquiry closed, no further action.', 'withhold'],
+  ['Emergency contraception: levonorgestrel 1.5mg given. 15yo.', 'review'],
+  ['Emergency contraception: levonorgestrel 1.5mg given. Aged 25.', 'visible'],
+  ['PHQ-9 7, mild anxiety, self-help advice.', 'visible'],
+  ['EPDS 15 at 6 week check, postnatal depression.', 'review'],
 ];
 
 describe('POLICY.md worked examples', () => {

@@ -13,8 +13,15 @@ const CATEGORY_WORDS = {
   harm: 'possible serious harm',
 } as const;
 
+// Words that read as acronyms in a reason ("sti" -> "STI").
+const ACRONYMS = new Set(['sti', 'hiv', 'nhs', 'ni', 'marac', 'mash', 'fgm', 'idva', 'isva', 'sarc', 'cse', 'cce', 'nai', 'fii', 'lado', 'dash', 'mappa', 'dols', 'top', 'ivf', 'prep', 'pep', 'brca', 'ptsd', 'eupd', 'gp', 'hv', 'dob', 'grc', 'gic', 'ld', 'smi', 'camhs', 'mha', 'nrm', 'dv', 'da']);
+const CATEGORY_NAMES = { thirdParty: 'third-party', safeguarding: 'safeguarding', sensitive: 'sensitive', harm: 'harm' } as const;
+
 function human(type: string): string {
-  return type.replace(/-/g, ' ');
+  return type
+    .split('-')
+    .map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w))
+    .join(' ');
 }
 
 function describe(s: Scored, level: Verdict): string {
@@ -51,7 +58,7 @@ export function reasonsFor(scored: Scored[], verdict: Verdict, t: Thresholds, ac
     if (!out.includes(r)) out.push(r);
     if (out.length >= 6) break;
   }
-  for (const c of accumulated) out.push(`Several lesser findings of ${c} together: review.`);
+  for (const c of accumulated) out.push(`Several lesser ${CATEGORY_NAMES[c as keyof typeof CATEGORY_NAMES] ?? c} findings together: review.`);
   const negated = scored.filter((s) => s.finding.modifiers.negated).length;
   const hypothetical = scored.filter((s) => !s.finding.modifiers.negated && s.finding.modifiers.hypothetical).length;
   if (verdict === 'visible') {

@@ -78,6 +78,15 @@ export function categoryScores(findings: Finding[]): Categories {
   return cats;
 }
 
+export const ACCUMULATE_MIN = 0.25;
+
+/** Categories whose meaningful-but-weak findings together reach the accumulate threshold. */
+export function accumulated(findings: Finding[], t: Thresholds): Category[] {
+  const keep: Record<Category, number> = { thirdParty: 1, safeguarding: 1, sensitive: 1, harm: 1 };
+  for (const f of findings) if (f.score >= ACCUMULATE_MIN) keep[f.category] *= 1 - f.score;
+  return (Object.keys(keep) as Category[]).filter((c) => 1 - keep[c] >= t.accumulate);
+}
+
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
 
 const LEVEL: Record<Verdict, number> = { visible: 0, review: 1, withhold: 2 };
@@ -98,8 +107,10 @@ export function decide(findings: Finding[], t: Thresholds): { verdict: Verdict; 
   let verdict: Verdict = 'visible';
   for (const f of findings) verdict = maxVerdict(verdict, levelOf(f, t));
   const categories = categoryScores(findings);
-  // Several weak findings together may raise visible to review, never to withhold.
-  if (verdict === 'visible' && Object.values(categories).some((c) => c.score >= t.accumulate)) verdict = 'review';
+  // Several weak findings together may raise visible to review, never to withhold. Mentions
+  // that alone mean nothing (an unnamed relative, 0.2) do not add up: "seen with mum and
+  // sister" is visible however many relatives are named.
+  if (verdict === 'visible' && accumulated(findings, t).length > 0) verdict = 'review';
   const keep = Object.values(categories).reduce((p, c) => p * (1 - c.score), 1);
   return { verdict, categories, score: round(1 - keep) };
 }
