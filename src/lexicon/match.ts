@@ -28,35 +28,19 @@ function keysForWord(lower: string): [string, string] {
   return k;
 }
 
-// Trie keys per token, computed once per document (the walk revisits tokens many times).
-const keyCache = new WeakMap<Analysed, { exact: string[]; stemmed: string[] }>();
-function docKeys(doc: Analysed): { exact: string[]; stemmed: string[] } {
-  let k = keyCache.get(doc);
-  if (!k) {
-    const n = doc.tokens.length;
-    k = { exact: new Array<string>(n), stemmed: new Array<string>(n) };
-    for (let i = 0; i < n; i++) {
-      const t = doc.tokens[i];
-      if (t.kind !== 'word') k.exact[i] = k.stemmed[i] = '=' + t.text;
-      else {
-        const [e, st] = keysForWord(t.lower);
-        k.exact[i] = e;
-        k.stemmed[i] = st;
-      }
-    }
-    keyCache.set(doc, k);
-  }
-  return k;
-}
-
 interface FirstStep {
+  exact: string;
+  stemmed: string;
   abbr?: TermRef[];
   nodes?: TrieNode[];
 }
-const NONE: FirstStep = {};
 const firstStepCache = new WeakMap<CompiledLexicon, Map<string, FirstStep>>();
 
-/** Per lexicon, per token text: what the first step of matching finds (cached, bounded). */
+/**
+ * Per lexicon, per token text (case kept, for abbreviations): the token's trie keys and what
+ * the first step of matching finds. Clinical text repeats a small vocabulary, so this is one
+ * Map look-up per token (bounded, shared across documents).
+ */
 function firstSteps(lex: CompiledLexicon) {
   let cache = firstStepCache.get(lex);
   if (!cache) {
@@ -64,16 +48,18 @@ function firstSteps(lex: CompiledLexicon) {
     firstStepCache.set(lex, cache);
   }
   const c = cache;
-  return (text: string, exact: string, stemmed: string): FirstStep => {
-    let f = c.get(text);
+  return (t: Token): FirstStep => {
+    const key = t.kind === 'newline' ? '\n' : t.text;
+    let f = c.get(key);
     if (f) return f;
-    const abbr = lex.abbreviations.get(text);
+    const [exact, stemmed] = keysOf(t);
+    const abbr = lex.abbreviations.get(t.text);
     const n1 = lex.root.next.get(exact);
     const n2 = stemmed !== exact ? lex.root.next.get(stemmed) : undefined;
     const nodes = n1 && n2 ? [n1, n2] : n1 ? [n1] : n2 ? [n2] : undefined;
-    f = abbr || nodes ? { abbr, nodes } : NONE;
+    f = { exact, stemmed, abbr, nodes };
     if (c.size >= MAX_KEYS) c.clear();
-    c.set(text, f);
+    c.set(key, f);
     return f;
   };
 }
@@ -158,13 +144,15 @@ export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
     }
   };
 
-  const keys = docKeys(doc);
   const first = firstSteps(lex);
-  for (let i = 0; i < toks.length; i++) {
+  const n = toks.length;
+  // Per token: its trie keys and what the first step finds, from one cached look-up.
+  const info: FirstStep[] = new Array(n);
+  for (let i = 0; i < n; i++) info[i] = first(toks[i]);
+  for (let i = 0; i < n; i++) {
     const t = toks[i];
     if (t.skip) continue;
-    // One cached look-up per token: abbreviations and the trie's first step for this word.
-    const f = first(t.text, keys.exact[i], keys.stemmed[i]);
+    const f = info[i];
     if (f.abbr) push(f.abbr, i, i + 1, 'abbreviation');
     if (!f.nodes) continue;
     let frontier: TrieNode[] = f.nodes;
@@ -175,8 +163,8 @@ export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
         j++;
         continue;
       }
-      const exact = keys.exact[j];
-      const stemmed = keys.stemmed[j];
+      const exact = info[j].exact;
+      const stemmed = info[j].stemmed;
       const nextFrontier: TrieNode[] = [];
       for (const node of frontier) {
         if (node.next.size === 0) continue;

@@ -1,0 +1,94 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '..');
+const cli = join(root, 'dist/cli.js');
+const preload = join(root, 'test/support/no-network.cjs');
+// A plausible name, so that findings (a person's name) would carry it if text leaked.
+const SENTINEL = 'Zqxsentinel';
+const leaks = (s: string) => s.includes(SENTINEL) || s.toLowerCase().includes(SENTINEL.toLowerCase());
+
+function run(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, ['--require', preload, cli, ...args], { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, FORCE_COLOR: '0' } });
+  return { code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+}
+
+function allFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const p = join(dir, n);
+    return statSync(p).isDirectory() ? allFiles(p) : [p];
+  });
+}
+
+describe('no network, ever', () => {
+  it('the preload really stops a connection (so the checks below mean something)', () => {
+    const r = spawnSync(process.execPath, ['--require', preload, '-e', "require('node:net').connect(80, '127.0.0.1')"], { encoding: 'utf8' });
+    expect(r.status).toBe(99);
+    expect(r.stderr).toContain('NETWORK-ATTEMPT');
+  });
+  it('the library imports, scans and checks context without opening a socket', () => {
+    const code = `const m = require(${JSON.stringify(join(root, 'dist/index.cjs'))}); const r = m.scan('Partner hit her. MARAC referral made.'); if (r.verdict !== 'withhold') process.exit(3);`;
+    const r = spawnSync(process.execPath, ['--require', preload, '-e', code], { encoding: 'utf8' });
+    expect(r.stderr).not.toContain('NETWORK-ATTEMPT');
+    expect(r.status).toBe(0);
+  });
+  it('the CLI scans the examples, in every format, without opening a socket', () => {
+    const out = mkdtempSync(join(tmpdir(), 'sgs-net-'));
+    for (const f of ['stylish', 'json', 'jsonl', 'csv', 'sarif']) {
+      const r = run(['scan', join(root, 'examples'), '--format', f], out);
+      expect(r.stderr).not.toContain('NETWORK-ATTEMPT');
+      expect([0, 1]).toContain(r.code);
+    }
+    const h = run(['scan', join(root, 'examples'), '--format', 'html', '-o', join(out, 'r.html')], out);
+    expect(h.stderr).not.toContain('NETWORK-ATTEMPT');
+    expect([0, 1]).toContain(h.code);
+  });
+});
+
+describe('record text never leaks', () => {
+  // Documents of every kind, each carrying a unique sentinel in its text.
+  const dir = mkdtempSync(join(tmpdir(), 'sgs-leak-'));
+  const docs = join(dir, 'docs');
+  mkdirSync(docs);
+  writeFileSync(join(docs, 'a.txt'), `Partner ${SENTINEL} hit her. MARAC referral made. ${SENTINEL} rang.`);
+  writeFileSync(join(docs, 'b.md'), `# Note\nSeen with ${SENTINEL} Smith, DOB 01/02/1990, 07700 900123.`);
+  writeFileSync(join(docs, 'c.csv'), `id,text\n1,"Denies DV ${SENTINEL}"\n2,"${SENTINEL} is HIV positive"\n`);
+  writeFileSync(join(docs, 'd.jsonl'), `{"id":"r1","text":"Child on CP plan ${SENTINEL}"}\n{not json ${SENTINEL}\n`);
+  writeFileSync(join(docs, 'e.docx'), `PK\u0003\u0004 corrupt ${SENTINEL} not a zip`);
+  writeFileSync(join(docs, 'f.pdf'), `%PDF-1.4 broken ${SENTINEL}`);
+  writeFileSync(join(docs, 'g.txt'), Buffer.concat([Buffer.from(`binary ${SENTINEL} `), Buffer.alloc(64, 0)]));
+  writeFileSync(join(docs, 'h.html'), `<p>Seen with ${SENTINEL}. <script>${SENTINEL}</script></p>`);
+  writeFileSync(join(docs, 'i.rtf'), `{\\rtf1 ${SENTINEL} \\par DV disclosed}`);
+  writeFileSync(join(docs, 'big.txt'), `${SENTINEL} `.repeat(2000));
+
+  const common = ['--text-column', 'text', '--id-column', 'id', '--text-field', 'text', '--id-field', 'id', '--max-bytes', '5000'];
+  for (const format of ['stylish', 'json', 'jsonl', 'csv', 'sarif']) {
+    it(`${format}: not on stdout, stderr, or in the output file`, () => {
+      const outDir = mkdtempSync(join(tmpdir(), 'sgs-leak-out-'));
+      const toStdout = run(['scan', docs, '--format', format, ...common], outDir);
+      expect(toStdout.stdout.length).toBeGreaterThan(0);
+      expect(leaks(toStdout.stdout)).toBe(false);
+      expect(leaks(toStdout.stderr)).toBe(false);
+      expect(toStdout.code).toBe(2); // unreadable documents are in the set
+      const toFile = run(['scan', docs, '--format', format, '-o', join(outDir, `out.${format}`), ...common], outDir);
+      expect(leaks(toFile.stdout + toFile.stderr)).toBe(false);
+      for (const f of allFiles(outDir)) expect(leaks(readFileSync(f, 'utf8')), f).toBe(false);
+    });
+  }
+  it('resume journal and check command keep it out too', () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'sgs-leak-res-'));
+    const out = join(outDir, 'run.jsonl');
+    run(['scan', docs, '--format', 'jsonl', '-o', out, '--resume', ...common], outDir);
+    run(['scan', docs, '--format', 'jsonl', '-o', out, '--resume', ...common], outDir);
+    for (const f of allFiles(outDir)) expect(leaks(readFileSync(f, 'utf8')), f).toBe(false);
+    const c = run(['check', `Partner ${SENTINEL} hit her.`], outDir);
+    expect(leaks(c.stdout + c.stderr)).toBe(false);
+  });
+  it('but --include-text does put it in, so the checks above could fail', () => {
+    const r = run(['scan', join(docs, 'a.txt'), '--format', 'json', '--include-text'], dir);
+    expect(r.stdout).toContain(SENTINEL);
+  });
+});
