@@ -48,6 +48,19 @@ function isWordStart(ch: string): boolean {
   return WORD_START.test(ch);
 }
 
+// Lower-case form and shape per distinct word, shared across documents (bounded).
+const MAX_FORMS = 100_000;
+const forms = new Map<string, [string, string]>();
+function formsOf(word: string): [string, string] {
+  let f = forms.get(word);
+  if (!f) {
+    f = [word.toLowerCase(), shapeOf(word)];
+    if (forms.size >= MAX_FORMS) forms.clear();
+    forms.set(word, f);
+  }
+  return f;
+}
+
 /** Tokenise normalised text. Offsets are exact; every character is in at most one token. */
 export function tokenise(text: string): Token[] {
   const tokens: Token[] = [];
@@ -56,13 +69,14 @@ export function tokenise(text: string): Token[] {
   while ((m = TOKEN_RE.exec(text)) !== null) {
     const t = m[0];
     const kind: TokenKind = t === '\n' ? 'newline' : isWordStart(t[0]) ? 'word' : 'punct';
+    const [lower, shape] = kind === 'word' ? formsOf(t) : [t, t];
     tokens.push({
       start: m.index,
       end: m.index + t.length,
       text: t,
-      lower: kind === 'word' ? t.toLowerCase() : t,
+      lower,
       kind,
-      shape: kind === 'word' ? shapeOf(t) : t,
+      shape,
       index: tokens.length,
       skip: kind === 'newline' || (kind === 'punct' && SKIP.has(t)),
     });

@@ -1,0 +1,75 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The built package as a consumer sees it (npm test builds before running vitest).
+const root = resolve(__dirname, '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+describe('package', () => {
+  it('exports ESM and CommonJS entry points, each with its own types', () => {
+    const exp = pkg.exports['.'];
+    for (const cond of ['import', 'require'] as const) {
+      expect(existsSync(join(root, exp[cond].default))).toBe(true);
+      expect(existsSync(join(root, exp[cond].types))).toBe(true);
+    }
+    expect(pkg.type).toBe('module');
+    expect(pkg.engines.node).toBe('>=20');
+    expect(pkg.files).toEqual(['dist', 'lexicons']);
+  });
+
+  it('gives the same API to import and require', async () => {
+    const cjs = createRequire(import.meta.url)(join(root, pkg.exports['.'].require.default));
+    const esm = await import(join(root, pkg.exports['.'].import.default));
+    const names = (m: object) => Object.keys(m).filter((k) => k !== 'default').sort();
+    expect(names(cjs)).toEqual(names(esm));
+    for (const fn of ['createScanner', 'scan', 'detectContext', 'scanFiles']) expect(typeof cjs[fn]).toBe('function');
+    const t = 'Disclosed that partner hit her. MARAC referral made.';
+    expect(cjs.scan(t)).toEqual(esm.scan(t));
+    expect(cjs.ScanResultSchema.parse(esm.scan(t)).verdict).toBe('withhold');
+  });
+
+  it('resolves by package name from both module systems', () => {
+    const esm = execFileSync(process.execPath, ['--input-type=module', '-e', "import { scan } from 'safeguard-scan'; console.log(scan('Denies DV.').verdict)"], { cwd: root, encoding: 'utf8' });
+    const cjs = execFileSync(process.execPath, ['-e', "console.log(require('safeguard-scan').scan('Denies DV.').verdict)"], { cwd: root, encoding: 'utf8' });
+    expect(esm.trim()).toBe('visible');
+    expect(cjs.trim()).toBe('visible');
+  });
+
+  it('ships a CLI with a shebang, and never imports natural\'s root', () => {
+    const cli = readFileSync(join(root, pkg.bin['safeguard-scan']), 'utf8');
+    expect(cli.startsWith('#!/usr/bin/env node')).toBe(true);
+    for (const f of ['dist/index.js', 'dist/index.cjs', 'dist/cli.js']) {
+      const src = readFileSync(join(root, f), 'utf8');
+      expect(src).not.toMatch(/(?:from|require\()\s*['"]natural['"]/);
+    }
+  });
+
+  it('starts a scanner without parsing YAML when the bundled lexicons match the files', () => {
+    const bundle = JSON.parse(readFileSync(join(root, 'dist/builtin-lexicons.json'), 'utf8'));
+    expect(bundle.entries.length).toBeGreaterThan(200);
+    expect(Object.keys(bundle.sources)).toContain('context.yaml');
+  });
+});
+
+describe('lexicon bundle', () => {
+  it('is used only while every lexicon file is byte-for-byte the one it was built from', async () => {
+    const { cpSync, mkdtempSync, writeFileSync, appendFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'sgs-bundle-'));
+    for (const p of ['dist', 'lexicons', 'package.json']) cpSync(join(root, p), join(dir, p), { recursive: true });
+    const { symlinkSync } = await import('node:fs');
+    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    const bundlePath = join(dir, 'dist/builtin-lexicons.json');
+    const bundle = JSON.parse(readFileSync(bundlePath, 'utf8'));
+    // Mark the bundle so we can tell whether it was used.
+    bundle.entries.find((e: { id: string }) => e.id === 'context/negated-no').notes = 'FROM-BUNDLE';
+    writeFileSync(bundlePath, JSON.stringify(bundle));
+    const probe = `const m=require(${JSON.stringify(join(dir, 'dist/index.cjs'))});console.log(m.loadLexicons().entries.find(e=>e.id==='context/negated-no').notes||'FROM-YAML')`;
+    expect(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' }).trim()).toBe('FROM-BUNDLE');
+    appendFileSync(join(dir, 'lexicons/context.yaml'), '\n# edited by a clinician\n');
+    expect(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' }).trim()).toBe('FROM-YAML');
+  });
+});
