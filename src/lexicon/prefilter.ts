@@ -4,7 +4,7 @@
  * of the pattern's possible opening strings. The openings are read from the pattern's
  * source (literals, small character classes, `\d`, optional groups, alternatives); when the
  * start is not plain enough to read, the pattern runs over the whole text as usual.
- * Patterns are therefore tried where a token starts (documented in docs/lexicons.md).
+ * Patterns are therefore tried where a token starts, lookbehinds included (docs/lexicons.md).
  */
 
 const MAX_PREFIXES = 64;
@@ -93,10 +93,10 @@ function seqPrefixes(s: string, start: string[]): string[] | undefined {
       const end = closingParen(s, i);
       if (end < 0) return undefined;
       const head = s.slice(i, i + 4);
-      // A lookbehind can put the match in the middle of a token: such patterns scan fully.
-      if (/^\(\?<[=!]/.test(head)) return undefined;
-      if (/^\(\?[=!]/.test(head)) {
-        i = end + 1; // lookahead: consumes nothing
+      // Lookarounds consume nothing: a lookbehind is a guard on what comes before the match,
+      // and the match itself still starts where a token starts (docs/lexicons.md).
+      if (/^\(\?<?[=!]/.test(head)) {
+        i = end + 1;
         continue;
       }
       const innerStart = s.startsWith('(?:', i) ? i + 3 : /^\(\?<[A-Za-z]/.test(head) ? s.indexOf('>', i) + 1 : i + 1;
