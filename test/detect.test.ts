@@ -101,3 +101,33 @@ describe('third-party rules', () => {
     expect(scanner.scan('Cares for his mother, who has dementia.').verdict).toBe('review');
   });
 });
+
+describe('rules generalised from blind evaluation errors', () => {
+  it('a title of the other sex with the patient\'s surname is someone else', () => {
+    const r = scanner.scan('Mrs Reddy phoned to say he has been more muddled.', { patient: { name: 'Arjun Reddy', sex: 'male' } });
+    expect(r.findings.some((f) => f.type === 'person-name')).toBe(true);
+    expect(r.verdict).toBe('review');
+    const own = scanner.scan('Mr Reddy attended alone.', { patient: { name: 'Arjun Reddy', sex: 'male' } });
+    expect(own.findings.some((f) => f.type === 'person-name')).toBe(false);
+  });
+  it('template fields answered N are negated', () => {
+    expect(scanner.scan('Annual review template:\nSafeguarding concerns: N\nCarer: N\nLD register: N\nBP 130/82.').verdict).toBe('visible');
+    expect(scanner.scan('Safeguarding concerns: Y - referred to MASH today.').verdict).toBe('withhold');
+  });
+  it("a relative's health measure in a child's record is another person's health", () => {
+    const r = scanner.scan("New birth visit. Feeding well.\nMum's EPDS 6, mood good.", { patient: { name: 'Ava Lowe', dateOfBirth: new Date(Date.now() - 20 * 864e5).toISOString().slice(0, 10) } });
+    expect(r.findings.some((f) => f.type === 'third-party-health')).toBe(true);
+    expect(r.verdict).toBe('withhold');
+  });
+  it('a clinic letter about a partner\'s health is reported by others', () => {
+    const letter = 'Dear Dr Ferris,\n\nRe: Lucas Treharne\n\nHis partner, who is also under our care, is HIV positive.\n\nYours sincerely\nDr Bankole';
+    expect(scanner.scan(letter, { patient: { name: 'Lucas Treharne' } }).verdict).toBe('withhold');
+  });
+  it('past abuse in childhood with no current process is review', () => {
+    expect(scanner.scan('Disclosed she was sexually abused by an uncle between ages 8 and 11. He died in 2015.').verdict).toBe('review');
+  });
+  it("the patient's changed contact details are not a third party's", () => {
+    const r = scanner.scan('Admin: pt changed mobile number to 07700 900273. Consents to SMS and email to d.ark@example.com.');
+    expect(r.findings.filter((f) => ['phone', 'email'].includes(f.type))).toEqual([]);
+  });
+});

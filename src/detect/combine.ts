@@ -79,12 +79,15 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
   const covered = new Set<number>();
 
   const namedSentences = new Set(names.map((n) => sentenceOf(n.startTok)));
+  // Told by the patient (an entry about an adult) or reported by someone else: a letter from
+  // a clinic, or any record of a child, whose relatives' health the child did not tell us.
+  const reportedByOthers = doc.sections.some((s) => s.kind === 'salutation') || input.kind === 'letter' || (input.patient.age !== undefined && input.patient.age < 12);
   const weightFor = (f: RawFinding, phraseText: string): number => {
     const sec = sectionAt(doc.sections, f.start);
     const namedHere = namedSentences.has(sentenceOf(f.startTok));
     if (namedHere || supplied) return 0.8;
     if (sec?.kind === 'family' || FAMILY_HISTORY_SHAPE.test(phraseText)) return 0.15;
-    return 0.45;
+    return reportedByOthers ? 0.8 : 0.45;
   };
 
   for (const f of findings) {
@@ -106,6 +109,22 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
     if (sIdx < 0 || covered.has(sIdx)) continue;
     const s = doc.sentences[sIdx];
     const after = doc.norm.text.slice(rel.end, Math.min(s.end, rel.end + 60));
+    // "Mum's EPDS 6", "partner's HIV result": a relative's health measure or condition.
+    const possessive = /'s$/i.test(doc.tokens[rel.endTok - 1]?.text ?? '') &&
+      /^\s+(?:EPDS|PHQ-?9|GAD-?7|mood|mental health|BP|blood pressure|bloods|blood results?|results?|HbA1c|diagnosis|condition|illness|medication|meds|drinking|drug use|health|pregnancy|cancer|HIV|dementia|depression|anxiety|psychosis|treatment|surgery|operation|scan)\b/i.exec(after);
+    if (possessive) {
+      const ctxP = input.contextFor(rel.startTok, rel.endTok);
+      if (!ctxP.negated && !ctxP.hypothetical) {
+        covered.add(sIdx);
+        const endP = rel.end + possessive[0].length;
+        let bP = rel.endTok;
+        while (bP < s.endToken && doc.tokens[bP].end <= endP) bP++;
+        const fP: RawFinding = { category: 'thirdParty', type: 'third-party-health', ruleId: 'detector/third-party-health', start: rel.start, end: doc.tokens[bP - 1].end, startTok: rel.startTok, endTok: bP, weight: 0 };
+        fP.weight = weightFor(fP, doc.norm.text.slice(s.start, s.end));
+        out.push({ ...fP, context: { ...OTHER, historical: ctxP.historical, uncertain: ctxP.uncertain, triggers: ctxP.triggers } });
+        continue;
+      }
+    }
     // "mother, who has", "son Jack (also our pt) diagnosed", "Brother Kevin Keane (38) diagnosed"
     const m = /^(?:\s+[A-Z][A-Za-z'-]+){0,3}(?:\s*\([^()]{0,80}\))?[\s,]*(?:(?:who|which)\s+)?((?:[a-z']+ ){0,2}?)(has|had|is|was|diagnosed(?: with)?|suffers from|died|passed away|in hospital|admitted|developed)\b/.exec(after);
     if (!m) continue;

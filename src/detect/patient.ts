@@ -39,6 +39,7 @@ export function resolvePatient(doc: Analysed, given?: Patient): PatientIdentity 
   if (given?.name) id.nameParts = nameParts(given.name);
   if (given?.nhsNumber) id.nhsDigits = given.nhsNumber.replace(/\D/g, '') || undefined;
   if (given?.dateOfBirth) id.dob = parseDate(given.dateOfBirth);
+  if (given?.sex) id.sex = given.sex.trim().toLowerCase();
 
   const re = doc.sections.find((s) => s.kind === 'regarding');
   if (re) {

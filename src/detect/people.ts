@@ -191,6 +191,14 @@ function compromiseCandidates(input: DetectInput, idx: HitIndex, taken: Uint8Arr
 
 type Role = 'patient' | 'professional' | 'third';
 
+const TITLE_SEX: Record<string, string> = { mr: 'male', master: 'male', mrs: 'female', ms: 'female', miss: 'female' };
+function titleBefore(toks: Token[], a: number): string | undefined {
+  let i = a - 1;
+  if (toks[i]?.text === '.') i--;
+  const t = toks[i];
+  return t && t.kind === 'word' && TITLE_SEX[t.lower] ? t.lower : undefined;
+}
+
 
 
 function classify(input: DetectInput, idx: HitIndex, p: Person): Role {
@@ -199,12 +207,16 @@ function classify(input: DetectInput, idx: HitIndex, p: Person): Role {
   const words = toks.slice(p.a, p.b).filter((t) => isWord(t) && t.text.length > 1).map((t) => t.lower.replace(/'s$/, ''));
   const relNear = markNear(idx.relEndsAt, idx.relStartsAt, p.a, p.b, 2, 2);
   // The patient: whole name, forename, or title and surname with nothing pointing elsewhere.
-  if (patient.nameParts.length && words.length) {
+  // A title of the other sex ("Mrs Reddy" in Mr Reddy's record) points to someone else.
+  const title = titleBefore(toks, p.a);
+  const titleSex = title ? TITLE_SEX[title] : undefined;
+  const otherSex = !!titleSex && !!patient.sex && /^(?:female|male|f|m)$/.test(patient.sex) && titleSex[0] !== patient.sex[0];
+  if (patient.nameParts.length && words.length && !otherSex) {
     const parts = new Set(patient.nameParts);
     const allPatient = words.every((w) => parts.has(w));
-    const hasFore = patient.forename !== undefined && words.includes(patient.forename);
     const onlySurname = patient.surname !== undefined && words.length === 1 && words[0] === patient.surname;
-    if (allPatient && (hasFore || (onlySurname && !relNear))) return 'patient';
+    // Whole name, forename(s) ("Ruby-Mae" is two parts), or title and surname.
+    if (allPatient && !(onlySurname && relNear)) return 'patient';
   }
   const next = toks[p.b];
   const lastWord = toks[p.b - 1];

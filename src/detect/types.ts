@@ -31,6 +31,8 @@ export interface PatientIdentity {
   dob?: { d: number; m: number; y: number };
   /** age in whole years today, when a date of birth is known */
   age?: number;
+  /** 'female' | 'male' | other, lower-case, from the caller */
+  sex?: string;
 }
 
 export interface DetectInput {
