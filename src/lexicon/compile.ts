@@ -19,7 +19,21 @@ export interface Phrase {
 export interface Constraint {
   near?: Phrase[];
   notNear?: Phrase[];
+  /** the same phrases by their first key, so a window token costs one look-up */
+  nearIndex?: Map<string, Phrase[]>;
+  notNearIndex?: Map<string, Phrase[]>;
   window: number;
+}
+
+function byFirstKey(ps: Phrase[] | undefined): Map<string, Phrase[]> | undefined {
+  if (!ps || ps.length === 0) return undefined;
+  const m = new Map<string, Phrase[]>();
+  for (const p of ps) {
+    const list = m.get(p.keys[0]);
+    if (list) list.push(p);
+    else m.set(p.keys[0], [p]);
+  }
+  return m;
 }
 export interface TermRef {
   entry: number;
@@ -64,11 +78,9 @@ function phrase(text: string): Phrase | undefined {
 
 function constraintOf(o: { near?: string[]; notNear?: string[]; window?: number }): Constraint | undefined {
   if (!o.near && !o.notNear) return undefined;
-  return {
-    near: o.near?.map(phrase).filter((p): p is Phrase => !!p),
-    notNear: o.notNear?.map(phrase).filter((p): p is Phrase => !!p),
-    window: o.window ?? DEFAULT_WINDOW,
-  };
+  const near = o.near?.map(phrase).filter((p): p is Phrase => !!p);
+  const notNear = o.notNear?.map(phrase).filter((p): p is Phrase => !!p);
+  return { near, notNear, nearIndex: byFirstKey(near), notNearIndex: byFirstKey(notNear), window: o.window ?? DEFAULT_WINDOW };
 }
 
 export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {

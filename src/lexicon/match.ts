@@ -69,34 +69,46 @@ function keysOf(t: Token): [string, string] {
   return keysForWord(t.lower);
 }
 
-function phraseAt(doc: Analysed, i: number, p: Phrase): boolean {
+/** Stemmed key of each token, with near-phrase matching in mind ("~" + stem; punctuation as is). */
+function stemKeyAt(doc: Analysed, keys: string[] | undefined, j: number): string {
+  if (keys) return keys[j];
+  return keysOf(doc.tokens[j])[1];
+}
+
+function phraseAt(doc: Analysed, keys: string[] | undefined, i: number, p: Phrase): boolean {
   let j = i;
-  for (const key of p.keys) {
+  for (let k = 0; k < p.keys.length; k++) {
     while (j < doc.tokens.length && doc.tokens[j].skip) j++;
-    const t = doc.tokens[j];
-    if (!t) return false;
-    const [exact, stemmed] = keysOf(t);
-    if (key !== stemmed && key !== '~' + exact.slice(1)) return false;
+    if (j >= doc.tokens.length) return false;
+    const key = p.keys[k];
+    if (key !== stemKeyAt(doc, keys, j) && key !== '~' + doc.tokens[j].lower) return false;
     j++;
   }
   return true;
 }
 
-function anyNear(doc: Analysed, from: number, to: number, phrases: Phrase[]): boolean {
+function anyNear(doc: Analysed, keys: string[] | undefined, from: number, to: number, index: Map<string, Phrase[]>): boolean {
   for (let i = from; i < to; i++) {
     if (doc.tokens[i].skip) continue;
-    for (const p of phrases) if (phraseAt(doc, i, p)) return true;
+    const t = doc.tokens[i];
+    const k1 = stemKeyAt(doc, keys, i);
+    const c1 = index.get(k1);
+    if (c1) for (const p of c1) if (phraseAt(doc, keys, i, p)) return true;
+    if (t.kind === 'word' && '~' + t.lower !== k1) {
+      const c2 = index.get('~' + t.lower);
+      if (c2) for (const p of c2) if (phraseAt(doc, keys, i, p)) return true;
+    }
   }
   return false;
 }
 
 /** Does a hit at [a, b) satisfy its near / notNear constraint, within its sentence? */
-export function constraintHolds(doc: Analysed, a: number, b: number, c: Constraint | undefined): boolean {
+export function constraintHolds(doc: Analysed, a: number, b: number, c: Constraint | undefined, keys?: string[]): boolean {
   if (!c) return true;
   const sIdx = doc.tokenSentence[a];
   const sent = doc.sentences[sIdx];
   let lo = sent ? sent.firstToken : 0;
-  // A fragment of a few words ("?dependence.") leans on the sentence before it.
+  // A fragment of a few words ("?dependence.") leans on the sentences before it.
   if (sent && sIdx > 0 && sent.endToken - sent.firstToken <= 5) lo = doc.sentences[Math.max(0, sIdx - 2)].firstToken;
   const hi = sent ? sent.endToken : doc.tokens.length;
   let from = a;
@@ -107,9 +119,9 @@ export function constraintHolds(doc: Analysed, a: number, b: number, c: Constrai
   let to = b;
   for (let n = 0; n < c.window && to < hi; to++) if (!doc.tokens[to].skip) n++;
   // Near-words must be outside the hit itself.
-  const around = (ps: Phrase[]) => anyNear(doc, from, a, ps) || anyNear(doc, b, to, ps);
-  if (c.near && c.near.length && !around(c.near)) return false;
-  if (c.notNear && c.notNear.length && around(c.notNear)) return false;
+  const around = (ix: Map<string, Phrase[]>) => anyNear(doc, keys, from, a, ix) || anyNear(doc, keys, b, to, ix);
+  if (c.nearIndex && !around(c.nearIndex)) return false;
+  if (c.notNearIndex && around(c.notNearIndex)) return false;
   return true;
 }
 
@@ -137,9 +149,10 @@ function tokenRange(doc: Analysed, start: number, end: number): [number, number]
 export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
   const hits: Hit[] = [];
   const toks = doc.tokens;
+  let stemKeys: string[] | undefined;
   const push = (refs: TermRef[], a: number, b: number, via: Hit['via']) => {
     for (const r of refs) {
-      if (!constraintHolds(doc, a, b, r.constraint)) continue;
+      if (!constraintHolds(doc, a, b, r.constraint, stemKeys)) continue;
       hits.push({ entry: r.entry, startTok: a, endTok: b, start: toks[a].start, end: toks[b - 1].end, via });
     }
   };
@@ -149,6 +162,8 @@ export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
   // Per token: its trie keys and what the first step finds, from one cached look-up.
   const info: FirstStep[] = new Array(n);
   for (let i = 0; i < n; i++) info[i] = first(toks[i]);
+  // Near-phrases compare stemmed keys ("~stem"); punctuation compares as itself.
+  stemKeys = info.map((f) => f.stemmed);
   for (let i = 0; i < n; i++) {
     const t = toks[i];
     if (t.skip) continue;
