@@ -3,17 +3,18 @@
  * apply the resume journal, start the worker pool, and run in sorted order.
  */
 import { availableParallelism } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
+import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { loadLexicons, resolveLexiconPaths } from '../lexicon/load.js';
 import type { Patient, Thresholds, Verdict } from '../schemas.js';
 import { DEFAULT_MAX_BYTES, documentKey } from './document.js';
-import { expandInputs } from './expand.js';
+import { expandInputs, type Expanded } from './expand.js';
 import { emptyResume, type ResumeState } from './journal.js';
 import { loadManifest } from './manifest.js';
-import { WorkerPool } from './pool.js';
+import { expandOffThread, WorkerPool } from './pool.js';
 import { runOrdered, type Emitted, type RunState } from './run.js';
-import type { WorkerConfig } from './worker.js';
+import type { RenderFormat, WorkerConfig } from './worker.js';
 
 /** Bad usage found before any work: patterns that match nothing, a bad option. The CLI exits 2. */
 export class BatchUsageError extends Error {
@@ -60,6 +61,8 @@ export interface JobInternals {
   resume?: ResumeState;
   /** return documents' text: at or above a verdict (html report), or with findings (sarif) */
   returnText?: Verdict | 'findings';
+  /** render in the workers (CLI streaming formats) */
+  render?: RenderFormat;
 }
 
 export interface Job {
@@ -99,7 +102,55 @@ export function resolveLexicons(cwd: string, globs: string[] | undefined): strin
   return files;
 }
 
-export function prepareJob(patterns: string[], opts: BatchOptions = {}, internals: JobInternals = {}): Job {
+/** Count entries under `dir`, giving up past `budget`. */
+function countEntries(dir: string, budget: number): number {
+  let n = 0;
+  const stack = [dir];
+  while (stack.length && n <= budget) {
+    const d = stack.pop()!;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    n += entries.length;
+    for (const e of entries) if (e.isDirectory() && !e.name.startsWith('.')) stack.push(join(d, e.name));
+  }
+  return n;
+}
+
+const INLINE_BUDGET = 5000;
+
+/**
+ * A few thousand files are listed here; a bigger backlog in a thread of its own: globbing
+ * 100,000 files leaves tens of MB of garbage, which then dies with that thread instead of
+ * staying in the main thread's heap for the whole run.
+ */
+async function expand(patterns: string[], options: { ignore?: string[]; cwd: string }): Promise<Expanded> {
+  let budget = INLINE_BUDGET;
+  for (const p of patterns) {
+    const abs = resolve(options.cwd, p);
+    let st: ReturnType<typeof statSync> | undefined;
+    try {
+      st = statSync(abs);
+    } catch {
+      st = undefined;
+    }
+    if (st?.isFile()) budget--;
+    else {
+      // A glob: walk its static base (the path before the first glob character).
+      const segs = p.replace(/\\/g, '/').split('/');
+      const k = segs.findIndex((x) => x !== '' && fg.isDynamicPattern(x));
+      const base = st?.isDirectory() ? abs : resolve(options.cwd, (k < 0 ? segs : segs.slice(0, k)).join('/') || '.');
+      budget -= countEntries(base, budget);
+    }
+    if (budget < 0) return expandOffThread(patterns, options);
+  }
+  return expandInputs(patterns, options);
+}
+
+export async function prepareJob(patterns: string[], opts: BatchOptions = {}, internals: JobInternals = {}): Promise<Job> {
   const cwd = resolve(opts.cwd ?? process.cwd());
   if (patterns.length === 0) throw new BatchUsageError('no paths or globs given');
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -108,7 +159,7 @@ export function prepareJob(patterns: string[], opts: BatchOptions = {}, internal
   if (!(Number.isInteger(concurrency) && concurrency > 0)) throw new BatchUsageError(`concurrency must be a positive integer, got ${opts.concurrency}`);
   const lexicons = resolveLexicons(cwd, opts.lexicons);
   const patientOf = patientLookup(cwd, opts.patients);
-  const ex = expandInputs(patterns, { ignore: opts.ignore, cwd });
+  const ex = await expand(patterns, { ignore: opts.ignore, cwd });
   if (ex.unmatched.length) throw new BatchUsageError(`no files match ${ex.unmatched.map((u) => JSON.stringify(u)).join(', ')}`, ex.unmatched);
   const resume = internals.resume ?? emptyResume();
   const paths = resume.completePaths.size ? ex.files.filter((p) => !resume.completePaths.has(p)) : ex.files;
@@ -126,6 +177,7 @@ export function prepareJob(patterns: string[], opts: BatchOptions = {}, internal
       idField: opts.idField,
     },
     returnText: internals.returnText,
+    render: internals.render,
   };
   const state: RunState = { filesDone: 0, filesTotal: paths.length };
   const keep = resume.doneKeys.size ? (d: { path: string; record?: string }) => !resume.doneKeys.has(documentKey(d.path, d.record)) : undefined;

@@ -9,15 +9,12 @@
  */
 import { resolve } from 'node:path';
 import type { Patient } from '../schemas.js';
-import { compareRecords, type DocumentResult } from './document.js';
+import { compareRecords } from './document.js';
 import type { WorkerPool } from './pool.js';
-import type { FileResult, Task } from './worker.js';
+import type { DocMeta, DocOut, FileResult, Task } from './worker.js';
 
-export interface Emitted {
-  doc: DocumentResult;
-  /** the scanned text, only when the pool was asked for it (html report) */
-  text?: string;
-}
+/** One document, in order: its result object, or (when the workers render) its output text. */
+export type Emitted = DocOut;
 
 export interface RunState {
   /** files whose results have been emitted (or skipped by resume) */
@@ -41,7 +38,7 @@ export interface RunOptions {
   /** abort: stop dispatching, let what is in flight finish, emit it, and return */
   signal?: AbortSignal;
   /** false: leave a document out (resume: already recorded) */
-  keep?: (d: DocumentResult) => boolean;
+  keep?: (d: DocMeta) => boolean;
   state?: RunState;
 }
 
@@ -107,13 +104,10 @@ export async function* runOrdered(pool: WorkerPool, opts: RunOptions): AsyncGene
       if (r) {
         ready.delete(emit);
         emit++;
-        const order = r.docs.map((d, k) => k);
-        if (r.docs.length > 1) order.sort((a, b) => compareRecords(r.docs[a].record, r.docs[b].record));
-        for (const k of order) {
-          const doc = r.docs[k];
-          if (opts.keep && !opts.keep(doc)) continue;
-          const text = r.texts?.[k];
-          yield text !== undefined ? { doc, text } : { doc };
+        const docs = r.docs.length > 1 ? [...r.docs].sort((a, b) => compareRecords(a.meta.record, b.meta.record)) : r.docs;
+        for (const d of docs) {
+          if (opts.keep && !opts.keep(d.meta)) continue;
+          yield d;
         }
         state.filesDone = emit;
         continue;

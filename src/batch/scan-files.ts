@@ -28,7 +28,7 @@ export async function* scanFiles(patterns: string | string[], options: ScanFiles
   let resume: ResumeState | undefined;
   if (typeof resumeFrom === 'string') resume = await readJournal(resolve(opts.cwd ?? process.cwd(), resumeFrom));
   else if (resumeFrom) resume = resumeFromKeys(resumeFrom);
-  const job = prepareJob(Array.isArray(patterns) ? patterns : [patterns], opts, { resume });
+  const job = await prepareJob(Array.isArray(patterns) ? patterns : [patterns], opts, { resume });
   if (onSkip) for (const s of job.skipped) onSkip(s.path, s.reason);
-  for await (const e of job.run()) yield e.doc;
+  for await (const e of job.run()) yield e.doc!;
 }

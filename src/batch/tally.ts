@@ -44,6 +44,8 @@ export interface SummaryInput {
   seconds: number;
   interrupted?: string;
   peakRssMb?: number;
+  /** CPU time of the whole process (all threads) */
+  cpuSeconds?: number;
 }
 
 /** The closing summary (stderr). Counts only: never record text. */
@@ -59,7 +61,8 @@ export function formatSummary(s: SummaryInput): string {
   ];
   if (s.resumed) lines.push(`  resumed: ${s.resumed} documents were already recorded; ${s.run.documents} scanned now`);
   lines.push(
-    `  time: ${s.seconds.toFixed(1)} s, ${rate.toFixed(0)} documents/s, ${mbs.toFixed(2)} MB/s` + (s.peakRssMb !== undefined ? `, peak memory ${s.peakRssMb.toFixed(0)} MB` : ''),
+    `  time: ${s.seconds.toFixed(1)} s${s.cpuSeconds !== undefined ? ` (CPU ${s.cpuSeconds.toFixed(1)} s)` : ''}, ${rate.toFixed(0)} documents/s, ${mbs.toFixed(2)} MB/s` +
+      (s.peakRssMb !== undefined ? `, peak memory ${s.peakRssMb.toFixed(0)} MB` : ''),
   );
   return lines.join('\n');
 }

@@ -3,13 +3,19 @@
  * options as the others), reads, decodes and hashes its own files, and sends back finished
  * DocumentResult objects, one message per batch of files.
  */
+import { readFileSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createScanner, type Scanner } from '../scanner.js';
 import type { Patient, Thresholds, Verdict } from '../schemas.js';
 import { verdictAtLeast } from '../score/verdict.js';
 import { looksBinary } from './decode.js';
 import { errorResult, fromScan, type DocumentResult } from './document.js';
-import { readDocuments, type ReadDocument, type ReaderOptions } from './read.js';
+import { expandInputs } from './expand.js';
+import { errorKind, readerFor, ReaderOptionsSchema, type ReadDocument, type ReaderOptions } from './read.js';
+import { csvRow } from '../cli/formats/csv.js';
+import { jsonBody, jsonlLine } from '../cli/formats/jsonl.js';
+import { stylishLine } from '../cli/formats/stylish.js';
 
 export const WORKER_FLAG = 'safeguard-scan:batch-worker';
 
@@ -22,6 +28,27 @@ export interface WorkerConfig {
   reader: Omit<ReaderOptions, 'maxBytes'>;
   /** also return the scanned text: of documents at or above a verdict (html report), or of those with findings (sarif line/column) */
   returnText?: Verdict | 'findings';
+  /**
+   * Render each document to its output text here, in the worker, and send that instead of the
+   * object (the CLI's streaming formats): the main thread then only writes strings, which keeps
+   * it light (throughput) and its heap small (memory).
+   */
+  render?: RenderFormat;
+}
+
+export type RenderFormat = 'jsonl' | 'json' | 'stylish' | 'csv';
+
+/** What the main thread needs of every document: order, resume keys, the tally. */
+export type DocMeta = Pick<DocumentResult, 'path' | 'record' | 'verdict' | 'bytes' | 'error' | 'categories'>;
+
+export interface DocOut {
+  meta: DocMeta;
+  /** the result (absent when rendered) */
+  doc?: DocumentResult;
+  /** the rendered output text (with `render`) */
+  out?: string;
+  /** the scanned text (with `returnText`, when the document qualifies) */
+  text?: string;
 }
 
 /** One file to read and scan. `i` is its place in the sorted run. */
@@ -34,9 +61,18 @@ export interface Task {
 
 export interface FileResult {
   i: number;
-  docs: DocumentResult[];
-  /** only with returnText: the text of each document that qualifies (same order as docs) */
-  texts?: (string | undefined)[];
+  docs: DocOut[];
+}
+
+const RENDER: Record<RenderFormat, (d: DocumentResult) => string> = { jsonl: jsonlLine, json: jsonBody, stylish: stylishLine, csv: csvRow };
+
+export const renderDoc = (f: RenderFormat, d: DocumentResult): string => RENDER[f](d);
+
+function metaOf(d: DocumentResult): DocMeta {
+  const m: DocMeta = { path: d.path, verdict: d.verdict, bytes: d.bytes, categories: d.categories };
+  if (d.record !== undefined) m.record = d.record;
+  if (d.error !== undefined) m.error = d.error;
+  return m;
 }
 
 export type ToWorker = { type: 'batch'; id: number; tasks: Task[] };
@@ -45,9 +81,16 @@ export type FromWorker =
   | { type: 'fatal'; message: string }
   | { type: 'done'; id: number; results: FileResult[] };
 
-export function isScanWorker(): boolean {
-  return !isMainThread && !!workerData && typeof workerData === 'object' && (workerData as Record<string, unknown>)[WORKER_FLAG] === true;
+/** What this thread is for: a pool worker ('scan'), a one-shot input expansion ('expand'), or neither (main). */
+export function workerRole(): 'scan' | 'expand' | undefined {
+  if (isMainThread || !workerData || typeof workerData !== 'object') return undefined;
+  const r = (workerData as Record<string, unknown>)[WORKER_FLAG];
+  return r === 'scan' || r === 'expand' ? r : undefined;
 }
+
+export const isScanWorker = (): boolean => workerRole() === 'scan';
+/** Any of our threads: the CLI must not run in them. */
+export const isPoolThread = (): boolean => workerRole() !== undefined;
 
 const LETTER = /^\s*[\s\S]{0,2000}?\bdear\b/i;
 
@@ -59,20 +102,43 @@ export function createFileScanner(cfg: WorkerConfig): { lexiconVersion: string; 
     includeText: cfg.includeText,
   });
   const lv = scanner.lexiconVersion;
-  const readerOpts: ReaderOptions = { ...cfg.reader, maxBytes: cfg.maxBytes };
+  const parsed = ReaderOptionsSchema.safeParse({ ...cfg.reader, maxBytes: cfg.maxBytes });
+  if (!parsed.success) throw new Error(`invalid reader options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const readerOpts: ReaderOptions = parsed.data;
+  const render = cfg.render ? RENDER[cfg.render] : undefined;
 
   async function scanFile(t: Task): Promise<FileResult> {
-    const fail = (error: string): FileResult => ({ i: t.i, docs: [errorResult(t.path, error, lv)] });
+    const out = (d: DocumentResult, text?: string): DocOut => {
+      const o: DocOut = { meta: metaOf(d) };
+      if (render) o.out = render(d);
+      else o.doc = d;
+      if (text !== undefined) o.text = text;
+      return o;
+    };
+    const fail = (error: string): FileResult => ({ i: t.i, docs: [out(errorResult(t.path, error, lv))] });
+    // Read here, synchronously: this thread has nothing else to do meanwhile, and for small files
+    // two trips through libuv's thread pool (shared by every worker) cost more than the read.
     let read: ReadDocument[];
+    const reader = readerFor(t.abs);
+    if (!reader) return fail(`unsupported file type ${extname(t.abs).toLowerCase() || '(none)'}`);
+    let bytes: Buffer;
     try {
-      read = await readDocuments(t.abs, readerOpts);
+      const st = statSync(t.abs);
+      if (!st.isFile()) return fail('not a regular file');
+      if (st.size > cfg.maxBytes) return fail(`file is ${st.size} bytes, over --max-bytes ${cfg.maxBytes}`);
+      bytes = readFileSync(t.abs);
+      if (bytes.byteLength > cfg.maxBytes) return fail(`file is ${bytes.byteLength} bytes, over --max-bytes ${cfg.maxBytes}`);
     } catch (err) {
-      // Readers should not throw; if one does, its message may quote the file: name the error only.
-      return fail(`the reader failed (${err instanceof Error ? err.name : typeof err})`);
+      return fail(`cannot read file (${errorKind(err)})`);
     }
-    const docs: DocumentResult[] = [];
+    try {
+      read = await reader(t.abs, bytes, readerOpts);
+    } catch (err) {
+      // Readers catch their own failures; if one does not, its message may quote the file: name the error only.
+      return fail(`could not read ${extname(t.abs).toLowerCase().slice(1)} file (${errorKind(err)})`);
+    }
+    const docs: DocOut[] = [];
     const want = cfg.returnText;
-    const texts: (string | undefined)[] | undefined = want ? [] : undefined;
     for (const rd of read) {
       const extra = { record: rd.record, encoding: rd.encoding };
       let d: DocumentResult;
@@ -83,21 +149,32 @@ export function createFileScanner(cfg: WorkerConfig): { lexiconVersion: string; 
         const r = scanner.scan(rd.text, { patient, kind: LETTER.test(rd.text) ? 'letter' : 'entry' });
         d = fromScan(t.path, rd.text, r, extra);
       }
-      docs.push(d);
-      if (texts) {
-        const give = !!d.sha256 && (want === 'findings' ? d.findings.length > 0 : verdictAtLeast(d.verdict, want as Verdict));
-        texts.push(give ? rd.text : undefined);
-      }
+      const give = !!want && !!d.sha256 && (want === 'findings' ? d.findings.length > 0 : verdictAtLeast(d.verdict, want as Verdict));
+      docs.push(out(d, give ? rd.text : undefined));
     }
-    return texts ? { i: t.i, docs, texts } : { i: t.i, docs };
+    return { i: t.i, docs };
   }
   return { lexiconVersion: lv, scanFile };
 }
 
-/** Run as a pool worker: called at load time of the bundle (or worker-entry.ts) inside a worker thread. */
+/**
+ * Expand the inputs off the main thread: globbing 100,000 files leaves tens of MB of garbage,
+ * which dies with this thread instead of staying in the main thread's heap for the whole run.
+ */
+function startExpand(port: NonNullable<typeof parentPort>): void {
+  const { patterns, options } = workerData as { patterns: string[]; options: Parameters<typeof expandInputs>[1] };
+  try {
+    port.postMessage({ ok: expandInputs(patterns, options) });
+  } catch (err) {
+    port.postMessage({ error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+/** Run as one of our worker threads: called at load time of the bundle (or worker-entry.ts) inside a worker thread. */
 export function startWorker(): void {
   const port = parentPort;
   if (!port) return;
+  if (workerRole() === 'expand') return startExpand(port);
   const cfg = (workerData as Record<string, unknown>).config as WorkerConfig;
   let fs: ReturnType<typeof createFileScanner>;
   try {

@@ -16,9 +16,10 @@ import { createScanner } from '../scanner.js';
 import { verdictAtLeast } from '../score/verdict.js';
 import type { Verdict } from '../schemas.js';
 import { toolVersion } from '../version.js';
-import { csvHeader, csvRow, htmlReportChunks, sarifChunks, type ReportDocument } from './formats/index.js';
+import type { RenderFormat } from '../batch/worker.js';
+import { csvHeader, htmlReportChunks, sarifChunks, type ReportDocument } from './formats/index.js';
 import { JSON_OPEN, jsonClose, jsonItem, jsonlLine, withoutText } from './formats/jsonl.js';
-import { stylishDetail, stylishLine } from './formats/stylish.js';
+import { stylishDetail } from './formats/stylish.js';
 import { lexiconLint, lexiconStats, lexiconTest, type Io } from './lexicon-commands.js';
 
 /** Thrown for bad usage or unreadable input: exit code 2 with a one-line message. */
@@ -85,17 +86,19 @@ interface Writer {
   end(summaryText: string): void;
 }
 
-function makeWriter(format: OutputFormat, sink: Sink, opts: { includeText: boolean; summaryInStylish: boolean; lexiconVersion: () => string }): Writer {
-  const clean = (d: DocumentResult) => (opts.includeText ? d : withoutText(d));
+/** Formats rendered in the workers: the main thread only writes their text. */
+const RENDERED: Partial<Record<OutputFormat, RenderFormat>> = { jsonl: 'jsonl', json: 'json', stylish: 'stylish', csv: 'csv' };
+
+function makeWriter(format: OutputFormat, sink: Sink, opts: { summaryInStylish: boolean; lexiconVersion: () => string }): Writer {
   switch (format) {
     case 'jsonl':
-      return { doc: (e) => sink.write(jsonlLine(clean(e.doc))), end: () => undefined };
+      return { doc: (e) => sink.write(e.out!), end: () => undefined };
     case 'json': {
       let first = true;
       sink.write(JSON_OPEN);
       return {
         doc: (e) => {
-          sink.write(jsonItem(clean(e.doc), first));
+          sink.write(jsonItem(e.out!, first));
           first = false;
         },
         end: () => sink.write(jsonClose(!first)),
@@ -103,12 +106,12 @@ function makeWriter(format: OutputFormat, sink: Sink, opts: { includeText: boole
     }
     case 'csv':
       sink.write(csvHeader());
-      return { doc: (e) => sink.write(csvRow(clean(e.doc))), end: () => undefined };
+      return { doc: (e) => sink.write(e.out!), end: () => undefined };
     case 'sarif':
     case 'html': {
       const docs: ReportDocument[] = [];
       return {
-        doc: (e) => docs.push(e.text !== undefined ? { ...clean(e.doc), text: e.text } : clean(e.doc)),
+        doc: (e) => docs.push(e.text !== undefined ? { ...e.doc!, text: e.text } : e.doc!),
         end: () => {
           const chunks =
             format === 'sarif'
@@ -120,7 +123,7 @@ function makeWriter(format: OutputFormat, sink: Sink, opts: { includeText: boole
     }
     default:
       return {
-        doc: (e) => sink.write(stylishLine(e.doc)),
+        doc: (e) => sink.write(e.out!),
         end: (s) => {
           if (opts.summaryInStylish) sink.write('\n' + s + '\n');
         },
@@ -173,12 +176,12 @@ async function scanCommand(patterns: string[], flags: ScanFlags): Promise<number
     }
   }
   let resume: ResumeState = emptyResume();
-  let job: ReturnType<typeof prepareJob>;
+  let job: Awaited<ReturnType<typeof prepareJob>>;
   try {
     if (flags.resume && file) resume = await readJournal(file.path);
     const controller = new AbortController();
     opts.signal = controller.signal;
-    job = prepareJob(patterns, opts, { resume, returnText: format === 'html' ? 'review' : format === 'sarif' ? 'findings' : undefined });
+    job = await prepareJob(patterns, opts, { resume, returnText: format === 'html' ? 'review' : format === 'sarif' ? 'findings' : undefined, render: RENDERED[format] });
     return await execute(job, controller, { format, failOn, includeText, file, resume, t0, output });
   } catch (err) {
     file?.discard();
@@ -187,7 +190,7 @@ async function scanCommand(patterns: string[], flags: ScanFlags): Promise<number
 }
 
 async function execute(
-  job: ReturnType<typeof prepareJob>,
+  job: Awaited<ReturnType<typeof prepareJob>>,
   controller: AbortController,
   o: { format: OutputFormat; failOn: Verdict; includeText: boolean; file?: FileSink; resume: ResumeState; t0: number; output?: string },
 ): Promise<number> {
@@ -214,7 +217,7 @@ async function execute(
   const sink: Sink = o.file ?? stdoutSink();
   o.file?.begin(o.resume.doneKeys.size ? 'append' : 'truncate');
   const summaryInStylish = !!o.file || !process.stdout.isTTY;
-  const writer = makeWriter(o.format, sink, { includeText: o.includeText, summaryInStylish, lexiconVersion: () => job.lexiconVersion ?? '' });
+  const writer = makeWriter(o.format, sink, { summaryInStylish, lexiconVersion: () => job.lexiconVersion ?? '' });
   const run = new Tally();
   const total = new Tally();
   total.merge(o.resume.tally);
@@ -227,8 +230,8 @@ async function execute(
         io.err(`warning: ${o.output} holds results of other lexicons (${[...o.resume.lexiconVersions].join(', ')}); this run uses ${job.lexiconVersion}`);
       }
       writer.doc(e);
-      run.add(e.doc);
-      total.add(e.doc);
+      run.add(e.meta);
+      total.add(e.meta);
       progress.update(job.state.filesDone, run.documents);
     }
   } finally {
@@ -246,6 +249,7 @@ async function execute(
     seconds,
     interrupted,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
   });
   // An interrupted run leaves a jsonl journal to resume; whole-run formats would be incomplete, so they are not finished.
   if (!interrupted || o.format === 'jsonl' || o.format === 'stylish' || o.format === 'csv') writer.end(summary);

@@ -79,9 +79,10 @@ export function buildContextIndex(doc: Analysed, hits: Hit[], entries: LoadedEnt
   return { bySentence };
 }
 
+/** Words between two tokens: windows count words, as NegEx does, not brackets and commas. */
 function wordsBetween(doc: Analysed, from: number, to: number): number {
   let n = 0;
-  for (let i = from; i < to; i++) if (!doc.tokens[i].skip) n++;
+  for (let i = from; i < to; i++) if (doc.tokens[i].kind === 'word') n++;
   return n;
 }
 

@@ -34,9 +34,15 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
     // The person who supplied it: a relationship word or a third party's name just before
     // the verb ("Daughter rang"), or just after ("per neighbour", "collateral from mum").
     const subjects = bySentence.get(sent) ?? [];
+    // A verb of saying takes its subject before it ("partner says"); "says partner is
+    // supportive" is the patient speaking. Only "per", "from", "according to", "on behalf
+    // of" point forward to the informant.
+    const forward = /^(?:per|from|collateral|according|on behalf|history from|hx from|info|information|letter from|call from|message from|email from)\b/i.test(
+      doc.norm.text.slice(inf.start, inf.end),
+    );
     const subject =
       subjects.find((x) => x.b <= inf.startTok && inf.startTok - x.b <= 4) ??
-      subjects.find((x) => x.a >= inf.endTok && x.a - inf.endTok <= 3);
+      (forward ? subjects.find((x) => x.a >= inf.endTok && x.a - inf.endTok <= 3) : undefined);
     if (!subject) continue;
     // A professional as the one who rang ("HV rang") is not a third party.
     const pro = markNear(idx.proEndsAt, idx.proStartsAt, inf.startTok, inf.startTok, 2, -1) && subject.b <= inf.startTok && !idx.relEndsAt[inf.startTok];

@@ -19,8 +19,8 @@ const DOB_RE = /\b(?:DOB|D\.O\.B\.?|date of birth|born(?: on)?)\s*:?\s*(\d{1,2}[
 const NI_RE = /\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g;
 
 // Words that mark a number or address as an organisation's or a professional's.
-const ORG_CUE = /\b(?:helpline|help line|line|clinic|surgery|practice|hospital|service|services|team|department|dept|office|switchboard|reception|secretary|secretaries|tel|telephone|fax|bleep|ext|extension|idva|isva|mash|social care|police|refuge|samaritans|shout|nspcc|childline|hub|unit|ward|centre|center|trust|council|nhs\.net|www|website|advice|duty|desk|helpdesk|contact us|call us|ring us|our number|directly on|nurse|doctor|gp|hv|health visitor|social worker|midwife|officer|consultant|therapist|practitioner|coordinator|keyworker|key worker|worker|pharmacist|pharmacy)\b/i;
-const PATIENT_CUE = /\b(?:pt'?s|patient'?s|her (?:own |new )?(?:mobile|number|phone|email|address|tel)|his (?:own |new )?(?:mobile|number|phone|email|address|tel)|own (?:mobile|number|phone|email)|new (?:mobile|number|phone|address|email)|contact (?:number|details) (?:updated|confirmed)|updated (?:mobile|number|contact)|confirmed (?:mobile|number|address)|(?:pt|patient) (?:has )?(?:changed|updated|gave|given|provided|confirmed)|changed (?:her |his |their )?(?:mobile|number|phone|address|email)|consents? to (?:sms|text|texts|email|emails|contact)|(?:sms|text|email) to)\b/i;
+const ORG_CUE = /\b(?:helpline|help line|line|clinic|surgery|practice|hospital|service|services|team|department|dept|office|switchboard|reception|secretary|secretaries|tel|telephone|fax|bleep|ext|extension|idva|isva|mash|social care|police|refuge|samaritans|shout|nspcc|childline|hub|unit|ward|centre|center|trust|council|nhs\.net|www|website|advice|duty|desk|helpdesk|contact us|call us|ring us|our number|directly on|nurse|doctor|gp|hv|health visitor|social worker|midwife|officer|consultant|therapist|practitioner|coordinator|keyworker|key worker|worker|pharmacist|pharmacy|nhs|therapies|therapy|self-referral|number given|referral line)\b/i;
+const PATIENT_CUE = /\b(?:pt'?s|patient'?s|her (?:own |new )?(?:mobile|number|phone|email|address|tel)|his (?:own |new )?(?:mobile|number|phone|email|address|tel)|own (?:mobile|number|phone|email)|new (?:mobile|number|phone|address|email)|contact (?:number|details) (?:updated|confirmed)|updated (?:mobile|number|contact)|confirmed (?:mobile|number|address)|(?:pt|patient) (?:has )?(?:changed|updated|gave|given|provided|confirmed)|changed (?:her |his |their )?(?:mobile|number|phone|address|email)|consents? to (?:sms|text|texts|email|emails|contact)|(?:sms|text|email) to|(?:pt|patient) (?:called|rang|phoned) to update|update[ds]? (?:her |his |their )?(?:mobile|number|phone|address|email))\b/i;
 const THIRD_CUE = /\b(?:partner|husband|wife|boyfriend|girlfriend|ex|mum|mother|dad|father|son|daughter|brother|sister|nan|gran|grandmother|grandfather|aunt|uncle|cousin|friend|neighbour|carer|landlord|lodger|nok|next of kin|step-?dad|step-?mum|his|her|their)\b/i;
 
 const AFFIRMED: ContextResult = { negated: false, uncertain: false, hypothetical: false, historical: false, experiencer: 'other', triggers: [] };
@@ -70,7 +70,16 @@ function ownerOf(doc: Analysed, start: number, end: number): Owner {
   if (sec && (sec.kind === 'signature' || sec.kind === 'cc' || sec.kind === 'salutation')) return 'professional';
   const sent = sentenceText(doc, start);
   const before = doc.norm.text.slice(Math.max(0, start - 60), start);
-  if (PATIENT_CUE.test(before)) return 'patient';
+  // The cue nearest the number decides: "at pt's request: sister Leanne, 07700..." is the sister's.
+  const lastAt = (re: RegExp) => {
+    let at = -1;
+    for (const m of before.matchAll(new RegExp(re.source, 'gi'))) at = m.index! + m[0].length;
+    return at;
+  };
+  const pat = lastAt(PATIENT_CUE);
+  const rel = lastAt(REL_LINE);
+  if (pat >= 0 && pat > rel) return 'patient';
+  if (rel >= 0) return 'third';
   if (ORG_CUE.test(sent)) return 'professional';
   if (THIRD_CUE.test(before) || THIRD_CUE.test(sent)) return 'third';
   return 'unknown';

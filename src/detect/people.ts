@@ -205,7 +205,9 @@ function classify(input: DetectInput, idx: HitIndex, p: Person): Role {
   const { doc, patient } = input;
   const toks = doc.tokens;
   const words = toks.slice(p.a, p.b).filter((t) => isWord(t) && t.text.length > 1).map((t) => t.lower.replace(/'s$/, ''));
-  const relNear = markNear(idx.relEndsAt, idx.relStartsAt, p.a, p.b, 2, 2);
+  // "Mr Pryce's brother": a possessive name anchors the relationship after it; it is not the relative.
+  const possessive = /'s$/i.test(toks[p.b - 1].text);
+  const relNear = possessive ? markNear(idx.relEndsAt, idx.relStartsAt, p.a, p.a, 2, -1) : markNear(idx.relEndsAt, idx.relStartsAt, p.a, p.b, 2, 2);
   // The patient: whole name, forename, or title and surname with nothing pointing elsewhere.
   // A title of the other sex ("Mrs Reddy" in Mr Reddy's record) points to someone else.
   const title = titleBefore(toks, p.a);

@@ -14,5 +14,7 @@ export function withoutText(d: DocumentResult): DocumentResult {
 export const jsonlLine = (d: DocumentResult): string => JSON.stringify(d) + '\n';
 
 export const JSON_OPEN = '[';
-export const jsonItem = (d: DocumentResult, first: boolean): string => (first ? '\n' : ',\n') + JSON.stringify(d, null, 2).replace(/\n/g, '\n  ').replace(/^/, '  ');
+/** One array element, indented, without the separator. */
+export const jsonBody = (d: DocumentResult): string => '  ' + JSON.stringify(d, null, 2).replace(/\n/g, '\n  ');
+export const jsonItem = (body: string, first: boolean): string => (first ? '\n' : ',\n') + body;
 export const jsonClose = (any: boolean): string => (any ? '\n]\n' : ']\n');
