@@ -192,9 +192,17 @@ function splitTop(s: string): string[] {
 }
 
 interface PrefixNode {
-  next: Map<string, PrefixNode>;
+  /** by lower-cased UTF-16 code unit: no string is made per character */
+  next: Map<number, PrefixNode>;
   /** patterns whose opening ends here */
   patterns: number[];
+}
+
+function lowerCode(code: number): number {
+  if (code >= 65 && code <= 90) return code + 32;
+  if (code < 128) return code;
+  const l = String.fromCharCode(code).toLowerCase();
+  return l.length === 1 ? l.charCodeAt(0) : code;
 }
 
 /**
@@ -205,11 +213,12 @@ export class PrefixTrie {
   private readonly root: PrefixNode = { next: new Map(), patterns: [] };
   add(prefix: string, pattern: number): void {
     let node = this.root;
-    for (const ch of prefix) {
-      let n = node.next.get(ch);
+    for (let i = 0; i < prefix.length; i++) {
+      const code = lowerCode(prefix.charCodeAt(i));
+      let n = node.next.get(code);
       if (!n) {
         n = { next: new Map(), patterns: [] };
-        node.next.set(ch, n);
+        node.next.set(code, n);
       }
       node = n;
     }
@@ -219,18 +228,13 @@ export class PrefixTrie {
   candidates(text: string, starts: number[], patternCount: number): number[][] {
     const out: number[][] = Array.from({ length: patternCount }, () => []);
     const root = this.root;
+    const n = text.length;
     for (const start of starts) {
-      let node: PrefixNode | undefined = root;
-      for (let i = start; i < text.length && node; i++) {
-        let ch = text[i];
-        const code = ch.charCodeAt(0);
-        if (code >= 65 && code <= 90) ch = String.fromCharCode(code + 32);
-        else if (code > 127) {
-          const l = ch.toLowerCase();
-          if (l.length === 1) ch = l;
-        }
-        node = node.next.get(ch);
-        if (node && node.patterns.length) for (const p of node.patterns) out[p].push(start);
+      let node: PrefixNode | undefined = root.next.get(lowerCode(text.charCodeAt(start)));
+      for (let i = start + 1; node; i++) {
+        if (node.patterns.length) for (const p of node.patterns) out[p].push(start);
+        if (i >= n || node.next.size === 0) break;
+        node = node.next.get(lowerCode(text.charCodeAt(i)));
       }
     }
     for (const list of out) if (list.length > 1) dedupeSorted(list);
