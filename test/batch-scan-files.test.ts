@@ -76,8 +76,8 @@ describe('scanFiles', () => {
     await expect(collect(scanFiles(['no-such-*.txt'], { cwd: dir, concurrency: 1 }))).rejects.toBeInstanceOf(BatchUsageError);
   });
 
-  it('leaves out files done (resume keys) before any worker starts', () => {
-    const job = prepareJob(['.'], { cwd: dir, concurrency: 1 }, { resume: resumeFromKeys(files.slice(0, 50).map((p) => documentKey(p))) });
+  it('leaves out files done (resume keys) before any worker starts', async () => {
+    const job = await prepareJob(['.'], { cwd: dir, concurrency: 1 }, { resume: resumeFromKeys(files.slice(0, 50).map((p) => documentKey(p))) });
     expect(job.paths.filter((p) => p.startsWith('part-'))).toEqual(files.slice(50));
   });
 
@@ -120,10 +120,10 @@ describe('faults mid-run and backpressure', () => {
       const files = writeDocs(dir, 400);
       const batchSize = 4;
       const window = batchSize * 2 * 4;
-      const job = prepareJob(['.'], { cwd: dir, concurrency: 2, batchSize });
+      const job = await prepareJob(['.'], { cwd: dir, concurrency: 2, batchSize });
       const it = job.run();
       const docs: DocumentResult[] = [];
-      docs.push((await it.next()).value!.doc);
+      docs.push((await it.next()).value!.doc!);
       // A slow consumer: while it waits, nothing more is dispatched, and never more than a window ahead.
       const seen: number[] = [];
       for (let k = 0; k < 4; k++) {
@@ -143,7 +143,7 @@ describe('faults mid-run and backpressure', () => {
       execFileSync('mkfifo', [fifo]);
       let maxLead = 0;
       for (let r = await it.next(); !r.done; r = await it.next()) {
-        docs.push(r.value.doc);
+        docs.push(r.value.doc!);
         maxLead = Math.max(maxLead, job.state.dispatched! - job.state.filesDone);
         if (docs.length % 100 === 0) await new Promise((res) => setTimeout(res, 30));
       }

@@ -104,12 +104,12 @@ export async function* runOrdered(pool: WorkerPool, opts: RunOptions): AsyncGene
       if (r) {
         ready.delete(emit);
         emit++;
+        state.filesDone = emit;
         const docs = r.docs.length > 1 ? [...r.docs].sort((a, b) => compareRecords(a.meta.record, b.meta.record)) : r.docs;
         for (const d of docs) {
           if (opts.keep && !opts.keep(d.meta)) continue;
           yield d;
         }
-        state.filesDone = emit;
         continue;
       }
       // Interrupted and everything dispatched has come back: the emitted files are a prefix.

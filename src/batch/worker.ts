@@ -5,6 +5,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createScanner, type Scanner } from '../scanner.js';
 import type { Patient, Thresholds, Verdict } from '../schemas.js';
@@ -170,6 +172,35 @@ function startExpand(port: NonNullable<typeof parentPort>): void {
   }
 }
 
+/**
+ * Keep a worker's heap near its live size. Left alone, V8 lets a busy worker's old space fill
+ * with garbage to several times its live data before collecting (measured: 35 MB live, 110 MB
+ * used per worker by the end of a 100,000-file run, 340-390 MB RSS in all). So once the heap
+ * has grown 32 MB past what the last full collection left, collect between batches: about 30 ms
+ * every second or two (~4% of a worker's time), peak RSS of that run ~270 MB.
+ * `gc` is taken from a fresh context with --expose-gc set for that moment only, so that no
+ * other context of the host process gets it.
+ */
+const GC_SLACK = 32 * 1024 * 1024;
+let gcFn: (() => void) | undefined;
+let gcAt = 0;
+
+function collectIfGrown(): void {
+  const used = getHeapStatistics().used_heap_size;
+  if (gcAt === 0) gcAt = used + GC_SLACK;
+  if (used < gcAt) return;
+  if (!gcFn) {
+    setFlagsFromString('--expose-gc');
+    try {
+      gcFn = runInNewContext('gc') as () => void;
+    } finally {
+      setFlagsFromString('--no-expose-gc');
+    }
+  }
+  gcFn?.();
+  gcAt = getHeapStatistics().used_heap_size + GC_SLACK;
+}
+
 /** Run as one of our worker threads: called at load time of the bundle (or worker-entry.ts) inside a worker thread. */
 export function startWorker(): void {
   const port = parentPort;
@@ -191,6 +222,7 @@ export function startWorker(): void {
       const results: FileResult[] = [];
       for (const t of m.tasks) results.push(await fs.scanFile(t));
       port.postMessage({ type: 'done', id: m.id, results } satisfies FromWorker);
+      collectIfGrown();
     });
   });
   port.postMessage({ type: 'ready', lexiconVersion: fs.lexiconVersion } satisfies FromWorker);
