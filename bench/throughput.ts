@@ -27,9 +27,11 @@ async function main() {
   const cold = coldStart();
   const { createScanner } = await import(resolve(root, 'dist/index.js'));
   const scanner = createScanner();
-  // Warm-up: JIT and the stem cache; not timed.
-  for (const d of docs.slice(0, 50)) scanner.scan(d);
-
+  // First pass: cold JIT and empty word caches (what a short run sees).
+  const tFirst = performance.now();
+  for (const d of docs) scanner.scan(d);
+  const firstSec = (performance.now() - tFirst) / 1000;
+  // Steady state: what a backlog of thousands of documents sees once the caches are warm.
   const t0 = performance.now();
   let findings = 0;
   for (const d of docs) findings += scanner.scan(d).findings.length;
@@ -44,9 +46,10 @@ async function main() {
   const nlpSec = (performance.now() - t1) / 1000;
   const nlpMBs = bytes / MB / nlpSec;
 
-  console.log(`scanner:               ${scanMBs.toFixed(2)} MB/s (${scanSec.toFixed(2)} s, ${findings} findings)`);
+  console.log(`scanner, first pass:   ${(bytes / MB / firstSec).toFixed(2)} MB/s (${firstSec.toFixed(2)} s; cold JIT and caches)`);
+  console.log(`scanner, steady state: ${scanMBs.toFixed(2)} MB/s (${scanSec.toFixed(2)} s, ${findings} findings)`);
   console.log(`compromise + people(): ${nlpMBs.toFixed(2)} MB/s (${nlpSec.toFixed(2)} s, ${people} people)`);
-  console.log(`ratio:                 ${(scanMBs / nlpMBs).toFixed(1)}x`);
+  console.log(`ratio (steady state):  ${(scanMBs / nlpMBs).toFixed(1)}x; first pass ${((bytes / MB / firstSec) / nlpMBs).toFixed(1)}x`);
   console.log(`cold start:            ${cold.toFixed(0)} ms (import + first scanner, median of 3 fresh processes)`);
   console.log(`peak RSS:              ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
 }

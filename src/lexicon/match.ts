@@ -16,7 +16,7 @@ export interface Hit {
 
 // Trie keys per distinct word, shared across documents: clinical text repeats a small
 // vocabulary, so each word's two keys are built once and then only looked up.
-const MAX_KEYS = 30_000;
+const MAX_KEYS = 60_000;
 const wordKeys = new Map<string, [string, string]>();
 function keysForWord(lower: string): [string, string] {
   let k = wordKeys.get(lower);

@@ -6,7 +6,7 @@ const stemmer = porter as { stem(word: string): string };
 
 // Porter runs at a few MB/s; clinical text repeats a small vocabulary, so a bounded cache
 // makes stemming nearly free. The bound keeps a hostile input of unique tokens from growing it.
-const MAX_CACHE = 30_000;
+const MAX_CACHE = 80_000;
 const cache = new Map<string, string>();
 
 /** Porter stem of a lower-cased word, cached. Non-alphabetic tokens stem to themselves. */

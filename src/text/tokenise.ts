@@ -49,7 +49,7 @@ function isWordStart(ch: string): boolean {
 }
 
 // Lower-case form and shape per distinct word, shared across documents (bounded).
-const MAX_FORMS = 30_000;
+const MAX_FORMS = 60_000;
 const forms = new Map<string, [string, string]>();
 function formsOf(word: string): [string, string] {
   let f = forms.get(word);
