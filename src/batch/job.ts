@@ -2,6 +2,7 @@
  * A backlog job, shared by the CLI (`scan`) and the library (`scanFiles`): expand the inputs,
  * apply the resume journal, start the worker pool, and run in sorted order.
  */
+import type { RecordFieldOptions } from './readers/types.js';
 import { availableParallelism } from 'node:os';
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -27,7 +28,7 @@ export class BatchUsageError extends Error {
   }
 }
 
-export interface BatchOptions {
+export interface BatchOptions extends RecordFieldOptions {
   /** where relative patterns, lexicon globs and output paths start; default process.cwd() */
   cwd?: string;
   /** globs of files to leave out of directory and glob expansion */
@@ -41,12 +42,6 @@ export interface BatchOptions {
   concurrency?: number;
   /** files larger than this are recorded as errors without being read; default 10 MiB */
   maxBytes?: number;
-  textColumn?: string;
-  idColumn?: string;
-  patientNameColumn?: string;
-  nhsNumberColumn?: string;
-  textField?: string;
-  idField?: string;
   /** patient manifest: a CSV file (path,name,nhsNumber,dateOfBirth) or a map from file path (relative to cwd, or absolute) to patient */
   patients?: string | Map<string, Patient> | Record<string, Patient>;
   /** stop dispatching new files; what is in flight finishes and is yielded, then the run ends */

@@ -1,3 +1,4 @@
+import type { RecordFieldOptions } from '../batch/readers/types.js';
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -60,7 +61,7 @@ function byteSize(v: string): number {
 
 const FORMAT_OF_EXT: Record<string, OutputFormat> = { '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.json': 'json', '.csv': 'csv', '.sarif': 'sarif', '.html': 'html', '.htm': 'html' };
 
-interface ScanFlags {
+interface ScanFlags extends RecordFieldOptions {
   format?: OutputFormat;
   output?: string;
   failOn?: Verdict;
@@ -70,12 +71,6 @@ interface ScanFlags {
   concurrency?: number;
   resume?: boolean;
   maxBytes?: number;
-  textColumn?: string;
-  idColumn?: string;
-  patientNameColumn?: string;
-  nhsNumberColumn?: string;
-  textField?: string;
-  idField?: string;
   patients?: string;
   config?: string;
 }

@@ -145,9 +145,13 @@ function seqPrefixes(s: string, start: string[]): string[] | undefined {
   return done();
 }
 
-function closingParen(s: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < s.length; i++) {
+/**
+ * Walks a regex source from `from`, calling `visit` with each character that is neither
+ * escaped nor inside a character class (the only ones that shape groups and alternatives).
+ * `visit` returns true to stop; the walk returns where it stopped, or -1.
+ */
+function walkStructure(s: string, from: number, visit: (c: string, i: number) => boolean): number {
+  for (let i = from; i < s.length; i++) {
     const c = s[i];
     if (c === '\\') {
       i++;
@@ -157,36 +161,33 @@ function closingParen(s: string, open: number): number {
       for (i++; i < s.length && s[i] !== ']'; i++) if (s[i] === '\\') i++;
       continue;
     }
-    if (c === '(') depth++;
-    else if (c === ')') {
-      depth--;
-      if (depth === 0) return i;
-    }
+    if (visit(c, i)) return i;
   }
   return -1;
+}
+
+function closingParen(s: string, open: number): number {
+  let depth = 0;
+  return walkStructure(s, open, (c) => {
+    if (c === '(') depth++;
+    else if (c === ')') return --depth === 0;
+    return false;
+  });
 }
 
 function splitTop(s: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let start = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (c === '[') {
-      for (i++; i < s.length && s[i] !== ']'; i++) if (s[i] === '\\') i++;
-      continue;
-    }
+  walkStructure(s, 0, (c, i) => {
     if (c === '(') depth++;
     else if (c === ')') depth--;
     else if (c === '|' && depth === 0) {
       out.push(s.slice(start, i));
       start = i + 1;
     }
-  }
+    return false;
+  });
   out.push(s.slice(start));
   return out;
 }

@@ -19,8 +19,8 @@ export interface ReadDocument {
   error?: string;
 }
 
-export interface ReaderOptions {
-  maxBytes: number;
+/** Where the text, record id and patient are in record files (csv columns, jsonl fields). */
+export interface RecordFieldOptions {
   /** csv */
   textColumn?: string;
   idColumn?: string;
@@ -29,6 +29,10 @@ export interface ReaderOptions {
   /** jsonl */
   textField?: string;
   idField?: string;
+}
+
+export interface ReaderOptions extends RecordFieldOptions {
+  maxBytes: number;
 }
 
 /** A reader for one file type. Async because docx/pdf libraries are. */
