@@ -130,10 +130,10 @@ describe('loading and errors', () => {
 describe('the documented example of a practice lexicon', () => {
   it('loads with the built-ins, overrides and disables by id, and its examples pass', async () => {
     const { runLexiconExamples } = await import('../src/lexicon/examples.js');
-    const set = loadLexicons({ files: ['examples/lexicons/local.yaml'] });
+    const set = loadLexicons({ files: ['docs/example-lexicon.yaml'] });
     expect(set.entries.some((e) => e.id === 'thirdParty/friend')).toBe(false);
     expect(set.entries.find((e) => e.id === 'sensitive/cancer-abbreviation')?.weight).toBe(0.45);
-    const own = runLexiconExamples(set.entries, (e) => e.file.endsWith('local.yaml'));
+    const own = runLexiconExamples(set.entries, (e) => e.file.endsWith('example-lexicon.yaml'));
     expect(own.length).toBe(8);
     expect(own.filter((o) => !o.pass)).toEqual([]);
   });
