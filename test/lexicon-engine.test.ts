@@ -62,7 +62,7 @@ describe('matching', () => {
 
 describe('pattern prefilter', () => {
   it('reads the openings of common pattern shapes', () => {
-    expect(leadingPrefixes('\\b(?:partner|husband)\\s+hit')).toEqual(['partner', 'husband']);
+    expect(leadingPrefixes('\\b(?:partner|husband)\\s+hit')).toEqual(['partner ', 'partner\n', 'husband ', 'husband\n']);
     expect(leadingPrefixes('\\b\\d{1,2} ?yrs')).toHaveLength(10);
     expect(leadingPrefixes('(?:her |his )?mum')).toEqual(['her ', 'his ', 'mum']);
   });

@@ -49,9 +49,15 @@ function firstSteps(lex: CompiledLexicon) {
   }
   const c = cache;
   return (t: Token): FirstStep => {
+    // Fast path: the token's shared form already holds this lexicon's first step.
+    if (t.form.lex === lex) return t.form.step as FirstStep;
     const key = t.kind === 'newline' ? '\n' : t.text;
     let f = c.get(key);
-    if (f) return f;
+    if (f) {
+      t.form.lex = lex;
+      t.form.step = f;
+      return f;
+    }
     const [exact, stemmed] = keysOf(t);
     const abbr = lex.abbreviations.get(t.text);
     const n1 = lex.root.next.get(exact);
@@ -60,6 +66,8 @@ function firstSteps(lex: CompiledLexicon) {
     f = { exact, stemmed, abbr, nodes };
     if (c.size >= MAX_KEYS) c.clear();
     c.set(key, f);
+    t.form.lex = lex;
+    t.form.step = f;
     return f;
   };
 }

@@ -11,20 +11,26 @@ const MAX_PREFIXES = 64;
 const MAX_LEN = 8;
 
 export function leadingPrefixes(source: string): string[] | undefined {
-  const p = altsPrefixes(source);
+  const p = altsPrefixes(source)?.p;
   if (!p || p.length === 0 || p.length > MAX_PREFIXES || p.some((x) => x.length === 0)) return undefined;
   return [...new Set(p)];
 }
 
-function altsPrefixes(src: string): string[] | undefined {
+// Set by seqPrefixes: whether its openings are the whole of the text it read (every part was
+// a literal), so whatever follows can be appended. Read it right after each call.
+let lastComplete = false;
+
+function altsPrefixes(src: string): { p: string[]; complete: boolean } | undefined {
   const out: string[] = [];
+  let complete = true;
   for (const alt of splitTop(src)) {
     const p = seqPrefixes(alt, ['']);
+    complete &&= lastComplete;
     if (!p) return undefined;
-    out.push(...p);
+    for (const x of p) out.push(x);
     if (out.length > MAX_PREFIXES) return undefined;
   }
-  return out;
+  return { p: out, complete };
 }
 
 function cross(a: string[], b: string[]): string[] | undefined {
@@ -76,9 +82,13 @@ function classChars(body: string): string[] | undefined {
 function seqPrefixes(s: string, start: string[]): string[] | undefined {
   let P = start;
   let i = 0;
-  const done = () => (P.every((x) => x.length > 0) ? P : undefined);
+  lastComplete = false;
+  const done = () => {
+    lastComplete = false;
+    return P.every((x) => x.length > 0) ? P : undefined;
+  };
   while (i < s.length) {
-    if (P.some((x) => x.length >= MAX_LEN)) return P;
+    if (P.some((x) => x.length >= MAX_LEN)) return done();
     const c = s[i];
     if (c === '^') {
       i++;
@@ -100,17 +110,27 @@ function seqPrefixes(s: string, start: string[]): string[] | undefined {
         continue;
       }
       const innerStart = s.startsWith('(?:', i) ? i + 3 : /^\(\?<[A-Za-z]/.test(head) ? s.indexOf('>', i) + 1 : i + 1;
-      const inner = altsPrefixes(s.slice(innerStart, end));
+      const innerR = altsPrefixes(s.slice(innerStart, end));
       const q = quantifier(s, end + 1);
-      if (!inner) return done();
+      if (!innerR) return done();
+      const inner = innerR.p;
       // Too many combinations: the openings so far are still correct, only shorter.
-      const withGroup = cross(P, inner) ?? P;
+      const crossed = cross(P, inner);
+      const withGroup = crossed ?? P;
       if (q.optional) {
         // Present (then we stop: we don't know how far it went) or absent (carry on after it).
         const without = seqPrefixes(s.slice(end + 1 + q.len), P) ?? P;
+        lastComplete = false;
         const all = [...withGroup, ...without];
         return all.length > MAX_PREFIXES ? done() : all;
       }
+      // A group of plain literals ("(?:he|uncle)") is known in full: carry on after it.
+      if (innerR.complete && crossed && !q.repeats && !inner.some((x) => x.length === 0)) {
+        P = crossed;
+        i = end + 1 + q.len;
+        continue;
+      }
+      lastComplete = false;
       return withGroup.every((x) => x.length > 0) ? withGroup : undefined; // where the group ended is unknown
     }
     let chars: string[] | undefined;
@@ -125,6 +145,8 @@ function seqPrefixes(s: string, start: string[]): string[] | undefined {
     } else if (c === '\\') {
       const n = s[i + 1];
       if (n === 'd') chars = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+      // Normalised text has only ' ' and '\n' for white space.
+      else if (n === 's') chars = [' ', '\n'];
       else if (/[A-Za-z0-9]/.test(n)) chars = undefined; // \s \w \x.. \u.. etc.
       else chars = [n];
       next = i + 2;
@@ -142,7 +164,9 @@ function seqPrefixes(s: string, start: string[]): string[] | undefined {
     if (q.repeats) return done();
     i = next + q.len;
   }
-  return done();
+  const result = P.every((x) => x.length > 0) ? P : undefined;
+  lastComplete = true;
+  return result;
 }
 
 /**

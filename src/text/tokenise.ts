@@ -15,6 +15,8 @@ export interface Token {
   index: number;
   /** hyphens, slashes and dashes between words do not count for term matching */
   skip: boolean;
+  /** shared by every token with this text */
+  form: TokenForm;
 }
 
 // A word is a run of letters, marks and digits, with inner apostrophes ("mum's", "o'brien").
@@ -50,11 +52,22 @@ function isWordStart(ch: string): boolean {
 
 // Lower-case form and shape per distinct word, shared across documents (bounded).
 const MAX_FORMS = 60_000;
-const forms = new Map<string, [string, string]>();
-function formsOf(word: string): [string, string] {
+/**
+ * What every occurrence of one token text shares: its lower-case form and shape, and a slot
+ * where the matcher keeps its per-lexicon first step, so a token costs one Map look-up in all.
+ */
+export interface TokenForm {
+  lower: string;
+  shape: string;
+  /** matcher's cache slot: the lexicon it was computed for, and the result */
+  lex?: unknown;
+  step?: unknown;
+}
+const forms = new Map<string, TokenForm>();
+function formsOf(word: string, kind: TokenKind): TokenForm {
   let f = forms.get(word);
   if (!f) {
-    f = [word.toLowerCase(), shapeOf(word)];
+    f = kind === 'word' ? { lower: word.toLowerCase(), shape: shapeOf(word) } : { lower: word, shape: word };
     if (forms.size >= MAX_FORMS) forms.clear();
     forms.set(word, f);
   }
@@ -69,7 +82,9 @@ export function tokenise(text: string): Token[] {
   while ((m = TOKEN_RE.exec(text)) !== null) {
     const t = m[0];
     const kind: TokenKind = t === '\n' ? 'newline' : isWordStart(t[0]) ? 'word' : 'punct';
-    const [lower, shape] = kind === 'word' ? formsOf(t) : [t, t];
+    const form = formsOf(t, kind);
+    const lower = form.lower;
+    const shape = form.shape;
     tokens.push({
       start: m.index,
       end: m.index + t.length,
@@ -79,6 +94,7 @@ export function tokenise(text: string): Token[] {
       shape,
       index: tokens.length,
       skip: kind === 'newline' || (kind === 'punct' && SKIP.has(t)),
+      form,
     });
   }
   return tokens;
