@@ -62,8 +62,13 @@ export interface CompiledLexicon {
 
 const DEFAULT_WINDOW = 6;
 
+// Plain printable ASCII needs no normalising (the common case for lexicon terms); skipping it
+// keeps start-up from allocating an offset map for each of thousands of terms.
+const PLAIN_ASCII = /^[\x20-\x26\x28-\x5f\x61-\x7e']*$/;
+
 export function matchTokens(text: string): Token[] {
-  return tokenise(normalise(text).text).filter((t) => !t.skip);
+  const norm = PLAIN_ASCII.test(text) ? text : normalise(text).text;
+  return tokenise(norm).filter((t) => !t.skip);
 }
 
 export function keyOf(t: Token, stemmed: boolean): string {
@@ -71,9 +76,14 @@ export function keyOf(t: Token, stemmed: boolean): string {
   return stemmed ? '~' + stem(t.lower) : '=' + t.lower;
 }
 
+// Near-word lists repeat across entries (YAML anchors): compile each phrase once.
+const phraseCache = new Map<string, Phrase | undefined>();
 function phrase(text: string): Phrase | undefined {
+  if (phraseCache.has(text)) return phraseCache.get(text);
   const toks = matchTokens(text);
-  return toks.length ? { keys: toks.map((t) => keyOf(t, true)) } : undefined;
+  const p = toks.length ? { keys: toks.map((t) => keyOf(t, true)) } : undefined;
+  phraseCache.set(text, p);
+  return p;
 }
 
 function constraintOf(o: { near?: string[]; notNear?: string[]; window?: number }): Constraint | undefined {
