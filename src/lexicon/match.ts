@@ -133,12 +133,6 @@ export function constraintHolds(doc: Analysed, a: number, b: number, c: Constrai
   return true;
 }
 
-function tokenStarts(toks: Token[]): number[] {
-  const out: number[] = [];
-  for (const t of toks) if (t.kind !== 'newline') out.push(t.start);
-  return out;
-}
-
 function tokenRange(doc: Analysed, start: number, end: number): [number, number] {
   const toks = doc.tokens;
   let lo = 0;
@@ -213,7 +207,7 @@ export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
   lex.patterns.forEach((p, pi) => {
     if (p.prefixes && p.sticky) {
       // Try the pattern only where a word it can start with begins.
-      candidates ??= lex.prefixTrie.candidates(text, tokenStarts(toks), lex.patterns.length);
+      candidates ??= lex.prefixTrie.candidates(text, toks, lex.patterns.length);
       let last = -1;
       for (const pos of candidates[pi]) {
         if (pos < last) continue;

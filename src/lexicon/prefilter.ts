@@ -6,6 +6,7 @@
  * start is not plain enough to read, the pattern runs over the whole text as usual.
  * Patterns are therefore tried where a token starts, lookbehinds included (docs/lexicons.md).
  */
+import type { Token } from '../text/tokenise.js';
 
 const MAX_PREFIXES = 64;
 const MAX_LEN = 8;
@@ -216,6 +217,11 @@ function splitTop(s: string): string[] {
   return out;
 }
 
+interface TokenWalk {
+  hits: number[];
+  node: PrefixNode | undefined;
+}
+
 interface PrefixNode {
   /** by lower-cased UTF-16 code unit: no string is made per character */
   next: Map<number, PrefixNode>;
@@ -249,17 +255,43 @@ export class PrefixTrie {
     }
     if (!node.patterns.includes(pattern)) node.patterns.push(pattern);
   }
-  /** For each pattern index, the token starts at which the text opens with one of its prefixes. */
-  candidates(text: string, starts: number[], patternCount: number): number[][] {
+  /** The walk through one token's own characters: patterns whose opening ends inside it, and
+   * the node reached at its end (to carry on into the following text), or none. */
+  private walkToken(word: string): TokenWalk {
+    const hits: number[] = [];
+    let node: PrefixNode | undefined = this.root;
+    for (let i = 0; i < word.length && node; i++) {
+      node = node.next.get(lowerCode(word.charCodeAt(i)));
+      if (node && node.patterns.length) for (const p of node.patterns) hits.push(p);
+    }
+    return { hits, node: node && node.next.size ? node : undefined };
+  }
+
+  /**
+   * For each pattern index, the token starts at which the text opens with one of its
+   * prefixes. The walk through a token's own text is cached on its shared form, so most
+   * tokens cost one property read.
+   */
+  candidates(text: string, toks: Token[], patternCount: number): number[][] {
     const out: number[][] = Array.from({ length: patternCount }, () => []);
-    const root = this.root;
     const n = text.length;
-    for (const start of starts) {
-      let node: PrefixNode | undefined = root.next.get(lowerCode(text.charCodeAt(start)));
-      for (let i = start + 1; node; i++) {
-        if (node.patterns.length) for (const p of node.patterns) out[p].push(start);
-        if (i >= n || node.next.size === 0) break;
+    for (const t of toks) {
+      if (t.kind === 'newline') continue;
+      const form = t.form;
+      let w: TokenWalk;
+      if (form.pfxOwner === this) w = form.pfx as TokenWalk;
+      else {
+        w = this.walkToken(t.text);
+        form.pfxOwner = this;
+        form.pfx = w;
+      }
+      for (const p of w.hits) out[p].push(t.start);
+      let node = w.node;
+      for (let i = t.end; node && i < n; i++) {
         node = node.next.get(lowerCode(text.charCodeAt(i)));
+        if (!node) break;
+        if (node.patterns.length) for (const p of node.patterns) out[p].push(t.start);
+        if (node.next.size === 0) break;
       }
     }
     for (const list of out) if (list.length > 1) dedupeSorted(list);

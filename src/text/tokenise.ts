@@ -62,6 +62,9 @@ export interface TokenForm {
   /** matcher's cache slot: the lexicon it was computed for, and the result */
   lex?: unknown;
   step?: unknown;
+  /** the pattern prefilter's cache slot, likewise */
+  pfxOwner?: unknown;
+  pfx?: unknown;
 }
 const forms = new Map<string, TokenForm>();
 function formsOf(word: string, kind: TokenKind): TokenForm {
