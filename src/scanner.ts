@@ -22,7 +22,7 @@ import {
 } from './schemas.js';
 import { reasonsFor } from './score/reasons.js';
 import { accumulated, applyDocumentRules, decide, findingScore, type Scored, DEFAULT_THRESHOLDS } from './score/verdict.js';
-import { analyse, fromOriginal, toOriginal, type Analysed } from './text/index.js';
+import { analyse, fromOriginal, toOriginal, tokensCovering, type Analysed } from './text/index.js';
 
 export const ScannerOptionsSchema = z
   .object({
@@ -254,12 +254,8 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     const input = prepare(doc, {});
     const ns = fromOriginal(doc.norm, span.start);
     const ne = fromOriginal(doc.norm, span.end);
-    const toks = doc.tokens;
-    let a = 0;
-    while (a < toks.length && toks[a].end <= ns) a++;
-    let b = a;
-    while (b < toks.length && toks[b].start < ne) b++;
-    if (a >= toks.length || b <= a) return none;
+    const [a, b] = tokensCovering(doc.tokens, ns, ne);
+    if (a >= doc.tokens.length || b <= a) return none;
     return input.contextFor(a, b);
   }
 

@@ -1,4 +1,3 @@
-import { LexiconError } from '../lexicon/errors.js';
 import { loadLexicons, resolveLexiconPaths } from '../lexicon/load.js';
 import { runLexiconExamples } from '../lexicon/examples.js';
 import { lintLexicons } from '../lexicon/lint.js';
@@ -60,6 +59,3 @@ export function lexiconStats(globs: string[], io: Io): number {
   return 0;
 }
 
-export function describeLexiconError(err: unknown): string | undefined {
-  return err instanceof LexiconError ? err.message : undefined;
-}

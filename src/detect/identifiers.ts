@@ -1,4 +1,4 @@
-import { toOriginal, sectionAt, type Analysed } from '../text/index.js';
+import { sectionAt, tokensCovering, type Analysed } from '../text/index.js';
 import type { ContextResult } from '../schemas.js';
 import { nhsCheckDigitValid, nhsRangePlausible } from './nhs-number.js';
 import { parseDate } from './patient.js';
@@ -40,11 +40,7 @@ function sentenceText(doc: Analysed, offset: number): string {
 }
 
 function tokenSpan(doc: Analysed, start: number, end: number): [number, number] {
-  const toks = doc.tokens;
-  let a = 0;
-  while (a < toks.length && toks[a].end <= start) a++;
-  let b = a;
-  while (b < toks.length && toks[b].start < end) b++;
+  const [a, b] = tokensCovering(doc.tokens, start, end);
   return [a, Math.max(b, a + 1)];
 }
 
@@ -173,4 +169,3 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
   return out;
 }
 
-export { toOriginal };

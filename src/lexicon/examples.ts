@@ -1,5 +1,5 @@
 import { buildContextIndex, contextOf } from '../context/engine.js';
-import { analyse } from '../text/index.js';
+import { analyse, tokensCovering } from '../text/index.js';
 import { compileLexicon, type CompiledLexicon } from './compile.js';
 import { matchLexicon } from './match.js';
 import type { LoadedEntry } from './schema.js';
@@ -46,11 +46,7 @@ function checkContext(lex: CompiledLexicon, entryIdx: number, example: string): 
   const doc = analyse(marked.text);
   const hits = matchLexicon(doc, lex);
   const index = buildContextIndex(doc, hits, lex.entries);
-  const toks = doc.tokens;
-  let a = 0;
-  while (a < toks.length && toks[a].end <= marked.start) a++;
-  let b = a;
-  while (b < toks.length && toks[b].start < marked.end) b++;
+  const [a, b] = tokensCovering(doc.tokens, marked.start, marked.end);
   const blockers: string[] = [];
   const ctx = contextOf(doc, index, a, b, blockers);
   const id = lex.entries[entryIdx].id;

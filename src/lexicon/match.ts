@@ -1,6 +1,6 @@
 import type { Analysed } from '../text/index.js';
 import { stem } from '../text/stem.js';
-import type { Token } from '../text/tokenise.js';
+import { tokensCovering, type Token } from '../text/tokenise.js';
 import type { CompiledLexicon, Constraint, Phrase, TermRef, TrieNode } from './compile.js';
 
 export interface Hit {
@@ -14,19 +14,8 @@ export interface Hit {
   via: 'term' | 'abbreviation' | 'pattern';
 }
 
-// Trie keys per distinct word, shared across documents: clinical text repeats a small
-// vocabulary, so each word's two keys are built once and then only looked up.
+// Bound on the per-lexicon first-step cache (distinct token texts), for flat memory.
 const MAX_KEYS = 60_000;
-const wordKeys = new Map<string, [string, string]>();
-function keysForWord(lower: string): [string, string] {
-  let k = wordKeys.get(lower);
-  if (!k) {
-    k = ['=' + lower, '~' + stem(lower)];
-    if (wordKeys.size >= MAX_KEYS) wordKeys.clear();
-    wordKeys.set(lower, k);
-  }
-  return k;
-}
 
 interface FirstStep {
   exact: string;
@@ -74,7 +63,7 @@ function firstSteps(lex: CompiledLexicon) {
 
 function keysOf(t: Token): [string, string] {
   if (t.kind !== 'word') return ['=' + t.text, '=' + t.text];
-  return keysForWord(t.lower);
+  return ['=' + t.lower, '~' + stem(t.lower)];
 }
 
 /** Stemmed key of each token, with near-phrase matching in mind ("~" + stem; punctuation as is). */
@@ -134,17 +123,8 @@ export function constraintHolds(doc: Analysed, a: number, b: number, c: Constrai
 }
 
 function tokenRange(doc: Analysed, start: number, end: number): [number, number] {
-  const toks = doc.tokens;
-  let lo = 0;
-  let hi = toks.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (toks[mid].end <= start) lo = mid + 1;
-    else hi = mid;
-  }
-  let b = lo;
-  while (b < toks.length && toks[b].start < end) b++;
-  return [lo, Math.max(b, lo + 1)];
+  const [a, b] = tokensCovering(doc.tokens, start, end);
+  return [a, Math.max(b, a + 1)];
 }
 
 /** Every hit of every compiled entry, in one pass over the tokens (plus the regexes). */

@@ -6,12 +6,6 @@ import { levelOf, type Scored } from './verdict.js';
  * counts, never the record text itself.
  */
 
-const CATEGORY_WORDS = {
-  safeguarding: 'safeguarding',
-  sensitive: 'sensitive health information',
-  thirdParty: 'third-party information',
-  harm: 'possible serious harm',
-} as const;
 
 // Words that read as acronyms in a reason ("sti" -> "STI").
 const ACRONYMS = new Set(['sti', 'hiv', 'nhs', 'ni', 'marac', 'mash', 'fgm', 'idva', 'isva', 'sarc', 'cse', 'cce', 'nai', 'fii', 'lado', 'dash', 'mappa', 'dols', 'top', 'ivf', 'prep', 'pep', 'brca', 'ptsd', 'eupd', 'gp', 'hv', 'dob', 'grc', 'gic', 'ld', 'smi', 'camhs', 'mha', 'nrm', 'dv', 'da']);
@@ -70,4 +64,3 @@ export function reasonsFor(scored: Scored[], verdict: Verdict, t: Thresholds, ac
   return out;
 }
 
-export { CATEGORY_WORDS };

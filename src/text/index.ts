@@ -4,7 +4,7 @@ import { sentenceIndex, splitSentences, type Sentence } from './sentences.js';
 import { tokenise, type Token } from './tokenise.js';
 
 export { normalise, toOriginal, fromOriginal, type Normalised } from './normalise.js';
-export { tokenise, tokenStem, isTitleCase, isAllCaps, type Token } from './tokenise.js';
+export { tokenise, tokensCovering, type Token } from './tokenise.js';
 export { splitSentences, type Sentence } from './sentences.js';
 export { findSections, sectionAt, type Section, type SectionKind } from './sections.js';
 export { stem } from './stem.js';

@@ -1,4 +1,3 @@
-import { stem } from './stem.js';
 
 export type TokenKind = 'word' | 'punct' | 'newline';
 
@@ -103,10 +102,21 @@ export function tokenise(text: string): Token[] {
   return tokens;
 }
 
-/** Stem of a token, through the shared cache. */
-export function tokenStem(t: Token): string {
-  return t.kind === 'word' ? stem(t.lower) : t.text;
-}
 
-export const isTitleCase = (t: Token) => t.kind === 'word' && t.shape === 'Xx';
-export const isAllCaps = (t: Token) => t.kind === 'word' && t.shape === 'X';
+/**
+ * Token index range [a, b) of the tokens that overlap the text span [start, end): a is the
+ * first token ending after start (binary search), b the first starting at or after end.
+ * b <= a when the span covers no token.
+ */
+export function tokensCovering(tokens: Token[], start: number, end: number): [number, number] {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tokens[mid].end <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  let b = lo;
+  while (b < tokens.length && tokens[b].start < end) b++;
+  return [lo, b];
+}
