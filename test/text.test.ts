@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyse, normalise, toOriginal, tokenise, splitSentences, findSections } from '../src/text/index.js';
 
@@ -43,6 +44,28 @@ describe('normalise', () => {
     expect(n.text).not.toContain('\u0000');
     expect(n.starts.length).toBe(n.text.length);
   });
+  it('maps printable ASCII one to one, and only that is left as it is', () => {
+    // Plain ASCII takes a shortcut; each of the other ASCII cases must still be normalised.
+    const ascii = fc.array(fc.constantFrom(...' aZ09.,?\n-/\'(', 'x'.repeat(3)), { maxLength: 60 }).map((a) => a.join(''));
+    fc.assert(
+      fc.property(ascii, fc.constantFrom('', '\r\n', '\t', '`', '\u0000', '\u007f'), fc.nat(60), (base, odd, pos) => {
+        const at = Math.min(pos, base.length);
+        const text = base.slice(0, at) + odd + base.slice(at);
+        const n = normalise(text);
+        expect(n.text.length).toBe(n.starts.length);
+        if (odd === '') {
+          expect(n.text).toBe(text);
+          expect([...n.starts]).toEqual([...text].map((_, i) => i));
+          expect([...n.ends]).toEqual([...text].map((_, i) => i + 1));
+        } else {
+          expect(n.text).not.toContain(odd.slice(-1) === '\n' ? '\r' : odd);
+          const [s, e] = [n.starts[at], n.ends[at]];
+          expect(text.slice(s, e)).toBe(odd);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
   it('handles the empty string', () => {
     const n = normalise('');
     expect(n.text).toBe('');
@@ -69,6 +92,32 @@ describe('tokenise', () => {
     expect(toks.find((t) => t.text === 'NHS')!.shape).toBe('X');
     expect(toks.find((t) => t.text === '120')!.shape).toBe('d');
     expect(toks.map((t) => t.text)).toContain('?');
+  });
+  it('splits exactly as the token grammar regex does, on any text', () => {
+    // The hand-written tokeniser is held to the regex it replaces (code points, /u semantics).
+    const grammar = /[\p{L}\p{M}\p{N}]+(?:'[\p{L}\p{M}]+)*|\n|[^\s\p{L}\p{M}\p{N}]/gu;
+    const wordish = /^[\p{L}\p{M}\p{N}]/u;
+    const pieces = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 30 }),
+      fc.constantFrom("o'brien", "mum's", "'", "''", "a'1", '2nd', '\u00e9', 'e\u0301', '\ud835\udc00', '\u0660', '\u2003', '\n', '\r', '\t', '\ud800', 'x\udc00y', 'NHS', '-', '/'),
+    );
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 20 }).map((a) => a.join('')), (text) => {
+        const want = [...text.matchAll(grammar)].map((m) => [m.index, m.index + m[0].length, m[0] === '\n' ? 'newline' : wordish.test(m[0]) ? 'word' : 'punct']);
+        const toks = tokenise(text);
+        expect(toks.map((t) => [t.start, t.end, t.kind])).toEqual(want);
+        for (const t of toks) expect(t.text).toBe(text.slice(t.start, t.end));
+        toks.forEach((t, i) => expect(t.index).toBe(i));
+      }),
+      { numRuns: Number(process.env.FC_RUNS ?? 500) },
+    );
+  });
+  it('shares one form per distinct token text, across documents', () => {
+    const [a] = tokenise('Safeguarding');
+    const [, b] = tokenise('re Safeguarding');
+    expect(b.form).toBe(a.form);
+    expect(a.form.lower).toBe('safeguarding');
+    expect(tokenise('safeguarding')[0].form).not.toBe(a.form);
   });
   it('marks hyphens and slashes as skippable for matching', () => {
     const toks = tokenise('non-accidental');

@@ -58,6 +58,9 @@ export interface CompiledLexicon {
   patterns: CompiledPattern[];
   /** word prefixes of the patterns that have them (index into `patterns`) */
   prefixTrie: PrefixTrie;
+  /** patterns tried only where the prefix trie finds an opening, and those run everywhere */
+  prefiltered: CompiledPattern[];
+  unfiltered: CompiledPattern[];
 }
 
 const DEFAULT_WINDOW = 6;
@@ -135,5 +138,7 @@ export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
   });
   const prefixTrie = new PrefixTrie();
   patterns.forEach((p, i) => p.prefixes?.forEach((x) => prefixTrie.add(x, i)));
-  return { entries, root, abbreviations, patterns, prefixTrie };
+  const prefiltered = patterns.filter((p) => p.prefixes && p.sticky);
+  const unfiltered = patterns.filter((p) => !(p.prefixes && p.sticky));
+  return { entries, root, abbreviations, patterns, prefixTrie, prefiltered, unfiltered };
 }

@@ -67,12 +67,15 @@ function keysOf(t: Token): [string, string] {
 }
 
 /** Stemmed key of each token, with near-phrase matching in mind ("~" + stem; punctuation as is). */
-function stemKeyAt(doc: Analysed, keys: string[] | undefined, j: number): string {
-  if (keys) return keys[j];
+/** Per token, its stemmed key when the matcher has already worked it out. */
+type KnownKeys = readonly { stemmed: string }[] | undefined;
+
+function stemKeyAt(doc: Analysed, keys: KnownKeys, j: number): string {
+  if (keys) return keys[j].stemmed;
   return keysOf(doc.tokens[j])[1];
 }
 
-function phraseAt(doc: Analysed, keys: string[] | undefined, i: number, p: Phrase): boolean {
+function phraseAt(doc: Analysed, keys: KnownKeys, i: number, p: Phrase): boolean {
   let j = i;
   for (let k = 0; k < p.keys.length; k++) {
     while (j < doc.tokens.length && doc.tokens[j].skip) j++;
@@ -84,7 +87,7 @@ function phraseAt(doc: Analysed, keys: string[] | undefined, i: number, p: Phras
   return true;
 }
 
-function anyNear(doc: Analysed, keys: string[] | undefined, from: number, to: number, index: Map<string, Phrase[]>): boolean {
+function anyNear(doc: Analysed, keys: KnownKeys, from: number, to: number, index: Map<string, Phrase[]>): boolean {
   for (let i = from; i < to; i++) {
     if (doc.tokens[i].skip) continue;
     const t = doc.tokens[i];
@@ -100,7 +103,7 @@ function anyNear(doc: Analysed, keys: string[] | undefined, from: number, to: nu
 }
 
 /** Does a hit at [a, b) satisfy its near / notNear constraint, within its sentence? */
-export function constraintHolds(doc: Analysed, a: number, b: number, c: Constraint | undefined, keys?: string[]): boolean {
+export function constraintHolds(doc: Analysed, a: number, b: number, c: Constraint | undefined, keys?: KnownKeys): boolean {
   if (!c) return true;
   const sIdx = doc.tokenSentence[a];
   const sent = doc.sentences[sIdx];
@@ -131,21 +134,18 @@ function tokenRange(doc: Analysed, start: number, end: number): [number, number]
 export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
   const hits: Hit[] = [];
   const toks = doc.tokens;
-  let stemKeys: string[] | undefined;
-  const push = (refs: TermRef[], a: number, b: number, via: Hit['via']) => {
-    for (const r of refs) {
-      if (!constraintHolds(doc, a, b, r.constraint, stemKeys)) continue;
-      hits.push({ entry: r.entry, startTok: a, endTok: b, start: toks[a].start, end: toks[b - 1].end, via });
-    }
-  };
-
   const first = firstSteps(lex);
   const n = toks.length;
   // Per token: its trie keys and what the first step finds, from one cached look-up.
   const info: FirstStep[] = new Array(n);
   for (let i = 0; i < n; i++) info[i] = first(toks[i]);
-  // Near-phrases compare stemmed keys ("~stem"); punctuation compares as itself.
-  stemKeys = info.map((f) => f.stemmed);
+  const push = (refs: TermRef[], a: number, b: number, via: Hit['via']) => {
+    for (const r of refs) {
+      if (!constraintHolds(doc, a, b, r.constraint, info)) continue;
+      hits.push({ entry: r.entry, startTok: a, endTok: b, start: toks[a].start, end: toks[b - 1].end, via });
+    }
+  };
+
   for (let i = 0; i < n; i++) {
     const t = toks[i];
     if (t.skip) continue;
@@ -183,23 +183,28 @@ export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
     const [a, b] = tokenRange(doc, start, end);
     if (a < toks.length) hits.push({ entry, startTok: a, endTok: b, start, end, via: 'pattern' });
   };
-  let candidates: number[][] | undefined;
-  lex.patterns.forEach((p, pi) => {
-    if (p.prefixes && p.sticky) {
-      // Try the pattern only where a word it can start with begins.
-      candidates ??= lex.prefixTrie.candidates(text, toks, lex.patterns.length);
-      let last = -1;
-      for (const pos of candidates[pi]) {
-        if (pos < last) continue;
-        p.sticky.lastIndex = pos;
-        const m = p.sticky.exec(text);
-        if (m && m[0].length > 0) {
-          pushMatch(p.entry, pos, pos + m[0].length);
-          last = pos + m[0].length;
-        }
+  // Patterns with known openings are tried only where one opens (the prefilter's pairs, in
+  // text order); per pattern, a place inside its previous match is not tried again.
+  if (lex.prefiltered.length) {
+    const pairs = lex.prefixTrie.candidates(text, toks);
+    const tried = new Int32Array(lex.patterns.length).fill(-1);
+    const matchEnd = new Int32Array(lex.patterns.length);
+    for (let k = 0; k < pairs.length; k += 2) {
+      const pos = pairs[k];
+      const pi = pairs[k + 1];
+      if (pos === tried[pi] || pos < matchEnd[pi]) continue;
+      tried[pi] = pos;
+      const p = lex.patterns[pi];
+      const re = p.sticky!;
+      re.lastIndex = pos;
+      const m = re.exec(text);
+      if (m && m[0].length > 0) {
+        pushMatch(p.entry, pos, pos + m[0].length);
+        matchEnd[pi] = pos + m[0].length;
       }
-      return;
     }
+  }
+  for (const p of lex.unfiltered) {
     p.re.lastIndex = 0;
     let m: RegExpExecArray | null;
     while ((m = p.re.exec(text)) !== null) {
@@ -209,18 +214,31 @@ export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
       }
       pushMatch(p.entry, m.index, m.index + m[0].length);
     }
-  });
+  }
 
-  // One hit per entry per place: keep the longest of overlapping hits of the same entry.
-  hits.sort((x, y) => x.entry - y.entry || x.start - y.start || y.end - x.end);
+  // One hit per entry per place: of overlapping hits of one entry, the earliest (longest
+  // first) is kept and stretched to the end of the others. Hits of each entry meet in the
+  // same order as in an entry-by-entry sort, so one sort by place serves both.
+  hits.sort(byPlace);
   const kept: Hit[] = [];
+  const lastOf = new Map<number, Hit>();
+  let stretched = false;
   for (const h of hits) {
-    const last = kept[kept.length - 1];
-    if (last && last.entry === h.entry && h.start < last.end) {
-      if (h.end > last.end) last.end = h.end, last.endTok = h.endTok;
+    const last = lastOf.get(h.entry);
+    if (last && h.start < last.end) {
+      if (h.end > last.end) {
+        last.end = h.end;
+        last.endTok = h.endTok;
+        stretched = true;
+      }
       continue;
     }
+    lastOf.set(h.entry, h);
     kept.push(h);
   }
-  return kept.sort((x, y) => x.start - y.start || y.end - x.end || x.entry - y.entry);
+  return stretched ? kept.sort(byPlace) : kept;
+}
+
+function byPlace(x: Hit, y: Hit): number {
+  return x.start - y.start || y.end - x.end || x.entry - y.entry;
 }

@@ -12,37 +12,66 @@ const MAX_PREFIXES = 64;
 const MAX_LEN = 8;
 
 export function leadingPrefixes(source: string): string[] | undefined {
-  const p = altsPrefixes(source)?.p;
-  if (!p || p.length === 0 || p.length > MAX_PREFIXES || p.some((x) => x.length === 0)) return undefined;
-  return [...new Set(p)];
+  const p = altsPrefixes(source);
+  if (!p || p.length === 0 || p.length > MAX_PREFIXES || p.some((x) => x.text.length === 0)) return undefined;
+  return [...new Set(p.map((x) => x.text))];
 }
 
-// Set by seqPrefixes: whether its openings are the whole of the text it read (every part was
-// a literal), so whatever follows can be appended. Read it right after each call.
-let lastComplete = false;
+/**
+ * One possible opening of a match, and whether it is the whole of what the pattern has
+ * matched so far (open: what follows may be appended) or only its start (closed: the
+ * reading stopped there, at an unreadable part, a repeat, or MAX_LEN). Each opening keeps
+ * its own state, so "(?:boyfriend|he)\s+" reads as "boyfrien" and "he ", not "he".
+ */
+interface Opening {
+  text: string;
+  open: boolean;
+}
 
-function altsPrefixes(src: string): { p: string[]; complete: boolean } | undefined {
-  const out: string[] = [];
-  let complete = true;
+const closeAll = (xs: Opening[]): Opening[] => xs.map((x) => (x.open ? { text: x.text, open: false } : x));
+
+function altsPrefixes(src: string): Opening[] | undefined {
+  const out: Opening[] = [];
   for (const alt of splitTop(src)) {
-    const p = seqPrefixes(alt, ['']);
-    complete &&= lastComplete;
+    const p = seqPrefixes(alt, [{ text: '', open: true }]);
     if (!p) return undefined;
     for (const x of p) out.push(x);
-    if (out.length > MAX_PREFIXES) return undefined;
   }
-  return { p: out, complete };
+  return fit(out);
 }
 
-function cross(a: string[], b: string[]): string[] | undefined {
-  const out: string[] = [];
-  for (const x of a) for (const y of b) out.push(x + y);
-  return out.length > MAX_PREFIXES ? undefined : out;
+/** Open openings followed by each of `next`; closed ones as they are. Undefined when too many. */
+function cross(a: Opening[], next: Opening[]): Opening[] | undefined {
+  const out: Opening[] = [];
+  for (const x of a) {
+    if (!x.open) out.push(x);
+    else for (const y of next) out.push({ text: x.text + y.text, open: y.open && x.text.length + y.text.length < MAX_LEN });
+  }
+  return fit(out);
+}
+
+/**
+ * At most MAX_PREFIXES openings: when there are more, cut them shorter until few enough
+ * are left ("step-dad", "stepdad", "stepfath" become "step"). Shorter openings are still
+ * correct, only less selective. Undefined when even one character is too many.
+ */
+function fit(xs: Opening[]): Opening[] | undefined {
+  if (xs.length <= MAX_PREFIXES) return xs;
+  for (let len = MAX_LEN; len >= 1; len--) {
+    const seen = new Map<string, Opening>();
+    for (const x of xs) {
+      const cut = x.text.length > len ? { text: x.text.slice(0, len), open: false } : x;
+      const key = (cut.open ? '+' : '-') + cut.text;
+      if (!seen.has(key)) seen.set(key, cut);
+    }
+    if (seen.size <= MAX_PREFIXES) return [...seen.values()];
+  }
+  return undefined;
 }
 
 function quantifier(s: string, i: number): { optional: boolean; repeats: boolean; len: number } {
   const c = s[i];
-  if (c === '?') return { optional: true, repeats: false, len: 1 };
+  if (c === '?') return { optional: true, repeats: false, len: 1 + (s[i + 1] === '?' ? 1 : 0) };
   if (c === '*') return { optional: true, repeats: true, len: 1 + (s[i + 1] === '?' ? 1 : 0) };
   if (c === '+') return { optional: false, repeats: true, len: 1 + (s[i + 1] === '?' ? 1 : 0) };
   if (c === '{') {
@@ -80,16 +109,25 @@ function classChars(body: string): string[] | undefined {
   return chars.size > 0 && chars.size <= 20 ? [...chars] : undefined;
 }
 
-function seqPrefixes(s: string, start: string[]): string[] | undefined {
+/**
+ * `all` when it can be cut to few enough; else the shorter `fallback` (the optional part
+ * not read past); else the openings before the optional part, closed. Each is correct, only
+ * less selective.
+ */
+function bounded(all: Opening[], fallback: () => Opening[], before: Opening[]): Opening[] {
+  return fit(all) ?? fit(fallback()) ?? closeAll(before);
+}
+
+/**
+ * The openings of `s` read after each of `start`. Undefined only when the pattern cannot be
+ * read at all (\B, unbalanced groups); a part it cannot read closes the openings so far,
+ * which stay correct, only shorter.
+ */
+function seqPrefixes(s: string, start: Opening[]): Opening[] | undefined {
   let P = start;
   let i = 0;
-  lastComplete = false;
-  const done = () => {
-    lastComplete = false;
-    return P.every((x) => x.length > 0) ? P : undefined;
-  };
   while (i < s.length) {
-    if (P.some((x) => x.length >= MAX_LEN)) return done();
+    if (!P.some((x) => x.open)) return P;
     const c = s[i];
     if (c === '^') {
       i++;
@@ -111,28 +149,24 @@ function seqPrefixes(s: string, start: string[]): string[] | undefined {
         continue;
       }
       const innerStart = s.startsWith('(?:', i) ? i + 3 : /^\(\?<[A-Za-z]/.test(head) ? s.indexOf('>', i) + 1 : i + 1;
-      const innerR = altsPrefixes(s.slice(innerStart, end));
+      const inner = altsPrefixes(s.slice(innerStart, end));
+      if (!inner) return closeAll(P);
       const q = quantifier(s, end + 1);
-      if (!innerR) return done();
-      const inner = innerR.p;
-      // Too many combinations: the openings so far are still correct, only shorter.
-      const crossed = cross(P, inner);
-      const withGroup = crossed ?? P;
-      if (q.optional) {
-        // Present (then we stop: we don't know how far it went) or absent (carry on after it).
-        const without = seqPrefixes(s.slice(end + 1 + q.len), P) ?? P;
-        lastComplete = false;
-        const all = [...withGroup, ...without];
-        return all.length > MAX_PREFIXES ? done() : all;
-      }
-      // A group of plain literals ("(?:he|uncle)") is known in full: carry on after it.
-      if (innerR.complete && crossed && !q.repeats && !inner.some((x) => x.length === 0)) {
-        P = crossed;
+      const rest = s.slice(end + 1 + q.len);
+      // Present once, whole (read on after it), or present and repeating (stop after it).
+      const once = cross(P, q.repeats ? closeAll(inner) : inner);
+      if (!once) return closeAll(P);
+      if (!q.optional) {
+        if (q.repeats) return once;
+        P = once;
         i = end + 1 + q.len;
         continue;
       }
-      lastComplete = false;
-      return withGroup.every((x) => x.length > 0) ? withGroup : undefined; // where the group ended is unknown
+      // Optional: the openings with it and the openings without it.
+      const withIt = q.repeats ? once : seqPrefixes(rest, once);
+      const without = seqPrefixes(rest, P);
+      if (!withIt || !without) return undefined;
+      return bounded([...withIt, ...without], () => [...closeAll(once), ...without], P);
     }
     let chars: string[] | undefined;
     let next = i + 1;
@@ -148,26 +182,30 @@ function seqPrefixes(s: string, start: string[]): string[] | undefined {
       if (n === 'd') chars = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
       // Normalised text has only ' ' and '\n' for white space.
       else if (n === 's') chars = [' ', '\n'];
-      else if (/[A-Za-z0-9]/.test(n)) chars = undefined; // \s \w \x.. \u.. etc.
+      else if (/[A-Za-z0-9]/.test(n)) chars = undefined; // \w \x.. \u.. etc.
       else chars = [n];
       next = i + 2;
-    } else if (c === '.' || c === '|' || c === ')') {
+    } else if (c === '.' || c === '|' || c === ')' || c === '$') {
       chars = undefined;
     } else {
       chars = [c.toLowerCase()];
     }
-    if (!chars) return done();
+    if (!chars) return closeAll(P);
     const q = quantifier(s, next);
-    if (q.optional) return done();
-    const crossed = cross(P, chars);
-    if (!crossed) return done();
+    const one = chars.map((text) => ({ text, open: !q.repeats }));
+    const crossed = cross(P, one);
+    if (!crossed) return closeAll(P);
+    if (q.optional) {
+      // "x?" or "x*": with one x (then on, or stop if it repeats) or without it.
+      const withIt = q.repeats ? crossed : seqPrefixes(s.slice(next + q.len), crossed);
+      const without = seqPrefixes(s.slice(next + q.len), P);
+      if (!withIt || !without) return undefined;
+      return bounded([...withIt, ...without], () => [...closeAll(crossed), ...without], P);
+    }
     P = crossed;
-    if (q.repeats) return done();
     i = next + q.len;
   }
-  const result = P.every((x) => x.length > 0) ? P : undefined;
-  lastComplete = true;
-  return result;
+  return P;
 }
 
 /**
@@ -268,12 +306,14 @@ export class PrefixTrie {
   }
 
   /**
-   * For each pattern index, the token starts at which the text opens with one of its
-   * prefixes. The walk through a token's own text is cached on its shared form, so most
-   * tokens cost one property read.
+   * Every (token start, pattern) pair where the text opens with one of the pattern's
+   * prefixes, flat as [start, pattern, start, pattern, ...] in text order: one growing array
+   * per document rather than one per pattern. A pair may repeat when two prefixes of one
+   * pattern open at the same place. The walk through a token's own text is cached on its
+   * shared form, so most tokens cost one property read.
    */
-  candidates(text: string, toks: Token[], patternCount: number): number[][] {
-    const out: number[][] = Array.from({ length: patternCount }, () => []);
+  candidates(text: string, toks: Token[]): number[] {
+    const out: number[] = [];
     const n = text.length;
     for (const t of toks) {
       if (t.kind === 'newline') continue;
@@ -285,23 +325,16 @@ export class PrefixTrie {
         form.pfxOwner = this;
         form.pfx = w;
       }
-      for (const p of w.hits) out[p].push(t.start);
+      const start = t.start;
+      for (const p of w.hits) out.push(start, p);
       let node = w.node;
       for (let i = t.end; node && i < n; i++) {
         node = node.next.get(lowerCode(text.charCodeAt(i)));
         if (!node) break;
-        if (node.patterns.length) for (const p of node.patterns) out[p].push(t.start);
+        if (node.patterns.length) for (const p of node.patterns) out.push(start, p);
         if (node.next.size === 0) break;
       }
     }
-    for (const list of out) if (list.length > 1) dedupeSorted(list);
     return out;
   }
-}
-
-function dedupeSorted(list: number[]): void {
-  // Starts arrive in order; a pattern can be reached twice from one start via two prefixes.
-  let w = 1;
-  for (let r = 1; r < list.length; r++) if (list[r] !== list[w - 1]) list[w++] = list[r];
-  list.length = w;
 }

@@ -50,12 +50,33 @@ function isMarkAt(s: string, i: number): boolean {
   return c >= 0x300 && !(c >= 0xd800 && c <= 0xdfff) && MARK.test(s[i]);
 }
 
+/** Printable ASCII and \n only, no backtick: most records, and nothing to change in them. */
+function isPlainAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 127 || c === 96 || (c < 32 && c !== 10)) return false;
+  }
+  return true;
+}
+
+function identity(s: string): Normalised {
+  const n = s.length;
+  const starts = new Uint32Array(n);
+  const ends = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    starts[i] = i;
+    ends[i] = i + 1;
+  }
+  return { text: s, starts, ends, originalLength: n };
+}
+
 /**
  * Normalise `input` for matching. Never throws: lone surrogates become U+FFFD, control
  * characters become spaces, so offsets always stay inside the original.
  */
 export function normalise(input: string): Normalised {
   const n = input.length;
+  if (isPlainAscii(input)) return identity(input);
   // Most clinical text is ASCII; size for that and grow when NFKC expands (e.g. "ﬁ" -> "fi").
   let cap = n + 16;
   let starts = new Uint32Array(cap);

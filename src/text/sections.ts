@@ -47,13 +47,13 @@ interface Line {
 function lines(text: string): Line[] {
   const out: Line[] = [];
   let s = 0;
-  for (let i = 0; i <= text.length; i++) {
-    if (i === text.length || text.charCodeAt(i) === 10) {
-      out.push({ start: s, end: i, text: text.slice(s, i) });
-      s = i + 1;
-    }
+  for (;;) {
+    const i = text.indexOf('\n', s);
+    const end = i < 0 ? text.length : i;
+    out.push({ start: s, end, text: text.slice(s, end) });
+    if (i < 0) return out;
+    s = i + 1;
   }
-  return out;
 }
 
 export function findSections(text: string): Section[] {

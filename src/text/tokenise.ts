@@ -18,9 +18,73 @@ export interface Token {
   form: TokenForm;
 }
 
-// A word is a run of letters, marks and digits, with inner apostrophes ("mum's", "o'brien").
-const TOKEN_RE = /[\p{L}\p{M}\p{N}]+(?:'[\p{L}\p{M}]+)*|\n|[^\s\p{L}\p{M}\p{N}]/gu;
-const SKIP = new Set(['-', '/', '\\', '_', '~']);
+/**
+ * What every occurrence of one token text shares: the text itself, its lower-case form and
+ * shape, and slots where the matcher and the pattern prefilter keep their per-lexicon work,
+ * so a repeated token costs no allocation and no string hashing.
+ */
+export interface TokenForm {
+  text: string;
+  lower: string;
+  shape: string;
+  /** matcher's cache slot: the lexicon it was computed for, and the result */
+  lex?: unknown;
+  step?: unknown;
+  /** the pattern prefilter's cache slot, likewise */
+  pfxOwner?: unknown;
+  pfx?: unknown;
+}
+
+/*
+ * The token grammar, by code point:
+ *   word:    [\p{L}\p{M}\p{N}]+ (?: ' [\p{L}\p{M}]+ )*   ("mum's", "o'brien", "2nd")
+ *   newline: \n
+ *   punct:   any single code point that is not whitespace, a letter, a mark or a number
+ * Whitespace other than \n separates tokens and belongs to none. The scanner below is a
+ * hand-written form of the regex /[\p{L}\p{M}\p{N}]+(?:'[\p{L}\p{M}]+)*|\n|[^\s\p{L}\p{M}\p{N}]/gu
+ * (a test holds it to that regex on random text); it reads each code unit once and finds
+ * the token's shared form without making a string, which the regex could not.
+ */
+const OTHER = 0;
+const LETTER = 1; // \p{L} or \p{M}
+const NUMBER = 2; // \p{N}
+const SPACE = 3; // \s other than \n
+
+const LETTER_OR_MARK = /^[\p{L}\p{M}]$/u;
+const NUMBER_RE = /^\p{N}$/u;
+const SPACE_RE = /^\s$/u;
+
+function classifyCodePoint(cp: number): number {
+  const ch = String.fromCodePoint(cp);
+  if (LETTER_OR_MARK.test(ch)) return LETTER;
+  if (NUMBER_RE.test(ch)) return NUMBER;
+  if (SPACE_RE.test(ch)) return SPACE;
+  return OTHER;
+}
+
+// Class of every BMP code unit, filled on first sight (0 = not yet known, else class + 1).
+const bmpClass = new Uint8Array(0x10000);
+for (let c = 0; c < 128; c++) bmpClass[c] = classifyCodePoint(c) + 1;
+
+/** Class of the code point at i, and its width in code units (2 for a surrogate pair). */
+let width = 1;
+function classAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+    const d = text.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) {
+      width = 2;
+      return classifyCodePoint(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000);
+    }
+  }
+  width = 1;
+  const k = bmpClass[c];
+  if (k !== 0) return k - 1;
+  // A lone surrogate is not a letter, number or space: it stands alone as punctuation.
+  const cls = c >= 0xd800 && c <= 0xdfff ? OTHER : classifyCodePoint(c);
+  bmpClass[c] = cls + 1;
+  return cls;
+}
 
 function shapeOf(text: string): string {
   let out = '';
@@ -42,66 +106,140 @@ function shapeOf(text: string): string {
   return out;
 }
 
-const WORD_START = /[\p{L}\p{M}\p{N}]/u;
-function isWordStart(ch: string): boolean {
-  const c = ch.charCodeAt(0);
-  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
-  return WORD_START.test(ch);
+/*
+ * Shared forms, interned by an open-addressing table keyed on a hash of the code units, so a
+ * token already seen is found by comparing characters in place. Bounded for flat memory:
+ * when full it starts again empty (forms held by live tokens stay valid).
+ */
+const MAX_FORMS = 60_000;
+const SLOTS = 1 << 17; // more than twice MAX_FORMS, so probe runs stay short
+const MASK = SLOTS - 1;
+let slotHash = new Int32Array(SLOTS);
+let slotForm: (TokenForm | undefined)[] = new Array(SLOTS).fill(undefined);
+let formCount = 0;
+
+const NEWLINE_FORM: TokenForm = { text: '\n', lower: '\n', shape: '\n' };
+
+function sameText(text: string, start: number, end: number, s: string): boolean {
+  if (s.length !== end - start) return false;
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) !== text.charCodeAt(start + k)) return false;
+  return true;
 }
 
-// Lower-case form and shape per distinct word, shared across documents (bounded).
-const MAX_FORMS = 60_000;
-/**
- * What every occurrence of one token text shares: its lower-case form and shape, and a slot
- * where the matcher keeps its per-lexicon first step, so a token costs one Map look-up in all.
- */
-export interface TokenForm {
-  lower: string;
-  shape: string;
-  /** matcher's cache slot: the lexicon it was computed for, and the result */
-  lex?: unknown;
-  step?: unknown;
-  /** the pattern prefilter's cache slot, likewise */
-  pfxOwner?: unknown;
-  pfx?: unknown;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+const mix = (h: number) => h ^ (h >>> 15);
+
+function hashOf(text: string, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  for (let k = start; k < end; k++) h = Math.imul(h ^ text.charCodeAt(k), FNV_PRIME);
+  return mix(h);
 }
-const forms = new Map<string, TokenForm>();
-function formsOf(word: string, kind: TokenKind): TokenForm {
-  let f = forms.get(word);
-  if (!f) {
-    f = kind === 'word' ? { lower: word.toLowerCase(), shape: shapeOf(word) } : { lower: word, shape: word };
-    if (forms.size >= MAX_FORMS) forms.clear();
-    forms.set(word, f);
+
+/** The shared form of text[start, end), whose hash is `h` (from hashOf). */
+function formAt(text: string, start: number, end: number, word: boolean, h: number): TokenForm {
+  let slot = h & MASK;
+  for (;;) {
+    const f = slotForm[slot];
+    if (f === undefined) break;
+    if (slotHash[slot] === h && sameText(text, start, end, f.text)) return f;
+    slot = (slot + 1) & MASK;
+  }
+  const s = text.slice(start, end);
+  const f: TokenForm = word ? { text: s, lower: s.toLowerCase(), shape: shapeOf(s) } : { text: s, lower: s, shape: s };
+  if (formCount >= MAX_FORMS) {
+    slotHash = new Int32Array(SLOTS);
+    slotForm = new Array(SLOTS).fill(undefined);
+    formCount = 0;
+    slot = h & MASK;
+  }
+  slotHash[slot] = h;
+  slotForm[slot] = f;
+  formCount++;
+  return f;
+}
+
+// One-character ASCII tokens (punctuation, "a", "I", digits) are a quarter of all tokens:
+// their forms sit in a fixed table, never cleared.
+const asciiForms: (TokenForm | undefined)[] = new Array(128).fill(undefined);
+function asciiForm(code: number, word: boolean): TokenForm {
+  let f = asciiForms[code];
+  if (f === undefined) {
+    const s = String.fromCharCode(code);
+    f = word ? { text: s, lower: s.toLowerCase(), shape: shapeOf(s) } : { text: s, lower: s, shape: s };
+    asciiForms[code] = f;
   }
   return f;
+}
+
+// ASCII letters and digits: the words of almost every record, read without a class look-up.
+const ASCII_WORD = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ASCII_WORD[c] = bmpClass[c] - 1 === LETTER || bmpClass[c] - 1 === NUMBER ? 1 : 0;
+
+const SKIP_CODES = new Set([45, 47, 92, 95, 126]); // - / \ _ ~
+
+function makeToken(tokens: Token[], start: number, end: number, kind: TokenKind, form: TokenForm, skip: boolean): void {
+  tokens.push({ start, end, text: form.text, lower: form.lower, kind, shape: form.shape, index: tokens.length, skip, form });
 }
 
 /** Tokenise normalised text. Offsets are exact; every character is in at most one token. */
 export function tokenise(text: string): Token[] {
   const tokens: Token[] = [];
-  TOKEN_RE.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = TOKEN_RE.exec(text)) !== null) {
-    const t = m[0];
-    const kind: TokenKind = t === '\n' ? 'newline' : isWordStart(t[0]) ? 'word' : 'punct';
-    const form = formsOf(t, kind);
-    const lower = form.lower;
-    const shape = form.shape;
-    tokens.push({
-      start: m.index,
-      end: m.index + t.length,
-      text: t,
-      lower,
-      kind,
-      shape,
-      index: tokens.length,
-      skip: kind === 'newline' || (kind === 'punct' && SKIP.has(t)),
-      form,
-    });
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      makeToken(tokens, i, i + 1, 'newline', NEWLINE_FORM, true);
+      i++;
+      continue;
+    }
+    if (c === 32) {
+      i++;
+      continue;
+    }
+    const cls = classAt(text, i);
+    if (cls === SPACE) {
+      i += width;
+      continue;
+    }
+    if (cls === OTHER) {
+      const end = i + width;
+      const form = width === 1 && c < 128 ? asciiForm(c, false) : formAt(text, i, end, false, hashOf(text, i, end));
+      makeToken(tokens, i, end, 'punct', form, width === 1 && SKIP_CODES.has(c));
+      i = end;
+      continue;
+    }
+    // The word's hash is built as it is read, while it stays in ASCII.
+    let j = i + width;
+    let ascii = c < 128;
+    let h = Math.imul(FNV_OFFSET ^ c, FNV_PRIME);
+    while (j < n) {
+      const d = text.charCodeAt(j);
+      if (d < 128) {
+        if (ASCII_WORD[d] === 0) break;
+        h = Math.imul(h ^ d, FNV_PRIME);
+        j++;
+        continue;
+      }
+      const k = classAt(text, j);
+      if (k !== LETTER && k !== NUMBER) break;
+      ascii = false;
+      j += width;
+    }
+    // Inner apostrophes, each followed by at least one letter or mark.
+    while (j + 1 < n && text.charCodeAt(j) === 39 && classAt(text, j + 1) === LETTER) {
+      ascii = false;
+      j += 1 + width;
+      while (j < n && classAt(text, j) === LETTER) j += width;
+    }
+    const form =
+      j === i + 1 && c < 128 ? asciiForm(c, true) : formAt(text, i, j, true, ascii ? mix(h) : hashOf(text, i, j));
+    makeToken(tokens, i, j, 'word', form, false);
+    i = j;
   }
   return tokens;
 }
-
 
 /**
  * Token index range [a, b) of the tokens that overlap the text span [start, end): a is the
