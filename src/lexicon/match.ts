@@ -146,35 +146,45 @@ export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
     }
   };
 
+  // The trie walk's frontier (nodes that can still go on) lives in two arrays reused at every step.
+  const cur: TrieNode[] = [];
+  const nxt: TrieNode[] = [];
   for (let i = 0; i < n; i++) {
     const t = toks[i];
     if (t.skip) continue;
     const f = info[i];
     if (f.abbr) push(f.abbr, i, i + 1, 'abbreviation');
     if (!f.nodes) continue;
-    let frontier: TrieNode[] = f.nodes;
-    for (const n of frontier) if (n.ends.length) push(n.ends, i, i + 1, 'term');
+    let curLen = 0;
+    for (const node of f.nodes) {
+      if (node.ends.length) push(node.ends, i, i + 1, 'term');
+      if (node.next.size) cur[curLen++] = node;
+    }
     let j = i + 1;
-    while (frontier.length && j < toks.length) {
+    while (curLen > 0 && j < n) {
       if (toks[j].skip) {
         j++;
         continue;
       }
       const exact = info[j].exact;
       const stemmed = info[j].stemmed;
-      const nextFrontier: TrieNode[] = [];
-      for (const node of frontier) {
-        if (node.next.size === 0) continue;
+      let nxtLen = 0;
+      for (let k = 0; k < curLen; k++) {
+        const node = cur[k];
         const a = node.next.get(exact);
-        if (a) nextFrontier.push(a);
+        if (a) nxt[nxtLen++] = a;
         if (stemmed !== exact) {
-          const s = node.next.get(stemmed);
-          if (s) nextFrontier.push(s);
+          const b = node.next.get(stemmed);
+          if (b) nxt[nxtLen++] = b;
         }
       }
       j++;
-      for (const n of nextFrontier) if (n.ends.length) push(n.ends, i, j, 'term');
-      frontier = nextFrontier;
+      curLen = 0;
+      for (let k = 0; k < nxtLen; k++) {
+        const node = nxt[k];
+        if (node.ends.length) push(node.ends, i, j, 'term');
+        if (node.next.size) cur[curLen++] = node;
+      }
     }
   }
 
