@@ -46,8 +46,10 @@ def main(path):
         for k in ("id", "kind", "patient", "text", "verdict", "categories", "spans", "absent", "note"):
             if k not in r:
                 bad(f"missing {k}")
-        if rid != "ho-%04d" % i:
-            bad(f"id out of sequence (expected ho-{i:04d})")
+        # ids share the first record's prefix ("ho", "b2", "b4"...) and run 0001, 0002, ...
+        prefix = str(recs[0][1].get("id", "ho-")).split("-")[0]
+        if rid != "%s-%04d" % (prefix, i):
+            bad(f"id out of sequence (expected {prefix}-{i:04d})")
         if rid in ids:
             bad("duplicate id")
         ids.add(rid)

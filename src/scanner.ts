@@ -215,7 +215,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
         ruleId: f.ruleId,
         start: o.start,
         end: o.end,
-        score: Math.round(findingScore(f.category, f.weight, modifiers) * 1e4) / 1e4,
+        score: Math.round(findingScore(f.category, f.weight, modifiers, thresholds.review) * 1e4) / 1e4,
         modifiers,
         triggers,
       };

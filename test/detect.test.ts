@@ -126,6 +126,34 @@ describe('rules generalised from blind evaluation errors', () => {
   it('past abuse in childhood with no current process is review', () => {
     expect(scanner.scan('Disclosed she was sexually abused by an uncle between ages 8 and 11. He died in 2015.').verdict).toBe('review');
   });
+  it('doubt lowers a finding by one verdict at most: a queried self-harm is still reviewed', () => {
+    const r = scanner.scan('Healing linear marks L forearm noted on exam - ?self-harm. Says cat scratches.');
+    const sh = r.findings.find((f) => f.category === 'sensitive')!;
+    expect(sh.modifiers.uncertain).toBe(true);
+    expect(sh.score).toBeGreaterThanOrEqual(0.35);
+    expect(r.verdict).toBe('review');
+    // A weak finding stays weak: doubt never raises a score.
+    const weak = scanner.scan('?partner aware.');
+    for (const f of weak.findings) expect(f.score).toBeLessThan(0.35);
+    // Negated or hypothetical still count for nothing.
+    expect(scanner.scan('No self-harm. Denies suicidal thoughts.').verdict).toBe('visible');
+  });
+  it('guidance about a kind of relative is not a person\'s health', () => {
+    const letter = 'Dear Dr Singh,\n\nRe: Colin Daley\n\nColonoscopy normal. Given a single first-degree relative diagnosed over 50, he does not need surveillance.\n\nYours sincerely\nDr Marsh';
+    expect(scanner.scan(letter, { patient: { name: 'Colin Daley' }, kind: 'letter' }).findings.filter((f) => f.type === 'third-party-health')).toEqual([]);
+    const real = 'Dear Dr Singh,\n\nRe: Colin Daley\n\nHis brother was diagnosed with bowel cancer last month and is having chemotherapy.\n\nYours sincerely\nDr Marsh';
+    expect(scanner.scan(real, { patient: { name: 'Colin Daley' }, kind: 'letter' }).verdict).toBe('withhold');
+  });
+  it("an abbreviation used as a verb (\"DNA'd\") is not part of a name", () => {
+    const r = scanner.scan("Mr Clarke DNA'd his appointment in March and was seen today.", { patient: { name: 'Desmond Clarke', sex: 'male' } });
+    expect(r.findings.filter((f) => f.type === 'person-name')).toEqual([]);
+    expect(r.verdict).toBe('visible');
+  });
+  it('a relative who tells us about her own health, "she herself", is another person\'s health', () => {
+    const r = scanner.scan('T/C with mum re asthma. Mum mentioned she herself has just started chemo for breast ca.', { patient: { name: 'Lauren Ash' } });
+    expect(r.findings.filter((f) => f.category === 'sensitive')).toEqual([]);
+    expect(r.verdict).toBe('withhold');
+  });
   it("the patient's changed contact details are not a third party's", () => {
     const r = scanner.scan('Admin: pt changed mobile number to 07700 900273. Consents to SMS and email to d.ark@example.com.');
     expect(r.findings.filter((f) => ['phone', 'email'].includes(f.type))).toEqual([]);

@@ -67,7 +67,9 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
 
 // "mother had MI at 60", "dad died of", "in his 50s": family-history shape, told by the patient.
 // "had" alone is not enough: "husband who had a stroke in Jan, now uses a wheelchair" is current.
-const FAMILY_HISTORY_SHAPE = /\b(?:died|passed away|deceased|late|diagnosed (?:at|aged)|at (?:age )?\d{2}|aged \d{2}|in (?:her|his) \d0s)\b/i;
+const FAMILY_HISTORY_SHAPE = /\b(?:died|passed away|deceased|late|diagnosed (?:at|aged|over|under|before|after)|at (?:age )?\d{2}|aged \d{2}|in (?:her|his) \d0s)\b/i;
+// "a single first-degree relative", "any relative": guidance about a kind of person, not a person.
+const GENERIC_BEFORE = /\b(?:a|an|any|one|single|no|first[- ]degree|second[- ]degree)\s+$/i;
 
 /**
  * Another person's health. A sensitive finding whose experiencer is not the patient becomes
@@ -114,6 +116,7 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
     const sIdx = sentenceOf(rel.startTok);
     if (sIdx < 0 || covered.has(sIdx)) continue;
     const s = doc.sentences[sIdx];
+    if (GENERIC_BEFORE.test(doc.norm.text.slice(Math.max(s.start, rel.start - 30), rel.start))) continue;
     const after = doc.norm.text.slice(rel.end, Math.min(s.end, rel.end + 60));
     // "Mum's EPDS 6", "partner's HIV result": a relative's health measure or condition.
     const possessive = /'s$/i.test(doc.tokens[rel.endTok - 1]?.text ?? '') &&

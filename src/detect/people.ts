@@ -85,8 +85,13 @@ function findCandidates(input: DetectInput, idx: HitIndex): Person[] {
   const people: Person[] = [];
   const seen = new Uint8Array(toks.length);
   const usable = (i: number) => isWord(toks[i]) && !idx.finding[i] && !NOT_NAMES.has(toks[i].lower);
+  // Capitals with a lower-case ending after an apostrophe ("DNA'd", "OD'd", "CT'd") are an
+  // abbreviation used as a verb, never part of a name.
   const surnameish = (i: number) =>
-    usable(i) && !idx.vocabulary[i] && (isCap(toks[i]) || (input.doc.caseStyle !== 'mixed' && (idx.surname[i] === 1 || idx.forename[i] === 1)));
+    usable(i) &&
+    !idx.vocabulary[i] &&
+    toks[i].shape !== "X'x" &&
+    (isCap(toks[i]) || (input.doc.caseStyle !== 'mixed' && (idx.surname[i] === 1 || idx.forename[i] === 1)));
   const extend = (a: number, max: number) => {
     let b = a;
     while (b < toks.length && b - a < max) {

@@ -22,10 +22,15 @@ export interface Scored {
 
 export const isAffirmed = (f: Finding) => !f.modifiers.negated && !f.modifiers.hypothetical;
 
-export function findingScore(category: Category, weight: number, m: Finding['modifiers']): number {
+/**
+ * `reviewAt`: the review threshold. Doubt lowers a finding by one verdict at most, as POLICY.md
+ * has it ("uncertain: still counts, less strongly (usually review, not withhold)"): a queried
+ * finding that would be reviewed or withheld if certain ("?self-harm", "?DV") is reviewed.
+ */
+export function findingScore(category: Category, weight: number, m: Finding['modifiers'], reviewAt = DEFAULT_THRESHOLDS.review): number {
   if (m.negated || m.hypothetical) return 0;
   let s = weight;
-  if (m.uncertain) s *= UNCERTAIN_FACTOR;
+  if (m.uncertain) s = weight >= reviewAt ? Math.max(weight * UNCERTAIN_FACTOR, reviewAt) : weight * UNCERTAIN_FACTOR;
   if (m.historical) s *= HISTORICAL_FACTOR[category];
   return Math.min(1, Math.max(0, s));
 }
