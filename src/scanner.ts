@@ -23,6 +23,7 @@ import {
 import { reasonsFor } from './score/reasons.js';
 import { accumulated, applyDocumentRules, decide, findingScore, type Scored, DEFAULT_THRESHOLDS } from './score/verdict.js';
 import { analyse, fromOriginal, toOriginal, tokensCovering, type Analysed } from './text/index.js';
+import { isQuestion } from './text/sentences.js';
 
 export const ScannerOptionsSchema = z
   .object({
@@ -206,6 +207,10 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     }
     found = dedupe(found);
 
+    const asked = (tok: number) => {
+      const sent = doc.sentences[doc.tokenSentence[tok]];
+      return !!sent && isQuestion(doc.norm.text, sent);
+    };
     const scored: Scored[] = found.map((f) => {
       const o = toOriginal(doc.norm, f.start, f.end);
       const { triggers, ...modifiers } = f.context;
@@ -215,7 +220,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
         ruleId: f.ruleId,
         start: o.start,
         end: o.end,
-        score: Math.round(findingScore(f.category, f.weight, modifiers, thresholds.review) * 1e4) / 1e4,
+        score: Math.round(findingScore(f.category, f.weight, modifiers, asked(f.startTok) ? undefined : thresholds.review) * 1e4) / 1e4,
         modifiers,
         triggers,
       };

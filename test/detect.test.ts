@@ -137,6 +137,12 @@ describe('rules generalised from blind evaluation errors', () => {
     for (const f of weak.findings) expect(f.score).toBeLessThan(0.35);
     // Negated or hypothetical still count for nothing.
     expect(scanner.scan('No self-harm. Denies suicidal thoughts.').verdict).toBe('visible');
+    // A question put to the patient is not a clinician's query: it keeps the plain factor.
+    for (const q of ['Doctor: Do you use any recreational drugs?\nPatient: No.', 'Doctor: Any thoughts of self-harm?\nPatient: No.', 'So you were taking clozapine before?']) {
+      const asked = scanner.scan(q).findings.filter((f) => f.category === 'sensitive' && f.modifiers.uncertain);
+      expect(asked.length).toBeGreaterThan(0);
+      for (const f of asked) expect(f.score).toBeLessThan(0.35);
+    }
   });
   it('guidance about a kind of relative is not a person\'s health', () => {
     const letter = 'Dear Dr Singh,\n\nRe: Colin Daley\n\nColonoscopy normal. Given a single first-degree relative diagnosed over 50, he does not need surveillance.\n\nYours sincerely\nDr Marsh';

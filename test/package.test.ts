@@ -52,6 +52,17 @@ describe('package', () => {
     expect(bundle.entries.length).toBeGreaterThan(200);
     expect(Object.keys(bundle.sources)).toContain('context.yaml');
   });
+
+  it("stores the lexicons' stems exactly as the stemmer gives them, so seeding changes nothing", () => {
+    const bundle = JSON.parse(readFileSync(join(root, 'dist/builtin-lexicons.json'), 'utf8')) as { stems: Record<string, string> };
+    const porter = createRequire(import.meta.url)('natural/lib/natural/stemmers/porter_stemmer.js') as { stem(w: string): string };
+    const words = Object.entries(bundle.stems);
+    expect(words.length).toBeGreaterThan(1000);
+    for (const [word, s] of words) {
+      const want = word.length < 3 || word.length > 40 || !/^[a-z][a-z']*$/.test(word) ? word : porter.stem(word);
+      if (s !== want) expect.fail(`stem of "${word}": bundle has "${s}", stemmer gives "${want}"`);
+    }
+  });
 });
 
 describe('lexicon bundle', () => {

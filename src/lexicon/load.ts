@@ -7,6 +7,8 @@ import { LineCounter, parseDocument, isSeq, isMap } from 'yaml';
 import { LexiconError } from './errors.js';
 import { EntrySchema, type LoadedEntry } from './schema.js';
 import { checkRegex } from './regex-safety.js';
+import { compileLexicon } from './compile.js';
+import { knownStems, seedStems } from '../text/stem.js';
 
 /** Folder of the lexicons shipped in the package (walks up from this module). */
 export function builtinLexiconDir(): string {
@@ -97,6 +99,8 @@ export interface LexiconBundle {
   /** sha256 of each source file's bytes, by file name */
   sources: Record<string, string>;
   entries: LoadedEntry[];
+  /** Porter stems of the lexicons' words, worked out at build time */
+  stems?: Record<string, string>;
 }
 
 export function sourceHashes(dir: string, files: string[]): Record<string, string> {
@@ -118,7 +122,10 @@ function loadBuiltin(): { entries: LoadedEntry[]; files: string[] } {
       const b = JSON.parse(readFileSync(bundle, 'utf8')) as LexiconBundle;
       const now = sourceHashes(dir, files);
       const same = Object.keys(now).length === Object.keys(b.sources).length && Object.entries(now).every(([k, v]) => b.sources[k] === v);
-      if (same) entries = b.entries;
+      if (same) {
+        entries = b.entries;
+        if (b.stems) seedStems(b.stems);
+      }
     } catch {
       entries = undefined;
     }
@@ -132,7 +139,10 @@ function loadBuiltin(): { entries: LoadedEntry[]; files: string[] } {
 export function buildLexiconBundle(): LexiconBundle {
   const dir = builtinLexiconDir();
   const files = fg.sync('*.{yaml,yml,json}', { cwd: dir, absolute: true }).sort();
-  return { sources: sourceHashes(dir, files), entries: files.flatMap((f) => parseLexiconFile(f)) };
+  const entries = files.flatMap((f) => parseLexiconFile(f));
+  // Compiling stems every word of every term, near-word and example-free phrase once.
+  compileLexicon(entries);
+  return { sources: sourceHashes(dir, files), entries, stems: knownStems() };
 }
 
 /** Expand user lexicon paths or globs; a pattern that matches nothing is an error. */

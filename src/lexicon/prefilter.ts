@@ -40,33 +40,58 @@ function altsPrefixes(src: string): Opening[] | undefined {
   return fit(out);
 }
 
-/** Open openings followed by each of `next`; closed ones as they are. Undefined when too many. */
-function cross(a: Opening[], next: Opening[]): Opening[] | undefined {
+/** Open openings followed by each of `next`; closed ones as they are (however many). */
+function cross(a: Opening[], next: Opening[]): Opening[] {
   const out: Opening[] = [];
   for (const x of a) {
     if (!x.open) out.push(x);
     else for (const y of next) out.push({ text: x.text + y.text, open: y.open && x.text.length + y.text.length < MAX_LEN });
   }
-  return fit(out);
+  return out;
+}
+
+/** Shortest opening's length: a short opening is what makes a prefilter let text through. */
+const minLen = (xs: Opening[]) => xs.reduce((m, x) => Math.min(m, x.text.length), Infinity);
+
+/**
+ * Of several correct sets of openings, the most selective that is usable: at most
+ * MAX_PREFIXES, none empty; the longest shortest opening wins, then the fewest.
+ */
+function best(...cands: (Opening[] | undefined)[]): Opening[] {
+  let pick: Opening[] | undefined;
+  for (const c of cands) {
+    if (!c || c.length === 0 || c.length > MAX_PREFIXES || c.some((x) => x.text === '')) continue;
+    if (!pick || minLen(c) > minLen(pick) || (minLen(c) === minLen(pick) && c.length < pick.length)) pick = c;
+  }
+  return pick ?? cands.find((c): c is Opening[] => !!c && c.length <= MAX_PREFIXES) ?? [];
 }
 
 /**
- * At most MAX_PREFIXES openings: when there are more, cut them shorter until few enough
- * are left ("step-dad", "stepdad", "stepfath" become "step"). Shorter openings are still
- * correct, only less selective. Undefined when even one character is too many.
+ * At most MAX_PREFIXES openings: when there are more, the longest are cut by a character at
+ * a time until few enough are left ("partner " and "partner\n" become "partner"; "step-dad"
+ * and "stepdad" in time "step"), so short, telling openings ("bf ") keep their length. Shorter
+ * openings are still correct, only less selective. Undefined when even one character is
+ * too many.
  */
 function fit(xs: Opening[]): Opening[] | undefined {
   if (xs.length <= MAX_PREFIXES) return xs;
-  for (let len = MAX_LEN; len >= 1; len--) {
-    const seen = new Map<string, Opening>();
-    for (const x of xs) {
-      const cut = x.text.length > len ? { text: x.text.slice(0, len), open: false } : x;
-      const key = (cut.open ? '+' : '-') + cut.text;
-      if (!seen.has(key)) seen.set(key, cut);
-    }
-    if (seen.size <= MAX_PREFIXES) return [...seen.values()];
+  let cur = dedupe(xs);
+  while (cur.length > MAX_PREFIXES) {
+    let longest = 0;
+    for (const x of cur) longest = Math.max(longest, x.text.length);
+    if (longest <= 1) return undefined;
+    cur = dedupe(cur.map((x) => (x.text.length === longest ? { text: x.text.slice(0, longest - 1), open: false } : x)));
   }
-  return undefined;
+  return cur;
+}
+
+function dedupe(xs: Opening[]): Opening[] {
+  const seen = new Map<string, Opening>();
+  for (const x of xs) {
+    const key = (x.open ? '+' : '-') + x.text;
+    if (!seen.has(key)) seen.set(key, x);
+  }
+  return [...seen.values()];
 }
 
 function quantifier(s: string, i: number): { optional: boolean; repeats: boolean; len: number } {
@@ -110,12 +135,14 @@ function classChars(body: string): string[] | undefined {
 }
 
 /**
- * `all` when it can be cut to few enough; else the shorter `fallback` (the optional part
- * not read past); else the openings before the optional part, closed. Each is correct, only
- * less selective.
+ * `all` when few enough; else the most selective of: `fallback` (the optional part not read
+ * past), the openings before the optional part (closed), or either cut shorter by fit. Each
+ * is correct, only less selective.
  */
 function bounded(all: Opening[], fallback: () => Opening[], before: Opening[]): Opening[] {
-  return fit(all) ?? fit(fallback()) ?? closeAll(before);
+  if (all.length <= MAX_PREFIXES) return all;
+  const f = fallback();
+  return best(f, closeAll(before), fit(all), fit(f));
 }
 
 /**
@@ -155,7 +182,8 @@ function seqPrefixes(s: string, start: Opening[]): Opening[] | undefined {
       const rest = s.slice(end + 1 + q.len);
       // Present once, whole (read on after it), or present and repeating (stop after it).
       const once = cross(P, q.repeats ? closeAll(inner) : inner);
-      if (!once) return closeAll(P);
+      // Too many: an optional part may be absent, so only the openings before it are safe.
+      if (once.length > MAX_PREFIXES) return q.optional ? closeAll(P) : best(closeAll(P), fit(once));
       if (!q.optional) {
         if (q.repeats) return once;
         P = once;
@@ -194,7 +222,7 @@ function seqPrefixes(s: string, start: Opening[]): Opening[] | undefined {
     const q = quantifier(s, next);
     const one = chars.map((text) => ({ text, open: !q.repeats }));
     const crossed = cross(P, one);
-    if (!crossed) return closeAll(P);
+    if (crossed.length > MAX_PREFIXES) return q.optional ? closeAll(P) : best(closeAll(P), fit(crossed));
     if (q.optional) {
       // "x?" or "x*": with one x (then on, or stop if it repeats) or without it.
       const withIt = q.repeats ? crossed : seqPrefixes(s.slice(next + q.len), crossed);

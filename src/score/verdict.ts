@@ -23,14 +23,16 @@ export interface Scored {
 export const isAffirmed = (f: Finding) => !f.modifiers.negated && !f.modifiers.hypothetical;
 
 /**
- * `reviewAt`: the review threshold. Doubt lowers a finding by one verdict at most, as POLICY.md
- * has it ("uncertain: still counts, less strongly (usually review, not withhold)"): a queried
- * finding that would be reviewed or withheld if certain ("?self-harm", "?DV") is reviewed.
+ * `reviewAt`: the review threshold, or undefined. Doubt lowers a finding by one verdict at
+ * most, as POLICY.md has it ("uncertain: still counts, less strongly (usually review, not
+ * withhold)"): a queried finding that would be reviewed or withheld if certain ("?self-harm",
+ * "?DV") is reviewed. The caller passes no threshold for a question put to someone ("Do you
+ * use any drugs?"), which is not a clinician's query and keeps the plain factor.
  */
-export function findingScore(category: Category, weight: number, m: Finding['modifiers'], reviewAt = DEFAULT_THRESHOLDS.review): number {
+export function findingScore(category: Category, weight: number, m: Finding['modifiers'], reviewAt?: number): number {
   if (m.negated || m.hypothetical) return 0;
   let s = weight;
-  if (m.uncertain) s = weight >= reviewAt ? Math.max(weight * UNCERTAIN_FACTOR, reviewAt) : weight * UNCERTAIN_FACTOR;
+  if (m.uncertain) s = reviewAt !== undefined && weight >= reviewAt ? Math.max(weight * UNCERTAIN_FACTOR, reviewAt) : weight * UNCERTAIN_FACTOR;
   if (m.historical) s *= HISTORICAL_FACTOR[category];
   return Math.min(1, Math.max(0, s));
 }

@@ -96,3 +96,18 @@ export function sentenceIndex(tokens: Token[], sentences: Sentence[]): Int32Arra
   });
   return idx;
 }
+
+// A speaker's label ("Doctor:", "Pt:") and then a word that opens a question.
+const QUESTION_OPENING = /^(?:[A-Za-z_]{1,20}:\s*)?(?:do|does|did|have|has|had|are|is|was|were|any|anything|how|what|when|where|why|who|which|can|could|would|will|ever|so,?\s+(?:do|did|have|are|is))\b/i;
+
+/**
+ * A question put to someone ("Do you use any recreational drugs?", "Doctor: Any thoughts of
+ * self-harm?"): it asks, it asserts nothing. Not a clinical query ("?self-harm", "NAI?").
+ */
+// ...or that speaks to someone: clinical queries ("?NAI", "self-harm?") never say "you".
+const ADDRESSED = /\b(?:you|your|yourself|anyone|anybody|is there|are there|tell me)\b|,\s*right\?$/i;
+
+export function isQuestion(text: string, s: Sentence): boolean {
+  const body = text.slice(s.start, s.end).trimEnd();
+  return body.endsWith('?') && (QUESTION_OPENING.test(body) || ADDRESSED.test(body));
+}

@@ -27,3 +27,16 @@ export function stem(lower: string): string {
   cache.set(lower, s);
   return s;
 }
+
+/** Every word stemmed so far (for the build to store the lexicons' stems with them). */
+export function knownStems(): Record<string, string> {
+  return Object.fromEntries(cache);
+}
+
+/**
+ * Stems computed ahead (by the build, with this same stemmer) for the lexicons' own words:
+ * a new scanner then compiles its terms without running Porter on each one.
+ */
+export function seedStems(stems: Record<string, string>): void {
+  for (const [word, s] of Object.entries(stems)) if (cache.size < MAX_CACHE && typeof s === 'string') cache.set(word, s);
+}
