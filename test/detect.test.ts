@@ -160,6 +160,15 @@ describe('rules generalised from blind evaluation errors', () => {
     expect(r.findings.filter((f) => f.category === 'sensitive')).toEqual([]);
     expect(r.verdict).toBe('withhold');
   });
+  it('any informant cue ending in "from" names its source after it', () => {
+    for (const t of ['Voicemail from his son - worried dad has left the gas on.', 'Text from daughter: mum not eating.']) {
+      const r = scanner.scan(t);
+      expect(r.findings.some((f) => f.type === 'third-party-information')).toBe(true);
+      expect(r.verdict).toBe('review');
+    }
+    // The source must be a third party: a message from the pharmacy is not.
+    expect(scanner.scan('Text from pharmacy: prescription ready.').findings.some((f) => f.type === 'third-party-information')).toBe(false);
+  });
   it("the patient's changed contact details are not a third party's", () => {
     const r = scanner.scan('Admin: pt changed mobile number to 07700 900273. Consents to SMS and email to d.ark@example.com.');
     expect(r.findings.filter((f) => ['phone', 'email'].includes(f.type))).toEqual([]);

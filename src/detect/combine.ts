@@ -37,9 +37,9 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
     // A verb of saying takes its subject before it ("partner says"); "says partner is
     // supportive" is the patient speaking. Only "per", "from", "according to", "on behalf
     // of" point forward to the informant.
-    const forward = /^(?:per|from|collateral|according|on behalf|history from|hx from|info|information|letter from|call from|message from|email from)\b/i.test(
-      doc.norm.text.slice(inf.start, inf.end),
-    );
+    // Any cue that ends in "from" ("voicemail from", "text from") names its source after it.
+    const cueText = doc.norm.text.slice(inf.start, inf.end);
+    const forward = /^(?:per|from|collateral|according|on behalf|info|information)\b/i.test(cueText) || /\bfrom$/i.test(cueText);
     const subject =
       subjects.find((x) => x.b <= inf.startTok && inf.startTok - x.b <= 4) ??
       (forward ? subjects.find((x) => x.a >= inf.endTok && x.a - inf.endTok <= 3) : undefined);
