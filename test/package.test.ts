@@ -53,6 +53,15 @@ describe('package', () => {
     expect(Object.keys(bundle.sources)).toContain('context.yaml');
   });
 
+  it("stores each pattern's openings exactly as the prefilter reads them", async () => {
+    const bundle = JSON.parse(readFileSync(join(root, 'dist/builtin-lexicons.json'), 'utf8')) as { prefixes: Record<string, string[] | null> };
+    const { readPrefixes } = await import('../src/lexicon/prefilter.js');
+    const sources = Object.keys(bundle.prefixes);
+    expect(sources.length).toBeGreaterThan(100);
+    // Read afresh (uncached): a stale bundle would differ here.
+    for (const src of sources) expect(readPrefixes(src) ?? null, src).toEqual(bundle.prefixes[src]);
+  });
+
   it("stores the lexicons' stems exactly as the stemmer gives them, so seeding changes nothing", () => {
     const bundle = JSON.parse(readFileSync(join(root, 'dist/builtin-lexicons.json'), 'utf8')) as { stems: Record<string, string> };
     const porter = createRequire(import.meta.url)('natural/lib/natural/stemmers/porter_stemmer.js') as { stem(w: string): string };

@@ -9,6 +9,7 @@ import { EntrySchema, type LoadedEntry } from './schema.js';
 import { checkRegex } from './regex-safety.js';
 import { compileLexicon } from './compile.js';
 import { knownStems, seedStems } from '../text/stem.js';
+import { knownPrefixes, seedPrefixes } from './prefilter.js';
 
 /** Folder of the lexicons shipped in the package (walks up from this module). */
 export function builtinLexiconDir(): string {
@@ -101,6 +102,8 @@ export interface LexiconBundle {
   entries: LoadedEntry[];
   /** Porter stems of the lexicons' words, worked out at build time */
   stems?: Record<string, string>;
+  /** each pattern's openings for the prefilter, by pattern source, likewise */
+  prefixes?: Record<string, string[] | null>;
 }
 
 export function sourceHashes(dir: string, files: string[]): Record<string, string> {
@@ -125,6 +128,7 @@ function loadBuiltin(): { entries: LoadedEntry[]; files: string[] } {
       if (same) {
         entries = b.entries;
         if (b.stems) seedStems(b.stems);
+        if (b.prefixes) seedPrefixes(b.prefixes);
       }
     } catch {
       entries = undefined;
@@ -142,7 +146,7 @@ export function buildLexiconBundle(): LexiconBundle {
   const entries = files.flatMap((f) => parseLexiconFile(f));
   // Compiling stems every word of every term, near-word and example-free phrase once.
   compileLexicon(entries);
-  return { sources: sourceHashes(dir, files), entries, stems: knownStems() };
+  return { sources: sourceHashes(dir, files), entries, stems: knownStems(), prefixes: knownPrefixes() };
 }
 
 /** Expand user lexicon paths or globs; a pattern that matches nothing is an error. */

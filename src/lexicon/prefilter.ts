@@ -8,10 +8,33 @@
  */
 import type { Token } from '../text/tokenise.js';
 
-const MAX_PREFIXES = 64;
+const MAX_PREFIXES = 256;
 const MAX_LEN = 8;
 
+// Openings by pattern source: the build works them out once and stores them with the
+// lexicon bundle (seedPrefixes), so a new scanner only builds its trie.
+const prefixCache = new Map<string, string[] | undefined>();
+
+/** Every pattern's openings worked out so far (for the build to store). */
+export function knownPrefixes(): Record<string, string[] | null> {
+  const out: Record<string, string[] | null> = {};
+  for (const [k, v] of prefixCache) out[k] = v ?? null;
+  return out;
+}
+
+export function seedPrefixes(known: Record<string, string[] | null>): void {
+  for (const [k, v] of Object.entries(known)) if (v === null || Array.isArray(v)) prefixCache.set(k, v ?? undefined);
+}
+
 export function leadingPrefixes(source: string): string[] | undefined {
+  if (prefixCache.has(source)) return prefixCache.get(source);
+  const p = readPrefixes(source);
+  if (prefixCache.size < 10_000) prefixCache.set(source, p);
+  return p;
+}
+
+/** The openings read from the source, uncached. */
+export function readPrefixes(source: string): string[] | undefined {
   const p = altsPrefixes(source);
   if (!p || p.length === 0 || p.length > MAX_PREFIXES || p.some((x) => x.text.length === 0)) return undefined;
   return [...new Set(p.map((x) => x.text))];
@@ -94,16 +117,44 @@ function dedupe(xs: Opening[]): Opening[] {
   return [...seen.values()];
 }
 
-function quantifier(s: string, i: number): { optional: boolean; repeats: boolean; len: number } {
+interface Quantifier {
+  optional: boolean;
+  repeats: boolean;
+  len: number;
+  /** for a counted repeat "{n,m}" with m small, its bounds (read out in full for one character) */
+  min?: number;
+  max?: number;
+}
+
+function quantifier(s: string, i: number): Quantifier {
   const c = s[i];
   if (c === '?') return { optional: true, repeats: false, len: 1 + (s[i + 1] === '?' ? 1 : 0) };
   if (c === '*') return { optional: true, repeats: true, len: 1 + (s[i + 1] === '?' ? 1 : 0) };
   if (c === '+') return { optional: false, repeats: true, len: 1 + (s[i + 1] === '?' ? 1 : 0) };
   if (c === '{') {
-    const m = /^\{(\d+)(,\d*)?\}\??/.exec(s.slice(i));
-    if (m) return { optional: m[1] === '0', repeats: m[2] !== undefined || Number(m[1]) > 1, len: m[0].length };
+    const m = /^\{(\d+)(,(\d*))?\}\??/.exec(s.slice(i));
+    if (m) {
+      const min = Number(m[1]);
+      const max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
+      const q: Quantifier = { optional: min === 0, repeats: m[2] !== undefined || min > 1, len: m[0].length };
+      if (min >= 1 && max <= 3) Object.assign(q, { min, max });
+      return q;
+    }
   }
   return { optional: false, repeats: false, len: 0 };
+}
+
+/** "\d{1,2}": every count from min to max of one character, each known in full. */
+function counted(P: Opening[], chars: string[], min: number, max: number): Opening[] {
+  const one = chars.map((text) => ({ text, open: true }));
+  const out: Opening[] = [];
+  let cur = P;
+  for (let k = 1; k <= max; k++) {
+    cur = cross(cur, one);
+    if (cur.length > MAX_PREFIXES) return []; // too many: the caller reads it the short way
+    if (k >= min) out.push(...cur);
+  }
+  return out;
 }
 
 /** Characters a simple class can match, lower-cased; undefined when not simple. */
@@ -220,6 +271,14 @@ function seqPrefixes(s: string, start: Opening[]): Opening[] | undefined {
     }
     if (!chars) return closeAll(P);
     const q = quantifier(s, next);
+    if (q.min !== undefined && q.max !== undefined) {
+      const all = counted(P, chars, q.min, q.max);
+      if (all.length > 0 && all.length <= MAX_PREFIXES) {
+        P = all;
+        i = next + q.len;
+        continue;
+      }
+    }
     const one = chars.map((text) => ({ text, open: !q.repeats }));
     const crossed = cross(P, one);
     if (crossed.length > MAX_PREFIXES) return q.optional ? closeAll(P) : best(closeAll(P), fit(crossed));
