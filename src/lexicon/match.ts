@@ -206,11 +206,11 @@ export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
       tried[pi] = pos;
       const p = lex.patterns[pi];
       const re = p.sticky!;
+      // test(), not exec(): a sticky match ends at lastIndex, and no match array is made.
       re.lastIndex = pos;
-      const m = re.exec(text);
-      if (m && m[0].length > 0) {
-        pushMatch(p.entry, pos, pos + m[0].length);
-        matchEnd[pi] = pos + m[0].length;
+      if (re.test(text) && re.lastIndex > pos) {
+        pushMatch(p.entry, pos, re.lastIndex);
+        matchEnd[pi] = re.lastIndex;
       }
     }
   }
