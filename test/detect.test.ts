@@ -172,5 +172,10 @@ describe('rules generalised from blind evaluation errors', () => {
   it("the patient's changed contact details are not a third party's", () => {
     const r = scanner.scan('Admin: pt changed mobile number to 07700 900273. Consents to SMS and email to d.ark@example.com.');
     expect(r.findings.filter((f) => ['phone', 'email'].includes(f.type))).toEqual([]);
+    const moved = scanner.scan('Change of address: now 4 Elm Row, Leeds LS6 2AB. Mobile unchanged 07700 900482 - happy for SMS reminders.');
+    expect(moved.findings.filter((f) => ['phone', 'postcode'].includes(f.type))).toEqual([]);
+    expect(moved.verdict).toBe('visible');
+    // The same number given for a relative is still a third party's.
+    expect(scanner.scan('Next of kin: daughter Amy, mobile 07700 900482.').findings.some((f) => f.type === 'phone')).toBe(true);
   });
 });
