@@ -169,6 +169,35 @@ describe('rules generalised from blind evaluation errors', () => {
     // The source must be a third party: a message from the pharmacy is not.
     expect(scanner.scan('Text from pharmacy: prescription ready.').findings.some((f) => f.type === 'third-party-information')).toBe(false);
   });
+  it('judges "under 16" at the date the document was written', () => {
+    // Born 2010: 14 when the letter was written in 2025, whenever it is scanned.
+    const letter = 'Re: Mia Bolam, DOB 09/09/2010\n\nMia attended on 06/05/2025 requesting emergency contraception. Levonorgestrel given.';
+    expect(scanner.scan(letter, { kind: 'letter' }).verdict).toBe('review');
+    // The patient's forename with an age in brackets says the same.
+    expect(scanner.scan('Amelia (15) attended asking for emergency contraception.', { patient: { name: 'Amelia Rowe' } }).verdict).toBe('review');
+    expect(scanner.scan('Requesting emergency contraception, aged 19. Levonorgestrel given.').verdict).toBe('visible');
+  });
+  it('a short queried fragment leans on the sentences before it for its near-words', () => {
+    const r = scanner.scan('Teacher reports he is often hungry at breakfast club and takes food from other children. ?neglect. No referral yet.');
+    expect(r.findings.some((f) => f.category === 'safeguarding')).toBe(true);
+    expect(r.verdict).toBe('review');
+  });
+  it('place names, eponyms and competence rulings are not people', () => {
+    const r = scanner.scan("New address 22 Marlin Terrace, North Shields. Screening for Down's, Edwards' and Patau's syndromes: lower chance. Fraser competent.");
+    expect(r.findings.filter((f) => f.type === 'person-name')).toEqual([]);
+  });
+  it('screening tools, helpline cards and counterfactuals are not concerns', () => {
+    expect(scanner.scan('Completed the sexual exploitation screening tool: no indicators found.').verdict).toBe('visible');
+    expect(scanner.scan('Gave her a domestic abuse helpline card as routine.').verdict).toBe('visible');
+    expect(scanner.scan('No safeguarding concerns at present; had there been, I would have discussed them with our safeguarding team and made a referral to the MASH.').verdict).toBe('visible');
+    // Still a concern when it is one.
+    expect(scanner.scan('Referral made to the MASH today.').verdict).toBe('withhold');
+  });
+  it('"FHx (from pt):" does not hand the family history back to the patient', () => {
+    const r = scanner.scan('FHx (from pt): father MI at 58, mother bowel cancer in her 70s.');
+    expect(r.findings.filter((f) => f.category === 'sensitive')).toEqual([]);
+    expect(r.verdict).toBe('visible');
+  });
   it("the patient's changed contact details are not a third party's", () => {
     const r = scanner.scan('Admin: pt changed mobile number to 07700 900273. Consents to SMS and email to d.ark@example.com.');
     expect(r.findings.filter((f) => ['phone', 'email'].includes(f.type))).toEqual([]);

@@ -61,7 +61,8 @@ export function buildContextIndex(doc: Analysed, hits: Hit[], entries: LoadedEnt
   for (const [sIdx, list] of cuesBy) {
     const ps = pseudoBy.get(sIdx) ?? [];
     const kept = list.filter((c) => {
-      if (c.modifier !== 'terminate' && c.modifier !== 'patient') {
+      // A pseudo-trigger switches off any cue inside it, the patient's too ("FHx (from pt):").
+      if (c.modifier !== 'terminate') {
         const p = ps.find((ph) => inside(c.hit, ph));
         if (p) {
           // Kept, switched off: ConText examples can then show which pseudo-trigger stopped it.
@@ -148,7 +149,7 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
     if (c.modifier === 'family' || c.modifier === 'other') {
       // "partner aware of her HIV": a possessive between the relative and the condition
       // hands the condition back to the patient.
-      const barrier = cues.find((o) => o.modifier === 'patient' && o.hit.startTok >= gapFrom && o.hit.endTok <= gapTo);
+      const barrier = cues.find((o) => o.modifier === 'patient' && !o.suppressedBy && o.hit.startTok >= gapFrom && o.hit.endTok <= gapTo);
       if (barrier) {
         familyBlocked = barrier;
         continue;
@@ -181,7 +182,7 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
   }
   // Under "FHx:" everything is about family, unless the sentence turns back to the patient
   // before the target ("FHx: father HD. Pt 50% risk, not yet decided about testing").
-  const patientFirst = cues.some((c) => c.modifier === 'patient' && c.hit.endTok <= a);
+  const patientFirst = cues.some((c) => c.modifier === 'patient' && !c.suppressedBy && c.hit.endTok <= a);
   if (sec?.kind === 'family' && result.experiencer === 'patient' && !familyBlocked && !patientFirst) {
     result.experiencer = 'family';
     result.triggers.push(sectionTrigger('family', 'section/family-history'));

@@ -58,6 +58,25 @@ export function resolvePatient(doc: Analysed, given?: Patient): PatientIdentity 
     id.forename = id.nameParts[0];
     id.surname = id.nameParts.length > 1 ? id.nameParts[id.nameParts.length - 1] : undefined;
   }
-  if (id.dob) id.age = ageOn(id.dob);
+  if (id.dob) id.age = ageOn(id.dob, documentDate(doc.norm.text, id.dob));
   return id;
+}
+
+const FULL_DATE = /\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b/g;
+
+/**
+ * When the document was written, as well as the text tells: its latest full date that falls
+ * after the date of birth and not after today. A backlog is scanned years after the letters
+ * in it, and "under 16" means under 16 then. Today when the text has no such date.
+ */
+export function documentDate(text: string, dob: { d: number; m: number; y: number }, now = new Date()): Date {
+  const born = Date.UTC(dob.y, dob.m - 1, dob.d);
+  let latest = -Infinity;
+  for (const m of text.matchAll(FULL_DATE)) {
+    const [d, mo, y] = m[1] ? [+m[1], +m[2], +m[3]] : [+m[6], +m[5], +m[4]];
+    if (mo < 1 || mo > 12 || d < 1 || d > 31) continue;
+    const t = Date.UTC(y, mo - 1, d);
+    if (t > born && t <= now.getTime() && t > latest) latest = t;
+  }
+  return Number.isFinite(latest) ? new Date(latest) : now;
 }

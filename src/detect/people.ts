@@ -20,7 +20,10 @@ const NOT_NAMES = new Set([
   'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'today', 'tomorrow', 'yesterday',
   'no', 'not', 'nil', 'yes', 'ok', 'tel', 'fax', 'email', 'mobile', 'address', 'road', 'street', 'lane', 'avenue', 'close',
   'hospital', 'surgery', 'clinic', 'practice', 'centre', 'trust', 'department', 'dept', 'ward', 'unit', 'team', 'service',
+  // the first word of place names ("North Shields", "Upper Norwood", "Great Ayton")
+  'north', 'south', 'east', 'west', 'upper', 'lower', 'great', 'little', 'old',
 ]);
+const PLACE_OPENERS = new Set(['north', 'south', 'east', 'west', 'upper', 'lower', 'great', 'little', 'old']);
 const PERSON_SLOT = new Set([
   'with', 'by', 'called', 'named', 'per', 'contacted', 'told', 'tells', 'saw', 'seen', 'visited', 'met',
   'married', 'dating', 'accompanied', 'brought',
@@ -38,7 +41,10 @@ const NOT_A_PERSON_AFTER = new Set([
   'operation', 'fracture', 'manoeuvre', 'maneuver', 'questionnaire', 'protocol', 'pathway', 'ward', 'building', 'wing', 'suite',
   'pharmacy', 'hall', 'gardens', 'grove', 'crescent', 'terrace', 'place', 'square', 'estate', 'village', 'town', 'city', 'council',
   'children\'s', 'women\'s', 'royal', 'general', 'district', 'community', 'mental', 'group', 'foundation', 'nhs', 'service', 'services',
+  'syndromes', 'diseases', 'competent', 'competence', 'guidelines', 'guideline', 'palsy', 'phenomenon',
 ]);
+// What an eponym names, a few words after a possessive ("Down's, Edwards' and Patau's syndromes").
+const EPONYM_HEADS = new Set(['syndrome', 'syndromes', 'disease', 'diseases', 'palsy', 'phenomenon', 'sign', 'test', 'criteria', 'score', 'cyst', 'ulcer', 'contracture', 'oesophagus', 'lymphoma', 'sarcoma', 'fracture', 'manoeuvre']);
 
 const AFFIRMED_OTHER: ContextResult = { negated: false, uncertain: false, hypothetical: false, historical: false, experiencer: 'other', triggers: [] };
 
@@ -84,7 +90,9 @@ function findCandidates(input: DetectInput, idx: HitIndex): Person[] {
   const toks = input.doc.tokens;
   const people: Person[] = [];
   const seen = new Uint8Array(toks.length);
-  const usable = (i: number) => isWord(toks[i]) && !idx.finding[i] && !NOT_NAMES.has(toks[i].lower);
+  // A capitalised word after "North", "Upper", "Great"... is the rest of a place name.
+  const placeTail = (i: number) => i > 0 && PLACE_OPENERS.has(toks[i - 1].lower) && isCap(toks[i - 1]);
+  const usable = (i: number) => isWord(toks[i]) && !idx.finding[i] && !NOT_NAMES.has(toks[i].lower) && !placeTail(i);
   // Capitals with a lower-case ending after an apostrophe ("DNA'd", "OD'd", "CT'd") are an
   // abbreviation used as a verb, never part of a name.
   const surnameish = (i: number) =>
@@ -228,6 +236,9 @@ function classify(input: DetectInput, idx: HitIndex, p: Person): Role {
   const next = toks[p.b];
   const lastWord = toks[p.b - 1];
   if ((next && next.kind === 'word' && NOT_A_PERSON_AFTER.has(next.lower)) || NOT_A_PERSON_AFTER.has(lastWord.lower)) return 'professional';
+  if (/'s$/i.test(lastWord.text) || next?.text === "'") {
+    for (let k = p.b; k < Math.min(toks.length, p.b + 6) && toks[k].kind !== 'newline'; k++) if (EPONYM_HEADS.has(toks[k].lower)) return 'professional';
+  }
   // The patient's own earlier name ("formerly registered as", "née", "previous name").
   const before = doc.norm.text.slice(Math.max(0, toks[p.a].start - 40), toks[p.a].start).toLowerCase();
   if (/\b(?:formerly|previously|n[ée]e|aka|also known as|previous name|birth name|known as)\b[^.]*$/.test(before)) return 'patient';

@@ -29,7 +29,7 @@ export interface PatientIdentity {
   surname?: string;
   nhsDigits?: string;
   dob?: { d: number; m: number; y: number };
-  /** age in whole years today, when a date of birth is known */
+  /** age in whole years when the document was written (else today), when a date of birth is known */
   age?: number;
   /** 'female' | 'male' | other, lower-case, from the caller */
   sex?: string;

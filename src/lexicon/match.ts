@@ -108,11 +108,13 @@ export function constraintHolds(doc: Analysed, a: number, b: number, c: Constrai
   const sIdx = doc.tokenSentence[a];
   const sent = doc.sentences[sIdx];
   let lo = sent ? sent.firstToken : 0;
-  // A fragment of a few words ("?dependence.") leans on the sentences before it.
-  if (sent && sIdx > 0 && sent.endToken - sent.firstToken <= 5) lo = doc.sentences[Math.max(0, sIdx - 2)].firstToken;
+  // A fragment of a few words ("?neglect.") leans on the sentences before it, all of them
+  // within reach: its near-words are what those sentences were about.
+  const fragment = !!sent && sIdx > 0 && sent.endToken - sent.firstToken <= 5;
+  if (fragment) lo = doc.sentences[Math.max(0, sIdx - 2)].firstToken;
   const hi = sent ? sent.endToken : doc.tokens.length;
   let from = a;
-  for (let n = 0; n < c.window && from > lo; ) {
+  for (let n = 0; from > lo && (fragment || n < c.window); ) {
     from--;
     if (!doc.tokens[from].skip) n++;
   }
