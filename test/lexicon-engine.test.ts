@@ -80,7 +80,7 @@ describe('pattern prefilter', () => {
   it('never misses a match: every built-in pattern match at a token start opens with one of its openings', () => {
     const lex = compileLexicon(loadLexicons().entries);
     const texts = lex.entries.flatMap((e) => [...(e.examples?.match ?? []), ...(e.examples?.noMatch ?? [])]);
-    for (const f of ['eval/holdout.jsonl', 'eval/blind2.jsonl', 'eval/blind3.jsonl', 'eval/blind4.jsonl', 'eval/blind5.jsonl', 'eval/blind6.jsonl', 'eval/blind7.jsonl'])
+    for (const f of ['eval/holdout.jsonl', 'eval/blind2.jsonl', 'eval/blind3.jsonl', 'eval/blind4.jsonl', 'eval/blind5.jsonl', 'eval/blind6.jsonl', 'eval/blind7.jsonl', 'eval/blind8.jsonl', 'eval/blind9.jsonl'])
       for (const line of readFileSync(f, 'utf8').split('\n')) if (line.trim()) texts.push(JSON.parse(line).text);
     let checked = 0;
     for (const text of texts) {
