@@ -230,22 +230,11 @@ function seqPrefixes(s: string, start: Opening[]): Opening[] | undefined {
       const inner = altsPrefixes(s.slice(innerStart, end));
       if (!inner) return closeAll(P);
       const q = quantifier(s, end + 1);
-      const rest = s.slice(end + 1 + q.len);
-      // Present once, whole (read on after it), or present and repeating (stop after it).
-      const once = cross(P, q.repeats ? closeAll(inner) : inner);
-      // Too many: an optional part may be absent, so only the openings before it are safe.
-      if (once.length > MAX_PREFIXES) return q.optional ? closeAll(P) : best(closeAll(P), fit(once));
-      if (!q.optional) {
-        if (q.repeats) return once;
-        P = once;
-        i = end + 1 + q.len;
-        continue;
-      }
-      // Optional: the openings with it and the openings without it.
-      const withIt = q.repeats ? once : seqPrefixes(rest, once);
-      const without = seqPrefixes(rest, P);
-      if (!withIt || !without) return undefined;
-      return bounded([...withIt, ...without], () => [...closeAll(once), ...without], P);
+      const step = readPart(P, inner, q, s.slice(end + 1 + q.len));
+      if ('done' in step) return step.done;
+      P = step.next;
+      i = end + 1 + q.len;
+      continue;
     }
     let chars: string[] | undefined;
     let next = i + 1;
@@ -279,20 +268,29 @@ function seqPrefixes(s: string, start: Opening[]): Opening[] | undefined {
         continue;
       }
     }
-    const one = chars.map((text) => ({ text, open: !q.repeats }));
-    const crossed = cross(P, one);
-    if (crossed.length > MAX_PREFIXES) return q.optional ? closeAll(P) : best(closeAll(P), fit(crossed));
-    if (q.optional) {
-      // "x?" or "x*": with one x (then on, or stop if it repeats) or without it.
-      const withIt = q.repeats ? crossed : seqPrefixes(s.slice(next + q.len), crossed);
-      const without = seqPrefixes(s.slice(next + q.len), P);
-      if (!withIt || !without) return undefined;
-      return bounded([...withIt, ...without], () => [...closeAll(crossed), ...without], P);
-    }
-    P = crossed;
+    const step = readPart(P, chars.map((text) => ({ text, open: true })), q, s.slice(next + q.len));
+    if ('done' in step) return step.done;
+    P = step.next;
     i = next + q.len;
   }
   return P;
+}
+
+/**
+ * One part of a sequence (a group, or a character or class) with its quantifier, read after
+ * the openings P: `next` to read on with, or `done` when the reading ends here.
+ */
+function readPart(P: Opening[], part: Opening[], q: Quantifier, rest: string): { next: Opening[] } | { done: Opening[] | undefined } {
+  // Present once, whole (read on after it), or present and repeating (stop after it).
+  const once = cross(P, q.repeats ? closeAll(part) : part);
+  // Too many: an optional part may be absent, so only the openings before it are safe.
+  if (once.length > MAX_PREFIXES) return { done: q.optional ? closeAll(P) : best(closeAll(P), fit(once)) };
+  if (!q.optional) return q.repeats ? { done: once } : { next: once };
+  // Optional: the openings with it and the openings without it.
+  const withIt = q.repeats ? once : seqPrefixes(rest, once);
+  const without = seqPrefixes(rest, P);
+  if (!withIt || !without) return { done: undefined };
+  return { done: bounded([...withIt, ...without], () => [...closeAll(once), ...without], P) };
 }
 
 /**
