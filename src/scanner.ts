@@ -207,6 +207,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     }
     found = dedupe(found);
 
+    // Only read for uncertain findings, the ones a question could hold back.
     const asked = (tok: number) => {
       const sent = doc.sentences[doc.tokenSentence[tok]];
       return !!sent && isQuestion(doc.norm.text, sent);
@@ -220,7 +221,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
         ruleId: f.ruleId,
         start: o.start,
         end: o.end,
-        score: Math.round(findingScore(f.category, f.weight, modifiers, asked(f.startTok) ? undefined : thresholds.review) * 1e4) / 1e4,
+        score: Math.round(findingScore(f.category, f.weight, modifiers, modifiers.uncertain && asked(f.startTok) ? undefined : thresholds.review) * 1e4) / 1e4,
         modifiers,
         triggers,
       };

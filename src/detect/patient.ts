@@ -62,7 +62,7 @@ export function resolvePatient(doc: Analysed, given?: Patient): PatientIdentity 
   return id;
 }
 
-const FULL_DATE = /\b(\d{1,2})[./-](\d{1,2})[./-](\d{4})\b|\b(\d{4})-(\d{2})-(\d{2})\b/g;
+const FULL_DATE = /\b\d{1,2}[./-]\d{1,2}[./-]\d{4}\b|\b\d{4}-\d{2}-\d{2}\b/g;
 
 /**
  * When the document was written, as well as the text tells: its latest full date that falls
@@ -73,9 +73,9 @@ export function documentDate(text: string, dob: { d: number; m: number; y: numbe
   const born = Date.UTC(dob.y, dob.m - 1, dob.d);
   let latest = -Infinity;
   for (const m of text.matchAll(FULL_DATE)) {
-    const [d, mo, y] = m[1] ? [+m[1], +m[2], +m[3]] : [+m[6], +m[5], +m[4]];
-    if (mo < 1 || mo > 12 || d < 1 || d > 31) continue;
-    const t = Date.UTC(y, mo - 1, d);
+    const date = parseDate(m[0]);
+    if (!date || date.m < 1 || date.m > 12 || date.d < 1 || date.d > 31) continue;
+    const t = Date.UTC(date.y, date.m - 1, date.d);
     if (t > born && t <= now.getTime() && t > latest) latest = t;
   }
   return Number.isFinite(latest) ? new Date(latest) : now;

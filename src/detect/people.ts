@@ -12,6 +12,8 @@ import type { DetectInput, RawFinding } from './types.js';
  */
 
 const PERSONAL_TITLE = new Set(['mr', 'mrs', 'ms', 'miss', 'mx', 'master']);
+// The first word of place names ("North Shields", "Upper Norwood", "Great Ayton").
+const PLACE_OPENERS = new Set(['north', 'south', 'east', 'west', 'upper', 'lower', 'great', 'little', 'old']);
 // Capitalised words that start many clinical lines and are never names.
 const NOT_NAMES = new Set([
   'the', 'a', 'an', 'and', 'or', 'but', 'with', 'for', 'to', 'of', 'in', 'on', 'at', 'by', 'from', 'as', 'is', 'was', 'has', 'had',
@@ -20,10 +22,8 @@ const NOT_NAMES = new Set([
   'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday', 'today', 'tomorrow', 'yesterday',
   'no', 'not', 'nil', 'yes', 'ok', 'tel', 'fax', 'email', 'mobile', 'address', 'road', 'street', 'lane', 'avenue', 'close',
   'hospital', 'surgery', 'clinic', 'practice', 'centre', 'trust', 'department', 'dept', 'ward', 'unit', 'team', 'service',
-  // the first word of place names ("North Shields", "Upper Norwood", "Great Ayton")
-  'north', 'south', 'east', 'west', 'upper', 'lower', 'great', 'little', 'old',
+  ...PLACE_OPENERS,
 ]);
-const PLACE_OPENERS = new Set(['north', 'south', 'east', 'west', 'upper', 'lower', 'great', 'little', 'old']);
 const PERSON_SLOT = new Set([
   'with', 'by', 'called', 'named', 'per', 'contacted', 'told', 'tells', 'saw', 'seen', 'visited', 'met',
   'married', 'dating', 'accompanied', 'brought',

@@ -1,7 +1,6 @@
 import type { Analysed } from '../text/index.js';
-import { stem } from '../text/stem.js';
 import { tokensCovering, type Token } from '../text/tokenise.js';
-import type { CompiledLexicon, Constraint, Phrase, TermRef, TrieNode } from './compile.js';
+import { keyOf, type CompiledLexicon, type Constraint, type Phrase, type TermRef, type TrieNode } from './compile.js';
 
 export interface Hit {
   entry: number;
@@ -62,8 +61,7 @@ function firstSteps(lex: CompiledLexicon) {
 }
 
 function keysOf(t: Token): [string, string] {
-  if (t.kind !== 'word') return ['=' + t.text, '=' + t.text];
-  return ['=' + t.lower, '~' + stem(t.lower)];
+  return [keyOf(t, false), keyOf(t, true)];
 }
 
 /** Stemmed key of each token, with near-phrase matching in mind ("~" + stem; punctuation as is). */

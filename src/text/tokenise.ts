@@ -126,6 +126,10 @@ function sameText(text: string, start: number, end: number, s: string): boolean 
   return true;
 }
 
+function newForm(s: string, word: boolean): TokenForm {
+  return word ? { text: s, lower: s.toLowerCase(), shape: shapeOf(s) } : { text: s, lower: s, shape: s };
+}
+
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
 const mix = (h: number) => h ^ (h >>> 15);
@@ -145,8 +149,7 @@ function formAt(text: string, start: number, end: number, word: boolean, h: numb
     if (slotHash[slot] === h && sameText(text, start, end, f.text)) return f;
     slot = (slot + 1) & MASK;
   }
-  const s = text.slice(start, end);
-  const f: TokenForm = word ? { text: s, lower: s.toLowerCase(), shape: shapeOf(s) } : { text: s, lower: s, shape: s };
+  const f = newForm(text.slice(start, end), word);
   if (formCount >= MAX_FORMS) {
     slotHash = new Int32Array(SLOTS);
     slotForm = new Array(SLOTS).fill(undefined);
@@ -165,8 +168,7 @@ const asciiForms: (TokenForm | undefined)[] = new Array(128).fill(undefined);
 function asciiForm(code: number, word: boolean): TokenForm {
   let f = asciiForms[code];
   if (f === undefined) {
-    const s = String.fromCharCode(code);
-    f = word ? { text: s, lower: s.toLowerCase(), shape: shapeOf(s) } : { text: s, lower: s, shape: s };
+    f = newForm(String.fromCharCode(code), word);
     asciiForms[code] = f;
   }
   return f;
