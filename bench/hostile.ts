@@ -1,5 +1,5 @@
 /** npm run bench: seconds per MB for each hostile input at two sizes (linear => equal). */
-import { createScanner } from '../src/scanner.js';
+import { createScanner } from '../src/scanner/index.js';
 import { hostileInputs } from './hostile-inputs.js';
 
 const MB = 1024 * 1024;

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { Scanner } from '../src/scanner.js';
+import type { Scanner } from '../src/scanner/index.js';
 import { CATEGORIES, type Category } from '../src/lexicon/schema.js';
-import type { ScanResult, Verdict } from '../src/schemas.js';
+import type { ScanResult, Verdict } from '../src/model/index.js';
 
 /** Labelled example format of POLICY.md. */
 export const ExampleSchema = z.object({

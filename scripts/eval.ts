@@ -7,7 +7,7 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fg from 'fast-glob';
-import { createScanner } from '../src/scanner.js';
+import { createScanner } from '../src/scanner/index.js';
 import { evaluate, formatReport, readExamples } from './eval-lib.js';
 
 const args = process.argv.slice(2);

@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { z } from 'zod';
-import { ThresholdsSchema } from './schemas.js';
+import { ThresholdsSchema } from './model/index.js';
+import { thresholdProblems } from './score/floors.js';
 
 export const CONFIG_FILE = 'safeguard-scan.config.json';
 export const OUTPUT_FORMATS = ['stylish', 'json', 'jsonl', 'csv', 'sarif', 'html'] as const;
@@ -64,26 +65,63 @@ export function findConfig(cwd = process.cwd()): string | undefined {
   }
 }
 
-/** Read and validate a config file; paths in it are made absolute (relative to the file's folder). */
+/** The 1-based line where a key path's last key first appears in the JSON text (after its parents), if found. */
+function lineOfKey(text: string, path: (string | number)[]): number | undefined {
+  let at = 0;
+  for (const k of path) {
+    if (typeof k !== 'string') continue;
+    const i = text.indexOf(JSON.stringify(k), at);
+    if (i < 0) return undefined;
+    at = i;
+  }
+  return path.length ? text.slice(0, at).split('\n').length : undefined;
+}
+
+/**
+ * Read and validate a config file; paths in it are made absolute (relative to the file's
+ * folder). Every problem is reported at once, each with its line and field; thresholds that
+ * would put what POLICY.md withholds below withhold are refused.
+ */
 export function loadConfig(file: string): Config {
   let raw: unknown;
+  let text: string;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new ConfigError(file, code ? `cannot read it (${code})` : `not valid JSON (${(err as Error).message})`);
+    throw new ConfigError(file, `cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    // JSON.parse's message quotes the text near the error: give only where it is.
+    const pos = /position (\d+)/.exec((err as Error).message);
+    const line = pos ? text.slice(0, Number(pos[1])).split('\n').length : undefined;
+    throw new ConfigError(file, `not valid JSON${line ? ` (line ${line})` : ''}`);
   }
   const parsed = ConfigSchema.safeParse(raw);
+  const problems: string[] = [];
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue.path.length ? issue.path.join('.') : '';
-    if (issue.code === 'unrecognized_keys') {
-      const keys = (issue as { keys: string[] }).keys;
-      throw new ConfigError(file, `unknown key ${keys.map((k) => `"${where ? where + '.' : ''}${k}"`).join(', ')}`);
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)) as (string | number)[];
+      const where = path.join('.');
+      if (issue.code === 'unrecognized_keys') {
+        for (const k of (issue as { keys: string[] }).keys) {
+          const line = lineOfKey(text, [...path, k]);
+          problems.push(`${line ? `line ${line}, ` : ''}unknown key "${where ? where + '.' : ''}${k}"`);
+        }
+        continue;
+      }
+      const line = lineOfKey(text, path);
+      problems.push(`${line ? `line ${line}, ` : ''}${where ? `field "${where}": ` : ''}${issue.message}`);
     }
-    throw new ConfigError(file, `${where ? `"${where}": ` : ''}${issue.message}`);
+  } else {
+    for (const p of thresholdProblems(parsed.data.thresholds)) {
+      const line = lineOfKey(text, p.field.split('.'));
+      problems.push(`${line ? `line ${line}, ` : ''}field "${p.field}": ${p.message}`);
+    }
   }
-  const c = parsed.data;
+  if (problems.length) throw new ConfigError(file, problems.join('; '));
+  const c = parsed.data!;
   const base = dirname(resolve(file));
   if (c.lexicons) c.lexicons = c.lexicons.map((g) => (isAbsolute(g) ? g : fg.convertPathToPattern(base) + '/' + g.replace(/\\/g, '/')));
   if (c.patients && !isAbsolute(c.patients)) c.patients = resolve(base, c.patients);

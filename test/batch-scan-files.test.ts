@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentKey, DocumentResultSchema, type DocumentResult } from '../src/batch/document.js';
+import { documentKey, DocumentResultSchema, type DocumentResult } from '../src/model/index.js';
 import { BatchUsageError, prepareJob } from '../src/batch/job.js';
 import { readJournal, resumeFromKeys } from '../src/batch/journal.js';
 import { scanFiles } from '../src/batch/scan-files.js';
-import { createScanner } from '../src/scanner.js';
+import { createScanner } from '../src/scanner/index.js';
 import { docText, rmrf, tempDir, writeDocs, writeText } from './batch-helpers.js';
 
 // Each scanFiles/job run starts real worker threads (from the TypeScript sources, through tsx),

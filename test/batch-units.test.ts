@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compareRecords, errorResult } from '../src/batch/document.js';
+import { compareRecords } from '../src/model/index.js';
+import { errorResult } from '../src/batch/results.js';
 import { expandInputs } from '../src/batch/expand.js';
 import { loadManifest, ManifestError } from '../src/batch/manifest.js';
 import { Progress } from '../src/batch/progress.js';
@@ -107,7 +108,12 @@ describe('config', () => {
       expect(c.thresholds).toMatchObject({ review: 0.3, withhold: 0.7 });
       writeFileSync(file, JSON.stringify({ failOn: 'review', thresholds: { reveiw: 0.3 } }));
       expect(() => loadConfig(file)).toThrow(ConfigError);
-      expect(() => loadConfig(file)).toThrow(`${file}: unknown key "thresholds.reveiw"`);
+      expect(() => loadConfig(file)).toThrow(`${file}: line 1, unknown key "thresholds.reveiw"`);
+      // Thresholds are floors: a withhold threshold laxer than POLICY.md's is refused, naming the line and field.
+      writeFileSync(file, '{\n  "thresholds": {\n    "review": 0.9,\n    "withhold": 0.95\n  }\n}\n');
+      expect(() => loadConfig(file)).toThrow(`${file}: line 4, field "thresholds.withhold": 0.95 is laxer than POLICY.md allows`);
+      writeFileSync(file, JSON.stringify({ thresholds: { withhold: 0.6, review: 0.2 } }));
+      expect(loadConfig(file).thresholds).toMatchObject({ withhold: 0.6, review: 0.2 });
       writeFileSync(file, JSON.stringify({ concurrency: 0 }));
       expect(() => loadConfig(file)).toThrow(/"concurrency"/);
       writeFileSync(file, '{ "failOn": ');

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DocumentResultSchema } from '../src/batch/document.js';
+import { DocumentResultSchema } from '../src/model/index.js';
 import { ensureBuilt, jsonLines, rmrf, runCli, tempDir, writeDocs, writeText } from './batch-helpers.js';
 
 const SENTINEL = 'Zqxwvutsentinel';
@@ -148,7 +148,7 @@ describe('config file', () => {
     writeFileSync(join(root, 'other.json'), JSON.stringify({ thresholds: { review: 'high' } }));
     const typed = await runCli(['scan', '.', '--config', join(root, 'other.json')], { cwd: join(root, 'sub') });
     expect(typed.code).toBe(2);
-    expect(typed.stderr).toMatch(/other\.json: "thresholds\.review"/);
+    expect(typed.stderr).toMatch(/other\.json: line 1, field "thresholds\.review"/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createScanner } from '../src/index.js';
-import { nhsCheckDigitValid, nhsRangePlausible } from '../src/detect/nhs-number.js';
+import { nhsCheckDigitValid, nhsRangePlausible } from '../src/rules/nhs-number.js';
 
 const scanner = createScanner({ includeText: true });
 const find = (text: string, type: string, patient?: { name?: string; nhsNumber?: string; dateOfBirth?: string }) =>

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import type * as Sarif from 'sarif';
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, formatCsv } from '../src/cli/formats/csv.js';
-import { renderHtmlReport } from '../src/cli/formats/html.js';
-import { LineIndex } from '../src/cli/formats/lines.js';
-import { artifactUri, formatSarif, UNREADABLE_RULE_ID } from '../src/cli/formats/sarif.js';
+import { CSV_COLUMNS, formatCsv } from '../src/report/csv.js';
+import { renderHtmlReport } from '../src/report/html.js';
+import { LineIndex } from '../src/report/lines.js';
+import { artifactUri, formatSarif, UNREADABLE_RULE_ID } from '../src/report/sarif.js';
 import { makeDoc, sampleBacklog } from './fixtures/documents.js';
 
 const sarifOpts = { toolVersion: '0.1.0', lexiconVersion: 'lex-test-1' };

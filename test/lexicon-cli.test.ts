@@ -40,7 +40,7 @@ describe('safeguard-scan lexicon test', () => {
     const f = file('bad.yaml', '- id: harm/bad\n  category: harm\n  type: bad\n  weight: high\n  terms: [x]\n  source: s\n');
     const r = cli(['lexicon', 'test', f]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/bad\.yaml:1, entry "harm\/bad", field "weight"/);
+    expect(r.err).toMatch(/bad\.yaml:4, entry "harm\/bad", field "weight"/);
   });
 });
 

@@ -7,8 +7,8 @@ import { compileLexicon } from '../src/lexicon/compile.js';
 import { matchLexicon } from '../src/lexicon/match.js';
 import { checkRegex } from '../src/lexicon/regex-safety.js';
 import { leadingPrefixes } from '../src/lexicon/prefilter.js';
-import { analyse } from '../src/text/index.js';
-import type { LoadedEntry } from '../src/lexicon/schema.js';
+import type { LoadedEntry, LoadedFinding } from '../src/lexicon/schema.js';
+import { analyse } from './support/text-vocabulary.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sgs-lex-'));
 const write = (name: string, body: string) => {
@@ -16,8 +16,8 @@ const write = (name: string, body: string) => {
   writeFileSync(p, body);
   return p;
 };
-const entry = (over: Partial<LoadedEntry>): LoadedEntry => ({
-  id: 'harm/test', category: 'harm', type: 'test', weight: 0.5, source: 'test', file: 'test', examples: { match: [], noMatch: [] }, ...over,
+const entry = (over: Partial<LoadedFinding>): LoadedEntry => ({
+  kind: 'finding', id: 'harm/test', category: 'harm', type: 'test', weight: 0.5, source: 'test', file: 'test', examples: { match: [], noMatch: [] }, ...over,
 });
 const hitsOf = (entries: LoadedEntry[], text: string) => {
   const doc = analyse(text);
@@ -116,7 +116,7 @@ describe('ReDoS check', () => {
   });
   it('refuses an unsafe pattern at load with the file, entry and field', () => {
     const f = write('redos.yaml', `- id: harm/bad\n  category: harm\n  type: bad\n  weight: 0.5\n  patterns: ['(a+)+$']\n  source: test\n  examples: { match: [a], noMatch: [b] }\n`);
-    expect(() => parseLexiconFile(f)).toThrowError(/redos\.yaml:1, entry "harm\/bad", field "patterns\.0": pattern is refused/);
+    expect(() => parseLexiconFile(f)).toThrowError(/redos\.yaml:5, entry "harm\/bad", field "patterns\.0": pattern is refused/);
   });
 });
 
@@ -131,8 +131,9 @@ describe('loading and errors', () => {
       const e = err as LexiconError;
       expect(e.entryId).toBe('harm/bad');
       expect(e.field).toBe('weight');
-      expect(e.line).toBe(7);
-      expect(e.message).toMatch(/bad\.yaml:7, entry "harm\/bad", field "weight"/);
+      // The line of the field itself, not only of its entry.
+      expect(e.line).toBe(10);
+      expect(e.message).toMatch(/bad\.yaml:10, entry "harm\/bad", field "weight"/);
     }
   });
   it('rejects unknown keys, empty terms, duplicate ids and invalid YAML', () => {
@@ -163,10 +164,10 @@ describe('loading and errors', () => {
 
 describe('the documented example of a practice lexicon', () => {
   it('loads with the built-ins, overrides and disables by id, and its examples pass', async () => {
-    const { runLexiconExamples } = await import('../src/lexicon/examples.js');
+    const { runLexiconExamples } = await import('../src/authoring/examples.js');
     const set = loadLexicons({ files: ['docs/example-lexicon.yaml'] });
     expect(set.entries.some((e) => e.id === 'thirdParty/friend')).toBe(false);
-    expect(set.entries.find((e) => e.id === 'sensitive/cancer-abbreviation')?.weight).toBe(0.45);
+    expect((set.entries.find((e) => e.id === 'sensitive/cancer-abbreviation') as LoadedFinding | undefined)?.weight).toBe(0.45);
     const own = runLexiconExamples(set.entries, (e) => e.file.endsWith('example-lexicon.yaml'));
     expect(own.length).toBe(8);
     expect(own.filter((o) => !o.pass)).toEqual([]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadLexicons } from '../src/lexicon/load.js';
-import { runLexiconExamples } from '../src/lexicon/examples.js';
+import { runLexiconExamples } from '../src/authoring/examples.js';
 
 // Every built-in lexicon entry's examples, one test each, named by entry id.
 const set = loadLexicons();

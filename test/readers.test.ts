@@ -8,15 +8,13 @@ import { writeFixtures } from './fixtures/make-fixtures.js';
 
 // Permission errors cannot be produced for real when the tests run as root (as CI does), so a
 // file named `denied.txt` fails to read with EACCES; everything else reads for real.
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs/promises')>();
-  return {
-    ...real,
-    readFile: (async (p: Parameters<typeof real.readFile>[0], ...rest: unknown[]) => {
-      if (String(p).endsWith('denied.txt')) throw Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' });
-      return (real.readFile as (...a: unknown[]) => unknown)(p, ...rest);
-    }) as typeof real.readFile,
-  };
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs')>();
+  const readFileSync = ((p: Parameters<typeof real.readFileSync>[0], ...rest: unknown[]) => {
+    if (String(p).endsWith('denied.txt')) throw Object.assign(new Error('EACCES: permission denied, open'), { code: 'EACCES' });
+    return (real.readFileSync as (...a: unknown[]) => unknown)(p, ...rest);
+  }) as typeof real.readFileSync;
+  return { ...real, default: { ...real, readFileSync }, readFileSync };
 });
 
 let dir: string;

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderHtmlReport } from '../src/cli/formats/html.js';
+import { renderHtmlReport } from '../src/report/html.js';
 import { sampleBacklog } from './fixtures/documents.js';
 
 const CHROMIUM = '/usr/bin/chromium';

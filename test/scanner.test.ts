@@ -97,8 +97,13 @@ describe('thresholds', () => {
     const text = 'Lives with partner and two children.';
     expect(['review', 'withhold']).toContain(strict.scan(text).verdict);
   });
-  it('never let an affirmed safeguarding disclosure through', () => {
-    const loose = createScanner({ thresholds: { review: 0.99, withhold: 1, accumulate: 1 } });
+  it('refuses a withhold threshold laxer than POLICY.md, naming the field', () => {
+    expect(() => createScanner({ thresholds: { review: 0.9, withhold: 0.95 } })).toThrow(/thresholds\.withhold: 0\.95 is laxer than POLICY\.md allows/);
+  });
+  it('never let an affirmed withhold-level finding through, however lax the review threshold', () => {
+    const loose = createScanner({ thresholds: { review: 0.7, withhold: 0.7, accumulate: 1 } });
     expect(loose.scan('Disclosed that partner hit her last week. MARAC referral made.').verdict).toBe('withhold');
+    // POLICY.md's worked example: another person's identifiers and health.
+    expect(loose.scan('Partner (John Smith, DOB 02/03/1980, NHS 943 476 5919) is HIV positive.').verdict).toBe('withhold');
   });
 });

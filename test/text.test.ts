@@ -1,10 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { analyse, normalise, toOriginal, tokenise, splitSentences, findSections } from '../src/text/index.js';
+import { normalise, toOriginal, tokenise, splitSentences, findSections } from '../src/text/index.js';
+import { analyse, TEXT_VOCAB } from './support/text-vocabulary.js';
 
 const sentencesOf = (t: string) => {
   const n = normalise(t).text;
-  return splitSentences(n, tokenise(n)).map((s) => n.slice(s.start, s.end));
+  return splitSentences(n, tokenise(n), TEXT_VOCAB).map((s) => n.slice(s.start, s.end));
 };
 
 describe('normalise', () => {
@@ -150,7 +151,7 @@ describe('sections', () => {
   const letter = 'City Hospital\nWard 5\n\nDear Dr Shah,\n\nRe: Jo Bloggs, DOB 01/02/1990\n\nSeen today.\nFamily history:\nmother breast ca\n\nPlan: review\n\nYours sincerely\nDr Ann Lee\ncc: Mrs Bloggs';
   const kinds = (t: string) => {
     const n = normalise(t).text;
-    return findSections(n).map((s) => [s.kind, n.slice(s.start, s.end).trim().split('\n')[0]]);
+    return findSections(n, TEXT_VOCAB).map((s) => [s.kind, n.slice(s.start, s.end).trim().split('\n')[0]]);
   };
   it('finds header, salutation, regarding, family, plan, signature', () => {
     const k = kinds(letter);

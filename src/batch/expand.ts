@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { extname, isAbsolute, relative, resolve } from 'node:path';
 import fg from 'fast-glob';
-import { comparePaths } from './document.js';
+import { comparePaths } from '../model/index.js';
 import { SUPPORTED_EXTENSIONS } from './read.js';
 
 export { SUPPORTED_EXTENSIONS };

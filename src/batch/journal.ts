@@ -5,7 +5,7 @@
  */
 import { closeSync, createReadStream, existsSync, fstatSync, ftruncateSync, openSync, readSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { documentKey } from './document.js';
+import { documentKey } from '../model/index.js';
 import { Tally } from './tally.js';
 
 export class JournalError extends Error {}

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import type { Patient } from '../schemas.js';
+import type { Patient } from '../model/index.js';
 
 export class ManifestError extends Error {}
 

@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { errorResult } from './document.js';
+import { errorResult } from './results.js';
 import type { Expanded, expandInputs } from './expand.js';
 import { WORKER_FLAG, isPoolThread, renderDoc, startWorker, type FileResult, type FromWorker, type Task, type ToWorker, type WorkerConfig } from './worker.js';
 

@@ -8,8 +8,8 @@
  * slow consumer lets the workers go idle instead of letting results pile up (backpressure).
  */
 import { resolve } from 'node:path';
-import type { Patient } from '../schemas.js';
-import { compareRecords } from './document.js';
+import type { Patient } from '../model/index.js';
+import { compareRecords } from '../model/index.js';
 import type { WorkerPool } from './pool.js';
 import type { DocMeta, DocOut, FileResult, Task } from './worker.js';
 

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { DocumentResult } from './document.js';
+import type { DocumentResult } from '../model/index.js';
 import { prepareJob, type BatchOptions } from './job.js';
 import { readJournal, resumeFromKeys, type ResumeState } from './journal.js';
 

@@ -1,5 +1,5 @@
-import type { Category, Verdict } from '../schemas.js';
-import type { DocumentResult } from './document.js';
+import type { Category, Verdict } from '../model/index.js';
+import type { DocumentResult } from '../model/index.js';
 
 const CATS: Category[] = ['thirdParty', 'safeguarding', 'sensitive', 'harm'];
 

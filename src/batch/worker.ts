@@ -3,21 +3,16 @@
  * options as the others), reads, decodes and hashes its own files, and sends back finished
  * DocumentResult objects, one message per batch of files.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { extname } from 'node:path';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { createScanner, type Scanner } from '../scanner.js';
-import type { Patient, Thresholds, Verdict } from '../schemas.js';
-import { verdictAtLeast } from '../score/verdict.js';
+import { verdictAtLeast, type DocumentResult, type Patient, type Thresholds, type Verdict } from '../model/index.js';
+import { csvRow, jsonBody, jsonlLine, stylishLine } from '../report/index.js';
+import { createScanner, type Scanner } from '../scanner/index.js';
 import { looksBinary } from './decode.js';
-import { errorResult, fromScan, type DocumentResult } from './document.js';
 import { expandInputs } from './expand.js';
-import { errorKind, readerFor, ReaderOptionsSchema, type ReadDocument, type ReaderOptions } from './read.js';
-import { csvRow } from '../cli/formats/csv.js';
-import { jsonBody, jsonlLine } from '../cli/formats/jsonl.js';
-import { stylishLine } from '../cli/formats/stylish.js';
+import { readDocuments, type ReaderOptions } from './read.js';
+import { errorResult, fromScan } from './results.js';
 
 export const WORKER_FLAG = 'safeguard-scan:batch-worker';
 
@@ -90,11 +85,8 @@ export function workerRole(): 'scan' | 'expand' | undefined {
   return r === 'scan' || r === 'expand' ? r : undefined;
 }
 
-export const isScanWorker = (): boolean => workerRole() === 'scan';
 /** Any of our threads: the CLI must not run in them. */
 export const isPoolThread = (): boolean => workerRole() !== undefined;
-
-const LETTER = /^\s*[\s\S]{0,2000}?\bdear\b/i;
 
 /** The file-level part, separate from the thread plumbing so that it can be tested in-process. */
 export function createFileScanner(cfg: WorkerConfig): { lexiconVersion: string; scanFile(t: Task): Promise<FileResult> } {
@@ -104,9 +96,7 @@ export function createFileScanner(cfg: WorkerConfig): { lexiconVersion: string; 
     includeText: cfg.includeText,
   });
   const lv = scanner.lexiconVersion;
-  const parsed = ReaderOptionsSchema.safeParse({ ...cfg.reader, maxBytes: cfg.maxBytes });
-  if (!parsed.success) throw new Error(`invalid reader options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const readerOpts: ReaderOptions = parsed.data;
+  const readerOpts: ReaderOptions = { ...cfg.reader, maxBytes: cfg.maxBytes };
   const render = cfg.render ? RENDER[cfg.render] : undefined;
 
   async function scanFile(t: Task): Promise<FileResult> {
@@ -117,28 +107,8 @@ export function createFileScanner(cfg: WorkerConfig): { lexiconVersion: string; 
       if (text !== undefined) o.text = text;
       return o;
     };
-    const fail = (error: string): FileResult => ({ i: t.i, docs: [out(errorResult(t.path, error, lv))] });
-    // Read here, synchronously: this thread has nothing else to do meanwhile, and for small files
-    // two trips through libuv's thread pool (shared by every worker) cost more than the read.
-    let read: ReadDocument[];
-    const reader = readerFor(t.abs);
-    if (!reader) return fail(`unsupported file type ${extname(t.abs).toLowerCase() || '(none)'}`);
-    let bytes: Buffer;
-    try {
-      const st = statSync(t.abs);
-      if (!st.isFile()) return fail('not a regular file');
-      if (st.size > cfg.maxBytes) return fail(`file is ${st.size} bytes, over --max-bytes ${cfg.maxBytes}`);
-      bytes = readFileSync(t.abs);
-      if (bytes.byteLength > cfg.maxBytes) return fail(`file is ${bytes.byteLength} bytes, over --max-bytes ${cfg.maxBytes}`);
-    } catch (err) {
-      return fail(`cannot read file (${errorKind(err)})`);
-    }
-    try {
-      read = await reader(t.abs, bytes, readerOpts);
-    } catch (err) {
-      // Readers catch their own failures; if one does not, its message may quote the file: name the error only.
-      return fail(`could not read ${extname(t.abs).toLowerCase().slice(1)} file (${errorKind(err)})`);
-    }
+    // The same reader every entry point uses; it never throws (a failure is an error document).
+    const read = await readDocuments(t.abs, readerOpts);
     const docs: DocOut[] = [];
     const want = cfg.returnText;
     for (const rd of read) {
@@ -148,7 +118,8 @@ export function createFileScanner(cfg: WorkerConfig): { lexiconVersion: string; 
       else if (looksBinary(rd.text)) d = errorResult(t.path, 'binary content (NUL bytes or control characters), not a text document', lv, extra);
       else {
         const patient = t.patient || rd.patient ? { ...t.patient, ...rd.patient } : undefined;
-        const r = scanner.scan(rd.text, { patient, kind: LETTER.test(rd.text) ? 'letter' : 'entry' });
+        // No kind: whether it is a letter is the text layer's decision, as for every entry point.
+        const r = scanner.scan(rd.text, { patient });
         d = fromScan(t.path, rd.text, r, extra);
       }
       const give = !!want && !!d.sha256 && (want === 'findings' ? d.findings.length > 0 : verdictAtLeast(d.verdict, want as Verdict));

@@ -1,6 +1,6 @@
+import { runLexiconExamples } from '../authoring/examples.js';
+import { lintLexicons } from '../authoring/lint.js';
 import { loadLexicons, resolveLexiconPaths } from '../lexicon/load.js';
-import { runLexiconExamples } from '../lexicon/examples.js';
-import { lintLexicons } from '../lexicon/lint.js';
 import { CATEGORIES, USES } from '../lexicon/schema.js';
 
 export interface Io {
@@ -33,7 +33,7 @@ export function lexiconTest(globs: string[], io: Io): number {
 /** `lexicon lint [GLOB...]`: exit 1 on errors (warnings are printed). */
 export function lexiconLint(globs: string[], io: Io): number {
   const { set, named } = load(globs);
-  const issues = lintLexicons(set.entries).filter((i) => named.has(i.entryId));
+  const issues = lintLexicons(set.entries, set).filter((i) => named.has(i.entryId) || set.disabled.some((d) => d.id === i.entryId) || set.overridden.some((o) => o.id === i.entryId));
   for (const i of issues) io.out(`${i.level} ${i.file} ${i.entryId} ${i.field}: ${i.message}`);
   const errors = issues.filter((i) => i.level === 'error').length;
   io.out(`lexicon lint: ${named.size} entries, ${errors} errors, ${issues.length - errors} warnings`);
@@ -45,7 +45,7 @@ export function lexiconStats(globs: string[], io: Io): number {
   const { set } = load(globs);
   const rows: [string, number, number, number, number][] = [];
   for (const g of [...CATEGORIES, ...USES]) {
-    const es = set.entries.filter((e) => e.category === g || e.use === g);
+    const es = set.entries.filter((e) => (e.kind === 'finding' && e.category === g) || (e.kind !== 'finding' && e.use === g));
     const terms = es.reduce((n, e) => n + (e.terms?.length ?? 0), 0);
     const abbr = es.reduce((n, e) => n + (e.abbreviations?.length ?? 0), 0);
     const pats = es.reduce((n, e) => n + (e.patterns?.length ?? 0), 0);

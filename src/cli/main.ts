@@ -2,7 +2,6 @@ import type { RecordFieldOptions } from '../batch/readers/types.js';
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import type { DocumentResult } from '../batch/document.js';
 import { BatchUsageError, prepareJob, type BatchOptions } from '../batch/job.js';
 import { emptyResume, JournalError, readJournal, type ResumeState } from '../batch/journal.js';
 import { ManifestError } from '../batch/manifest.js';
@@ -13,14 +12,11 @@ import type { Emitted } from '../batch/run.js';
 import { formatSummary, Tally } from '../batch/tally.js';
 import { ConfigError, findConfig, loadConfig, OUTPUT_FORMATS, type Config, type OutputFormat } from '../config.js';
 import { LexiconError } from '../lexicon/errors.js';
-import { createScanner } from '../scanner.js';
-import { verdictAtLeast } from '../score/verdict.js';
-import type { Verdict } from '../schemas.js';
+import { verdictAtLeast, type DocumentResult, type Verdict } from '../model/index.js';
+import { csvHeader, htmlReportChunks, JSON_OPEN, jsonClose, jsonItem, jsonlLine, sarifChunks, stylishDetail, withoutText, type ReportDocument } from '../report/index.js';
+import { createScanner } from '../scanner/index.js';
 import { toolVersion } from '../version.js';
 import type { RenderFormat } from '../batch/worker.js';
-import { csvHeader, htmlReportChunks, sarifChunks, type ReportDocument } from './formats/index.js';
-import { JSON_OPEN, jsonClose, jsonItem, jsonlLine, withoutText } from './formats/jsonl.js';
-import { stylishDetail } from './formats/stylish.js';
 import { lexiconLint, lexiconStats, lexiconTest, type Io } from './lexicon-commands.js';
 
 /** Thrown for bad usage or unreadable input: exit code 2 with a one-line message. */

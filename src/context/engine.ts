@@ -1,7 +1,7 @@
 import type { Hit } from '../lexicon/match.js';
-import type { LoadedEntry } from '../lexicon/schema.js';
+import type { LoadedContext, LoadedEntry } from '../lexicon/schema.js';
 import { sectionAt, toOriginal, type Analysed } from '../text/index.js';
-import type { ContextResult, Trigger } from '../schemas.js';
+import type { ContextResult, Trigger } from '../model/index.js';
 
 /**
  * ConText (Harkema et al. 2009) over our own tokens. A trigger modifies targets within its
@@ -10,16 +10,16 @@ import type { ContextResult, Trigger } from '../schemas.js';
  * wins ("not ruled out" is uncertain, not negated). Section headings give scope too.
  */
 
-type Modifier = NonNullable<LoadedEntry['modifier']>;
+type Modifier = LoadedContext['modifier'];
 
 interface Cue {
   hit: Hit;
-  entry: LoadedEntry;
+  entry: LoadedContext;
   modifier: Modifier;
   direction: 'forward' | 'backward' | 'both';
   window: number;
   /** a pseudo-trigger that switched this cue off */
-  suppressedBy?: LoadedEntry;
+  suppressedBy?: LoadedContext;
 }
 
 export interface ContextIndex {
@@ -34,7 +34,7 @@ export function buildContextIndex(doc: Analysed, hits: Hit[], entries: LoadedEnt
   const pseudo: Hit[] = [];
   for (const h of hits) {
     const e = entries[h.entry];
-    if (e.use !== 'context' || !e.modifier) continue;
+    if (e.kind !== 'context') continue;
     if (e.modifier === 'pseudo') {
       pseudo.push(h);
       continue;
@@ -66,7 +66,7 @@ export function buildContextIndex(doc: Analysed, hits: Hit[], entries: LoadedEnt
         const p = ps.find((ph) => inside(c.hit, ph));
         if (p) {
           // Kept, switched off: ConText examples can then show which pseudo-trigger stopped it.
-          c.suppressedBy = entries[p.entry];
+          c.suppressedBy = entries[p.entry] as LoadedContext;
           return true;
         }
       }

@@ -1,8 +1,10 @@
 import { normalise } from '../text/normalise.js';
 import { stem } from '../text/stem.js';
 import { tokenise, type Token } from '../text/tokenise.js';
+import type { TextVocabulary } from '../text/vocabulary.js';
 import { leadingPrefixes, PrefixTrie } from './prefilter.js';
 import type { LoadedEntry } from './schema.js';
+import { compileVocabularies, expandPattern, expandTerm, textVocabulary, type Vocabularies } from './vocabulary.js';
 
 /**
  * All entries compile into one structure: a token trie for terms, a table for
@@ -61,6 +63,10 @@ export interface CompiledLexicon {
   /** patterns tried only where the prefix trie finds an opening, and those run everywhere */
   prefiltered: CompiledPattern[];
   unfiltered: CompiledPattern[];
+  /** named vocabularies, for detectors and for `{name}` references */
+  vocabularies: Vocabularies;
+  /** the text layer's structure words */
+  text: TextVocabulary;
 }
 
 const DEFAULT_WINDOW = 6;
@@ -89,56 +95,63 @@ function phrase(text: string): Phrase | undefined {
   return p;
 }
 
-function constraintOf(o: { near?: string[]; notNear?: string[]; window?: number }): Constraint | undefined {
+function constraintOf(o: { near?: string[]; notNear?: string[]; window?: number }, vocab: Vocabularies): Constraint | undefined {
   if (!o.near && !o.notNear) return undefined;
-  const near = o.near?.map(phrase).filter((p): p is Phrase => !!p);
-  const notNear = o.notNear?.map(phrase).filter((p): p is Phrase => !!p);
+  const words = (list: string[]) => list.flatMap((w) => expandTerm(w, (n) => vocab.get(n)));
+  const near = o.near && words(o.near).map(phrase).filter((p): p is Phrase => !!p);
+  const notNear = o.notNear && words(o.notNear).map(phrase).filter((p): p is Phrase => !!p);
   return { near, notNear, nearIndex: byFirstKey(near), notNearIndex: byFirstKey(notNear), window: o.window ?? DEFAULT_WINDOW };
 }
 
 export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
+  const vocabularies = compileVocabularies(entries);
   const root: TrieNode = { next: new Map(), ends: [] };
   const abbreviations = new Map<string, TermRef[]>();
   const patterns: CompiledPattern[] = [];
   entries.forEach((e, idx) => {
-    const names = e.use === 'forename' || e.use === 'surname';
+    // A named vocabulary is read by detectors and patterns, not matched as terms of its own.
+    if (e.kind === 'vocabulary' && e.use === undefined) return;
+    const names = e.kind === 'vocabulary' && (e.use === 'forename' || e.use === 'surname');
     const stemmed = names ? false : (e.stem ?? true);
     for (const term of e.terms ?? []) {
-      const t = typeof term === 'string' ? { term } : term;
-      const toks = matchTokens(t.term);
-      if (toks.length === 0) continue;
-      let node = root;
-      for (const tok of toks) {
-        const key = keyOf(tok, stemmed);
-        let child = node.next.get(key);
-        if (!child) {
-          child = { next: new Map(), ends: [] };
-          node.next.set(key, child);
-        }
-        node = child;
-      }
-      // Two terms of one entry can meet at one node (shared stems) with different
-      // constraints: keep both; overlapping hits of one entry are merged after matching.
-      const constraint = constraintOf(t);
-      if (!node.ends.some((r) => r.entry === idx && !r.constraint && !constraint)) node.ends.push({ entry: idx, constraint });
+      const t0 = typeof term === 'string' ? { term } : term;
+      const constraint = constraintOf(t0, vocabularies);
+      for (const text of expandTerm(t0.term, (n) => vocabularies.get(n))) addTerm(idx, text, stemmed, constraint);
     }
     for (const ab of e.abbreviations ?? []) {
       const a = typeof ab === 'string' ? { abbr: ab } : ab;
       const key = normalise(a.abbr.trim()).text;
       const list = abbreviations.get(key) ?? [];
-      list.push({ entry: idx, constraint: constraintOf(a) });
+      list.push({ entry: idx, constraint: constraintOf(a, vocabularies) });
       abbreviations.set(key, list);
     }
     for (const p of e.patterns ?? []) {
-      const src = typeof p === 'string' ? p : p.regex;
+      const src = expandPattern(typeof p === 'string' ? p : p.regex, vocabularies);
       const flags = typeof p !== 'string' && p.caseSensitive ? 'gu' : 'giu';
       const prefixes = leadingPrefixes(src);
       patterns.push({ entry: idx, re: new RegExp(src, flags), prefixes, sticky: prefixes ? new RegExp(src, flags.replace('g', '') + 'y') : undefined });
     }
   });
+  function addTerm(idx: number, term: string, stemmed: boolean, constraint: Constraint | undefined): void {
+    const toks = matchTokens(term);
+    if (toks.length === 0) return;
+    let node = root;
+    for (const tok of toks) {
+      const key = keyOf(tok, stemmed);
+      let child = node.next.get(key);
+      if (!child) {
+        child = { next: new Map(), ends: [] };
+        node.next.set(key, child);
+      }
+      node = child;
+    }
+    // Two terms of one entry can meet at one node (shared stems) with different
+    // constraints: keep both; overlapping hits of one entry are merged after matching.
+    if (!node.ends.some((r) => r.entry === idx && !r.constraint && !constraint)) node.ends.push({ entry: idx, constraint });
+  }
   const prefixTrie = new PrefixTrie();
   patterns.forEach((p, i) => p.prefixes?.forEach((x) => prefixTrie.add(x, i)));
   const prefiltered = patterns.filter((p) => p.prefixes && p.sticky);
   const unfiltered = patterns.filter((p) => !(p.prefixes && p.sticky));
-  return { entries, root, abbreviations, patterns, prefixTrie, prefiltered, unfiltered };
+  return { entries, root, abbreviations, patterns, prefixTrie, prefiltered, unfiltered, vocabularies, text: textVocabulary(vocabularies) };
 }

@@ -3,18 +3,19 @@ import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fg from 'fast-glob';
-import { LineCounter, parseDocument, isSeq, isMap } from 'yaml';
-import { LexiconError } from './errors.js';
-import { EntrySchema, type LoadedEntry } from './schema.js';
+import { LineCounter, parseDocument, isSeq, isMap, isScalar, type Node as YamlNode } from 'yaml';
+import { isWithholdLevel, POLICY_THRESHOLDS } from '../model/policy.js';
+import { LexiconError, type LexiconProblem } from './errors.js';
+import { EntrySchema, inferKind, isFinding, type DisableEntry, type LoadedEntry } from './schema.js';
 import { checkRegex } from './regex-safety.js';
 import { compileLexicon } from './compile.js';
+import { compileVocabularies, expandPattern } from './vocabulary.js';
 import { knownStems, seedStems } from '../text/stem.js';
 import { knownPrefixes, seedPrefixes } from './prefilter.js';
 
 /** Folder of the lexicons shipped in the package (walks up from this module). */
 export function builtinLexiconDir(): string {
-  const here =
-    typeof __dirname !== 'undefined' ? __dirname : dirname(fileURLToPath(import.meta.url));
+  const here = typeof __dirname !== 'undefined' ? __dirname : dirname(fileURLToPath(import.meta.url));
   let dir = here;
   for (let i = 0; i < 6; i++) {
     const candidate = join(dir, 'lexicons');
@@ -30,6 +31,7 @@ function display(file: string): string {
 }
 
 function explainIssue(issue: { code: string; message: string; path: PropertyKey[] }): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key ${(issue as unknown as { keys: string[] }).keys.map((k) => `"${k}"`).join(', ')} for this kind of entry`;
   if (issue.code !== 'invalid_union') return issue.message;
   const field = String(issue.path[0] ?? '');
   const key = field === 'terms' ? 'term' : field === 'abbreviations' ? 'abbr' : 'regex';
@@ -38,8 +40,36 @@ function explainIssue(issue: { code: string; message: string; path: PropertyKey[
     : `must be a non-empty string or { ${key}, near?, notNear?, window? } with no other keys`;
 }
 
-/** Parse and validate one lexicon file (YAML or JSON: a list of entries). */
-export function parseLexiconFile(file: string, source?: string): LoadedEntry[] {
+/** The 1-based line of a field inside an entry's YAML node (the entry's own line when not found). */
+function lineOf(node: unknown, path: PropertyKey[], lc: LineCounter, fallback?: number): number | undefined {
+  let cur = node as YamlNode | undefined;
+  let line = fallback;
+  for (const key of path) {
+    if (isMap(cur)) {
+      const pair = cur.items.find((p) => isScalar(p.key) && p.key.value === key);
+      if (!pair) break;
+      const k = pair.key as YamlNode;
+      if (k.range) line = lc.linePos(k.range[0]).line;
+      cur = pair.value as YamlNode | undefined;
+    } else if (isSeq(cur) && typeof key === 'number') {
+      const item = cur.items[key] as YamlNode | undefined;
+      if (!item) break;
+      if (item.range) line = lc.linePos(item.range[0]).line;
+      cur = item;
+    } else break;
+  }
+  return line;
+}
+
+type Stub = DisableEntry & { file: string; line?: number };
+export type ParsedEntry = LoadedEntry | Stub;
+const isStub = (e: ParsedEntry): e is Stub => e.kind === 'disable';
+
+/**
+ * Parse and validate one lexicon file (YAML or JSON: a list of entries). Every problem in the
+ * file is reported at once, each with its line, entry and field.
+ */
+export function parseLexiconFile(file: string, source?: string): ParsedEntry[] {
   const name = display(file);
   let text: string;
   try {
@@ -50,35 +80,54 @@ export function parseLexiconFile(file: string, source?: string): LoadedEntry[] {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const line = e.pos ? lc.linePos(e.pos[0]).line : undefined;
-    throw new LexiconError(name, `is not valid YAML (${e.code}: ${e.message.split("\n")[0]})`, { line });
+    throw new LexiconError(
+      doc.errors.map((e) => ({ file: name, line: e.pos ? lc.linePos(e.pos[0]).line : undefined, message: `is not valid YAML (${e.code}: ${e.message.split('\n')[0]})` })),
+    );
   }
   const root = doc.contents;
   if (root === null || root === undefined) return [];
   if (!isSeq(root)) throw new LexiconError(name, 'must be a list of entries', { line: 1 });
-  const out: LoadedEntry[] = [];
-  // toJS resolves anchors and aliases (editors reuse near-word lists with &name / *name).
-  const all = doc.toJS({ maxAliasCount: 1000 }) as unknown[];
+  let all: unknown[];
+  try {
+    // toJS resolves anchors and aliases (editors reuse near-word lists with &name / *name); a
+    // file whose aliases expand without end (an alias bomb) is refused, not expanded.
+    all = doc.toJS({ maxAliasCount: 1000 }) as unknown[];
+  } catch (err) {
+    if (err instanceof ReferenceError && /alias/i.test(err.message)) throw new LexiconError(name, 'refused: its aliases expand too far (more than 1,000 alias uses; a YAML alias bomb?)');
+    throw new LexiconError(name, `cannot be read as data (${err instanceof Error ? err.name : 'error'})`);
+  }
+  const out: ParsedEntry[] = [];
+  const problems: LexiconProblem[] = [];
   root.items.forEach((node, k) => {
     const line = node && typeof node === 'object' && 'range' in node && node.range ? lc.linePos(node.range[0]).line : undefined;
     const raw = isMap(node) ? (all[k] as Record<string, unknown>) : undefined;
-    if (!raw || typeof raw !== 'object') throw new LexiconError(name, `item ${k + 1} is not an entry (a mapping)`, { line });
+    if (!raw || typeof raw !== 'object') {
+      problems.push({ file: name, line, message: `item ${k + 1} is not an entry (a mapping)` });
+      return;
+    }
     const id = typeof raw.id === 'string' ? raw.id : `#${k + 1}`;
     const parsed = EntrySchema.safeParse(raw);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue.path.map(String).join('.') || undefined;
-      throw new LexiconError(name, explainIssue(issue), { entryId: id, field, line });
+      for (const issue of parsed.error.issues) {
+        const path = issue.path.filter((p) => p !== 'kind' || raw.kind !== undefined);
+        const field = path.map(String).join('.') || (inferKind(raw) === undefined ? 'kind' : undefined);
+        problems.push({ file: name, line: lineOf(node, path as PropertyKey[], lc, line), entryId: id, field, message: explainIssue(issue) });
+      }
+      return;
     }
-    const entry = parsed.data;
-    entry.patterns?.forEach((p, pi) => {
-      const src = typeof p === 'string' ? p : p.regex;
-      const check = checkRegex(src, typeof p === 'string' || !p.caseSensitive ? 'giu' : 'gu');
-      if (!check.ok) throw new LexiconError(name, `pattern is refused: ${check.reason}`, { entryId: id, field: `patterns.${pi}`, line });
-    });
-    out.push({ ...entry, file: name, line });
+    const entry = { ...parsed.data, file: name, line } as ParsedEntry;
+    // Patterns that refer to no vocabulary can be checked here, with their file; the others
+    // once every vocabulary is loaded (loadLexicons).
+    if (entry.kind !== 'disable')
+      entry.patterns?.forEach((p, pi) => {
+        const src = typeof p === 'string' ? p : p.regex;
+        if (/\{[a-z][a-z0-9-]*\}/.test(src)) return;
+        const check = checkRegex(src, typeof p === 'string' || !p.caseSensitive ? 'giu' : 'gu');
+        if (!check.ok) problems.push({ file: name, line: lineOf(node, ['patterns', pi], lc, line), entryId: id, field: `patterns.${pi}`, message: `pattern is refused: ${check.reason}` });
+      });
+    out.push(entry);
   });
+  if (problems.length) throw new LexiconError(problems);
   return out;
 }
 
@@ -87,6 +136,10 @@ export interface LexiconSet {
   /** content hash of the entries in force */
   version: string;
   files: string[];
+  /** built-in entries that a user file switched off, and the file that did (for lint and `lexicon test`) */
+  disabled: { id: string; file: string; before: LoadedEntry }[];
+  /** built-in entries that a user file replaced, with the built-in entry as it was */
+  overridden: { id: string; file: string; before: LoadedEntry }[];
 }
 
 let builtinCache: { dir: string; entries: LoadedEntry[]; files: string[] } | undefined;
@@ -112,10 +165,30 @@ export function sourceHashes(dir: string, files: string[]): Record<string, strin
   return out;
 }
 
+function builtinFiles(dir: string): string[] {
+  return fg.sync('*.{yaml,yml,json}', { cwd: dir, absolute: true }).sort();
+}
+
+/** Parse every built-in file; any problem in any of them is reported together. */
+function parseAll(files: string[]): ParsedEntry[] {
+  const problems: LexiconProblem[] = [];
+  const out: ParsedEntry[] = [];
+  for (const f of files) {
+    try {
+      out.push(...parseLexiconFile(f));
+    } catch (err) {
+      if (err instanceof LexiconError) problems.push(...err.problems);
+      else throw err;
+    }
+  }
+  if (problems.length) throw new LexiconError(problems);
+  return out;
+}
+
 function loadBuiltin(): { entries: LoadedEntry[]; files: string[] } {
   const dir = builtinLexiconDir();
   if (builtinCache?.dir === dir) return builtinCache;
-  const files = fg.sync('*.{yaml,yml,json}', { cwd: dir, absolute: true }).sort();
+  const files = builtinFiles(dir);
   // Parsing YAML is most of start-up; the build stores the validated entries with a hash of
   // each source file, and they are used only while every file is byte-for-byte the same.
   let entries: LoadedEntry[] | undefined;
@@ -134,7 +207,7 @@ function loadBuiltin(): { entries: LoadedEntry[]; files: string[] } {
       entries = undefined;
     }
   }
-  entries ??= files.flatMap((f) => parseLexiconFile(f));
+  entries ??= parseAll(files).filter((e): e is LoadedEntry => !isStub(e));
   builtinCache = { dir, entries, files };
   return builtinCache;
 }
@@ -142,11 +215,11 @@ function loadBuiltin(): { entries: LoadedEntry[]; files: string[] } {
 /** Parse every built-in file and return the bundle the build writes. */
 export function buildLexiconBundle(): LexiconBundle {
   const dir = builtinLexiconDir();
-  const files = fg.sync('*.{yaml,yml,json}', { cwd: dir, absolute: true }).sort();
-  const entries = files.flatMap((f) => parseLexiconFile(f));
+  const files = builtinFiles(dir);
+  const set = loadLexicons({ builtin: false, files, builtinSource: true });
   // Compiling stems every word of every term, near-word and example-free phrase once.
-  compileLexicon(entries);
-  return { sources: sourceHashes(dir, files), entries, stems: knownStems(), prefixes: knownPrefixes() };
+  compileLexicon(set.entries);
+  return { sources: sourceHashes(dir, files), entries: set.entries, stems: knownStems(), prefixes: knownPrefixes() };
 }
 
 /** Expand user lexicon paths or globs; a pattern that matches nothing is an error. */
@@ -164,50 +237,100 @@ export function resolveLexiconPaths(patterns: string[]): string[] {
 
 /**
  * Built-in entries, then each user file in order. A user entry with a built-in id replaces it;
- * `disabled: true` switches it off. Duplicate ids within one file are an error.
+ * `disabled: true` switches it off. Duplicate ids within one file are an error, and so is an
+ * override that would put a finding POLICY.md places at withhold below withhold (a lower
+ * weight, another category): switching the entry off is the deliberate way to do that.
+ * Every problem is reported at once.
  */
-export function loadLexicons(opts: { builtin?: boolean; files?: string[]; entries?: LoadedEntry[] } = {}): LexiconSet {
+export function loadLexicons(opts: { builtin?: boolean; files?: string[]; entries?: ParsedEntry[]; builtinSource?: boolean } = {}): LexiconSet {
+  const problems: LexiconProblem[] = [];
   const byId = new Map<string, LoadedEntry>();
+  const builtin = new Map<string, LoadedEntry>();
+  const disabled: LexiconSet['disabled'] = [];
+  const overridden: LexiconSet['overridden'] = [];
   const files: string[] = [];
-  const add = (list: LoadedEntry[], allowOverride: boolean) => {
+  const add = (list: ParsedEntry[], user: boolean) => {
     const seen = new Set<string>();
     for (const e of list) {
-      if (seen.has(e.id)) throw new LexiconError(e.file, 'this id is used twice in the same file', { entryId: e.id, field: 'id', line: e.line });
-      seen.add(e.id);
-      if (byId.has(e.id) && !allowOverride) {
-        const first = byId.get(e.id)!;
-        throw new LexiconError(e.file, `duplicate id (also in ${first.file})`, { entryId: e.id, field: 'id', line: e.line });
+      if (seen.has(e.id)) {
+        problems.push({ file: e.file, line: e.line, entryId: e.id, field: 'id', message: 'this id is used twice in the same file' });
+        continue;
       }
+      seen.add(e.id);
+      const prev = byId.get(e.id);
+      if (prev && !user) {
+        problems.push({ file: e.file, line: e.line, entryId: e.id, field: 'id', message: `duplicate id (also in ${prev.file})` });
+        continue;
+      }
+      if (isStub(e) || e.disabled) {
+        const was = builtin.get(e.id);
+        if (was && user) disabled.push({ id: e.id, file: e.file, before: was });
+        byId.delete(e.id);
+        continue;
+      }
+      const base = builtin.get(e.id);
+      if (user && base && isFinding(base) && isWithholdLevel(base.category, base.weight)) {
+        const weaker = !isFinding(e) ? 'kind' : e.category !== base.category ? 'category' : e.weight < POLICY_THRESHOLDS.withhold ? 'weight' : undefined;
+        if (weaker) {
+          problems.push({
+            file: e.file,
+            line: e.line,
+            entryId: e.id,
+            field: weaker,
+            message: `would put a finding that POLICY.md places at withhold below withhold (built-in: ${base.category}, weight ${base.weight}); keep it at weight ${POLICY_THRESHOLDS.withhold} or more, or switch the entry off with "disabled: true"`,
+          });
+          continue;
+        }
+      }
+      if (user && base) overridden.push({ id: e.id, file: e.file, before: base });
       byId.set(e.id, e);
+      if (!user) builtin.set(e.id, e);
     }
   };
-  if (opts.builtin !== false) {
-    const b = loadBuiltin();
-    // Built-in files are checked across files too: two built-in entries must not share an id.
-    const all = new Map<string, LoadedEntry>();
-    for (const e of b.entries) {
-      const prev = all.get(e.id);
-      if (prev) throw new LexiconError(e.file, `duplicate id (also in ${prev.file})`, { entryId: e.id, field: 'id', line: e.line });
-      all.set(e.id, e);
+  try {
+    if (opts.builtin !== false) {
+      const b = loadBuiltin();
+      add(b.entries, false);
+      files.push(...b.files.map(display));
     }
-    add(b.entries, false);
-    files.push(...b.files.map(display));
+    for (const f of opts.files ?? []) {
+      try {
+        add(parseLexiconFile(f), !opts.builtinSource);
+      } catch (err) {
+        if (err instanceof LexiconError) problems.push(...err.problems);
+        else throw err;
+      }
+      files.push(display(f));
+    }
+    if (opts.entries) add(opts.entries, true);
+  } finally {
+    if (problems.length) throw new LexiconError(problems);
   }
-  for (const f of opts.files ?? []) {
-    add(parseLexiconFile(f), true);
-    files.push(display(f));
-  }
-  if (opts.entries) add(opts.entries, true);
-  const entries = [...byId.values()].filter((e) => !e.disabled);
-  return { entries, version: lexiconHash(entries), files };
+  const entries = [...byId.values()];
+  checkPatterns(entries, problems);
+  if (problems.length) throw new LexiconError(problems);
+  return { entries, version: lexiconHash(entries), files, disabled, overridden };
 }
 
-/** A content hash of what the entries say (not where they came from). */
+/** Every pattern with vocabulary references, once they are expanded, must compile and be safe to run (the others were checked when their file was read). */
+function checkPatterns(entries: LoadedEntry[], problems: LexiconProblem[]): void {
+  const vocab = compileVocabularies(entries, problems);
+  for (const e of entries) {
+    e.patterns?.forEach((p, pi) => {
+      const raw = typeof p === 'string' ? p : p.regex;
+      if (!/\{[a-z][a-z0-9-]*\}/.test(raw)) return;
+      const src = expandPattern(raw, vocab, (m) => problems.push({ file: e.file, line: e.line, entryId: e.id, field: `patterns.${pi}`, message: m }));
+      const check = checkRegex(src, typeof p === 'string' || !p.caseSensitive ? 'giu' : 'gu');
+      if (!check.ok) problems.push({ file: e.file, line: e.line, entryId: e.id, field: `patterns.${pi}`, message: `pattern is refused: ${check.reason}` });
+    });
+  }
+}
+
+/** A content hash of what the entries say (not where they came from, nor their examples). */
 export function lexiconHash(entries: LoadedEntry[]): string {
   const h = createHash('sha256');
   for (const e of [...entries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    const { file, line, examples, notes, ...content } = e;
+    const { file: _f, line: _l, examples: _x, notes: _n, ...content } = e;
     h.update(JSON.stringify(content));
     h.update('\n');
   }

@@ -1,5 +1,5 @@
 import type { Analysed } from '../text/index.js';
-import { tokensCovering, type Token } from '../text/tokenise.js';
+import { claimMemoSlot, tokensCovering, type Token } from '../text/tokenise.js';
 import { keyOf, type CompiledLexicon, type Constraint, type Phrase, type TermRef, type TrieNode } from './compile.js';
 
 export interface Hit {
@@ -23,6 +23,8 @@ interface FirstStep {
   nodes?: TrieNode[];
 }
 const firstStepCache = new WeakMap<CompiledLexicon, Map<string, FirstStep>>();
+/** Each token form remembers its first step for the last lexicon that asked. */
+const SLOT = claimMemoSlot();
 
 /**
  * Per lexicon, per token text (case kept, for abbreviations): the token's trie keys and what
@@ -38,12 +40,13 @@ function firstSteps(lex: CompiledLexicon) {
   const c = cache;
   return (t: Token): FirstStep => {
     // Fast path: the token's shared form already holds this lexicon's first step.
-    if (t.form.lex === lex) return t.form.step as FirstStep;
+    const memo = t.form.memo;
+    if (memo[SLOT] === lex) return memo[SLOT + 1] as FirstStep;
     const key = t.kind === 'newline' ? '\n' : t.text;
     let f = c.get(key);
     if (f) {
-      t.form.lex = lex;
-      t.form.step = f;
+      memo[SLOT] = lex;
+      memo[SLOT + 1] = f;
       return f;
     }
     const [exact, stemmed] = keysOf(t);
@@ -54,8 +57,8 @@ function firstSteps(lex: CompiledLexicon) {
     f = { exact, stemmed, abbr, nodes };
     if (c.size >= MAX_KEYS) c.clear();
     c.set(key, f);
-    t.form.lex = lex;
-    t.form.step = f;
+    memo[SLOT] = lex;
+    memo[SLOT + 1] = f;
     return f;
   };
 }

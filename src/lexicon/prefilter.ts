@@ -6,7 +6,10 @@
  * start is not plain enough to read, the pattern runs over the whole text as usual.
  * Patterns are therefore tried where a token starts, lookbehinds included (docs/lexicons.md).
  */
-import type { Token } from '../text/tokenise.js';
+import { claimMemoSlot, type Token } from '../text/tokenise.js';
+
+/** Each token form remembers its walk through the last prefix trie that asked. */
+const SLOT = claimMemoSlot();
 
 const MAX_PREFIXES = 256;
 const MAX_LEN = 8;
@@ -402,13 +405,13 @@ export class PrefixTrie {
     const n = text.length;
     for (const t of toks) {
       if (t.kind === 'newline') continue;
-      const form = t.form;
+      const memo = t.form.memo;
       let w: TokenWalk;
-      if (form.pfxOwner === this) w = form.pfx as TokenWalk;
+      if (memo[SLOT] === this) w = memo[SLOT + 1] as TokenWalk;
       else {
         w = this.walkToken(t.text);
-        form.pfxOwner = this;
-        form.pfx = w;
+        memo[SLOT] = this;
+        memo[SLOT + 1] = w;
       }
       const start = t.start;
       for (const p of w.hits) out.push(start, p);

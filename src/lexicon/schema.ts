@@ -1,12 +1,24 @@
 import { z } from 'zod';
+import { CategorySchema } from '../model/categories.js';
 
-export const CATEGORIES = ['thirdParty', 'safeguarding', 'sensitive', 'harm'] as const;
-export const CategorySchema = z.enum(CATEGORIES);
-export type Category = z.infer<typeof CategorySchema>;
+export { CATEGORIES, CategorySchema, type Category } from '../model/categories.js';
 
-export const USES = ['context', 'professional', 'informant', 'forename', 'surname'] as const;
-export const UseSchema = z.enum(USES);
-export type Use = z.infer<typeof UseSchema>;
+/**
+ * A lexicon entry is one of four things, told apart by `kind` (or, when `kind` is left out,
+ * by the keys it has, so existing files need no edit):
+ * - `finding`: reports a finding (has a `category`);
+ * - `context`: a ConText trigger (`use: context`);
+ * - `vocabulary`: words a detector or a pattern reads (`use: professional | informant |
+ *   forename | surname` for words matched in the text, or a `name` that patterns and
+ *   detectors refer to, e.g. `{relative}`);
+ * - `disable`: only an `id` and `disabled: true`, switching a built-in entry off.
+ * Each kind is a strict object: a finding entry that carries a context `modifier` is refused.
+ */
+
+/** Vocabularies whose words are matched in the text and read by detectors. */
+export const MATCHED_USES = ['professional', 'informant', 'forename', 'surname'] as const;
+export const USES = ['context', ...MATCHED_USES] as const;
+export type Use = (typeof USES)[number];
 
 export const CONTEXT_MODIFIERS = [
   'negated', 'uncertain', 'hypothetical', 'historical', 'family', 'other', 'patient', 'pseudo', 'terminate',
@@ -20,18 +32,9 @@ const Constraint = {
   window: z.number().int().min(1).max(50).optional(),
 };
 
-export const TermSchema = z.union([
-  nonEmpty,
-  z.object({ term: nonEmpty, ...Constraint }).strict(),
-]);
-export const AbbreviationSchema = z.union([
-  nonEmpty,
-  z.object({ abbr: nonEmpty, ...Constraint }).strict(),
-]);
-export const PatternSchema = z.union([
-  nonEmpty,
-  z.object({ regex: nonEmpty, caseSensitive: z.boolean().optional() }).strict(),
-]);
+export const TermSchema = z.union([nonEmpty, z.object({ term: nonEmpty, ...Constraint }).strict()]);
+export const AbbreviationSchema = z.union([nonEmpty, z.object({ abbr: nonEmpty, ...Constraint }).strict()]);
+export const PatternSchema = z.union([nonEmpty, z.object({ regex: nonEmpty, caseSensitive: z.boolean().optional() }).strict()]);
 
 export const ExamplesSchema = z
   .object({
@@ -40,55 +43,118 @@ export const ExamplesSchema = z
   })
   .strict();
 
-export const EntrySchema = z
+const IdSchema = z.string().regex(/^[a-z][a-zA-Z0-9-]*(\/[a-z0-9][a-z0-9-]*)+$/, 'must look like "category/slug" in lower case');
+/** A vocabulary's name, as patterns refer to it: `{relative}`. */
+export const VOCABULARY_NAME = /^[a-z][a-z0-9-]*$/;
+
+const common = {
+  id: IdSchema,
+  terms: z.array(TermSchema).optional(),
+  abbreviations: z.array(AbbreviationSchema).optional(),
+  patterns: z.array(PatternSchema).optional(),
+  stem: z.boolean().optional(),
+  source: nonEmpty,
+  examples: ExamplesSchema.optional(),
+  disabled: z.boolean().optional(),
+  notes: z.string().optional(),
+};
+
+const hasWords = (e: { terms?: unknown[]; abbreviations?: unknown[]; patterns?: unknown[] }) =>
+  (e.terms?.length ?? 0) + (e.abbreviations?.length ?? 0) + (e.patterns?.length ?? 0) > 0;
+const WORDS_MESSAGE = { message: 'needs at least one term, abbreviation or pattern', path: ['terms'] };
+
+export const FindingEntrySchema = z
   .object({
-    id: z
-      .string()
-      .regex(/^[a-z][a-zA-Z0-9-]*(\/[a-z0-9][a-z0-9-]*)+$/, 'must look like "category/slug" in lower case'),
-    category: CategorySchema.optional(),
-    use: UseSchema.optional(),
-    type: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be kebab-case').optional(),
-    weight: z.number().min(0).max(1).optional(),
-    terms: z.array(TermSchema).optional(),
-    abbreviations: z.array(AbbreviationSchema).optional(),
-    patterns: z.array(PatternSchema).optional(),
-    stem: z.boolean().optional(),
+    kind: z.literal('finding'),
+    ...common,
+    category: CategorySchema,
+    type: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be kebab-case'),
+    weight: z.number().min(0).max(1),
+    /** an affirmed mention means the concern was referred on (safeguarding lead, MASH, police) */
     escalates: z.boolean().optional(),
+    /** a serious diagnosis (malignant, terminal, progressive neurological): beside "not yet discussed" the document is withheld */
+    serious: z.boolean().optional(),
+    /** says that something has not yet been shared with the patient */
+    undisclosed: z.boolean().optional(),
     onlyUnderAge: z.number().int().min(1).max(120).optional(),
     /** modifiers that do not apply to this entry: an instruction ("would ask that this is not shared") is one even when phrased conditionally */
     ignoreModifiers: z.array(z.enum(['uncertain', 'hypothetical', 'historical'])).optional(),
-    modifier: z.enum(CONTEXT_MODIFIERS).optional(),
-    direction: z.enum(['forward', 'backward', 'both']).optional(),
-    window: z.number().int().min(1).max(60).optional(),
-    source: nonEmpty.optional(),
-    examples: ExamplesSchema.optional(),
-    disabled: z.boolean().optional(),
-    notes: z.string().optional(),
   })
   .strict()
-  .superRefine((e, ctx) => {
-    if (e.disabled) return; // a disabling stub needs only its id
-    if (!e.category && !e.use) ctx.addIssue({ code: 'custom', path: ['category'], message: 'needs a category (or a use)' });
-    if (e.category && e.use) ctx.addIssue({ code: 'custom', path: ['use'], message: 'give a category or a use, not both' });
-    if (e.category) {
-      if (!e.type) ctx.addIssue({ code: 'custom', path: ['type'], message: 'finding entries need a type' });
-      if (e.weight === undefined) ctx.addIssue({ code: 'custom', path: ['weight'], message: 'finding entries need a weight' });
-    }
-    if (e.use === 'context') {
-      if (!e.modifier) ctx.addIssue({ code: 'custom', path: ['modifier'], message: 'context entries need a modifier' });
-      if (!e.direction && e.modifier !== 'pseudo' && e.modifier !== 'terminate' && e.modifier !== 'patient')
-        ctx.addIssue({ code: 'custom', path: ['direction'], message: 'context triggers need a direction' });
-    }
-    const n = (e.terms?.length ?? 0) + (e.abbreviations?.length ?? 0) + (e.patterns?.length ?? 0);
-    if (n === 0) ctx.addIssue({ code: 'custom', path: ['terms'], message: 'needs at least one term, abbreviation or pattern' });
-    if (!e.source) ctx.addIssue({ code: 'custom', path: ['source'], message: 'needs a source' });
+  .refine(hasWords, WORDS_MESSAGE);
+
+export const ContextEntrySchema = z
+  .object({
+    kind: z.literal('context'),
+    ...common,
+    use: z.literal('context'),
+    modifier: z.enum(CONTEXT_MODIFIERS),
+    direction: z.enum(['forward', 'backward', 'both']).optional(),
+    window: z.number().int().min(1).max(60).optional(),
+  })
+  .strict()
+  .refine(hasWords, WORDS_MESSAGE)
+  .refine((e) => e.direction !== undefined || e.modifier === 'pseudo' || e.modifier === 'terminate' || e.modifier === 'patient', {
+    message: 'context triggers need a direction (forward, backward or both)',
+    path: ['direction'],
   });
 
-export type LexiconEntry = z.infer<typeof EntrySchema>;
+export const VocabularyEntrySchema = z
+  .object({
+    kind: z.literal('vocabulary'),
+    ...common,
+    use: z.enum(MATCHED_USES).optional(),
+    name: z.string().regex(VOCABULARY_NAME, 'must be lower-case kebab-case (patterns refer to it as {name})').optional(),
+  })
+  .strict()
+  .refine(hasWords, WORDS_MESSAGE)
+  .refine((e) => e.use !== undefined || e.name !== undefined, { message: 'a vocabulary needs a name (or a use)', path: ['name'] });
 
-/** An entry as loaded: where it came from, for errors and lint. */
-export interface LoadedEntry extends LexiconEntry {
+export const DisableEntrySchema = z
+  .object({ kind: z.literal('disable'), id: IdSchema, disabled: z.literal(true), notes: z.string().optional() })
+  .strict();
+
+/** What an entry is for, when it does not say: from the keys it has. */
+export function inferKind(raw: Record<string, unknown>): string | undefined {
+  if (typeof raw.kind === 'string') return raw.kind;
+  if (raw.disabled === true && Object.keys(raw).every((k) => k === 'id' || k === 'disabled' || k === 'notes')) return 'disable';
+  if (raw.category !== undefined) return 'finding';
+  if (raw.use === 'context') return 'context';
+  if (raw.use !== undefined || raw.name !== undefined) return 'vocabulary';
+  return undefined;
+}
+
+export const EntrySchema = z.preprocess(
+  (raw) => {
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+    const o = raw as Record<string, unknown>;
+    const kind = inferKind(o);
+    return kind === undefined || o.kind === kind ? o : { ...o, kind };
+  },
+  z.discriminatedUnion(
+    'kind',
+    [FindingEntrySchema, ContextEntrySchema, VocabularyEntrySchema, DisableEntrySchema],
+    { error: () => 'say what the entry is for: a category (a finding), use: context (a context trigger), use or name (a vocabulary), or only disabled: true' },
+  ),
+);
+
+export type FindingEntry = z.infer<typeof FindingEntrySchema>;
+export type ContextEntry = z.infer<typeof ContextEntrySchema>;
+export type VocabularyEntry = z.infer<typeof VocabularyEntrySchema>;
+export type DisableEntry = z.infer<typeof DisableEntrySchema>;
+export type LexiconEntry = FindingEntry | ContextEntry | VocabularyEntry | DisableEntry;
+
+interface Where {
   file: string;
   /** 1-based line of the entry in its file, when known */
   line?: number;
 }
+/** An entry as loaded: where it came from, for errors and lint. Disabling stubs are applied at load and never loaded. */
+export type LoadedFinding = FindingEntry & Where;
+export type LoadedContext = ContextEntry & Where;
+export type LoadedVocabulary = VocabularyEntry & Where;
+export type LoadedEntry = LoadedFinding | LoadedContext | LoadedVocabulary;
+
+export const isFinding = (e: LexiconEntry): e is FindingEntry => e.kind === 'finding';
+export const isContext = (e: LexiconEntry): e is ContextEntry => e.kind === 'context';
+export const isVocabulary = (e: LexiconEntry): e is VocabularyEntry => e.kind === 'vocabulary';

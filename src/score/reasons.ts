@@ -1,4 +1,4 @@
-import type { Thresholds, Verdict } from '../schemas.js';
+import type { Thresholds, Verdict } from '../model/index.js';
 import { levelOf, type Scored } from './verdict.js';
 
 /**
@@ -7,23 +7,22 @@ import { levelOf, type Scored } from './verdict.js';
  */
 
 
-// Words that read as acronyms in a reason ("sti" -> "STI").
-const ACRONYMS = new Set(['sti', 'hiv', 'nhs', 'ni', 'marac', 'mash', 'fgm', 'idva', 'isva', 'sarc', 'cse', 'cce', 'nai', 'fii', 'lado', 'dash', 'mappa', 'dols', 'top', 'ivf', 'prep', 'pep', 'brca', 'ptsd', 'eupd', 'gp', 'hv', 'dob', 'grc', 'gic', 'ld', 'smi', 'camhs', 'mha', 'nrm', 'dv', 'da']);
 const CATEGORY_NAMES = { thirdParty: 'third-party', safeguarding: 'safeguarding', sensitive: 'sensitive', harm: 'harm' } as const;
 
-function human(type: string): string {
+/** A finding type in words; `acronyms` (lexicons' display-acronym vocabulary) read in capitals ("sti" -> "STI"). */
+function human(type: string, acronyms: ReadonlySet<string>): string {
   return type
     .split('-')
-    .map((w) => (ACRONYMS.has(w) ? w.toUpperCase() : w))
+    .map((w) => (acronyms.has(w) ? w.toUpperCase() : w))
     .join(' ');
 }
 
-function describe(s: Scored, level: Verdict): string {
+function describe(s: Scored, level: Verdict, acronyms: ReadonlySet<string>): string {
   const f = s.finding;
   const m = f.modifiers;
-  const what = human(f.type);
-  if (s.raisedBy === 'referred-on') return `Possible safeguarding concern (${what}) that has been referred on: ${level}.`;
-  if (s.raisedBy === 'undisclosed-malignancy') return `A serious result is recorded as not yet discussed with the patient: ${level}.`;
+  const what = human(f.type, acronyms);
+  if (s.raisedBy === 'document/referred-on') return `Possible safeguarding concern (${what}) that has been referred on: ${level}.`;
+  if (s.raisedBy === 'document/undisclosed-serious-diagnosis') return `A serious result is recorded as not yet discussed with the patient: ${level}.`;
   switch (f.category) {
     case 'safeguarding':
       if (m.uncertain) return `Possible safeguarding concern (${what}): ${level}.`;
@@ -42,13 +41,13 @@ function describe(s: Scored, level: Verdict): string {
   }
 }
 
-export function reasonsFor(scored: Scored[], verdict: Verdict, t: Thresholds, accumulated: string[]): string[] {
+export function reasonsFor(scored: Scored[], verdict: Verdict, t: Thresholds, accumulated: string[], acronyms: ReadonlySet<string>): string[] {
   const out: string[] = [];
   const ranked = [...scored].filter((s) => s.finding.score > 0).sort((a, b) => b.finding.score - a.finding.score);
   for (const s of ranked) {
-    const level = levelOf(s.finding, t);
+    const level = s.finding.level ?? levelOf(s.finding, t);
     if (level === 'visible') continue;
-    const r = describe(s, level);
+    const r = describe(s, level, acronyms);
     if (!out.includes(r)) out.push(r);
     if (out.length >= 6) break;
   }

@@ -1,4 +1,4 @@
-import type { Categories, Category, Finding, Thresholds, Verdict } from '../schemas.js';
+import { maxVerdict, POLICY_THRESHOLDS, FLOOR_CATEGORIES, type Categories, type Category, type Finding, type Thresholds, type Verdict } from '../model/index.js';
 
 /**
  * Finding weight x modifier factors -> finding score; noisy-OR per category; verdict by
@@ -6,7 +6,7 @@ import type { Categories, Category, Finding, Thresholds, Verdict } from '../sche
  * count.
  */
 
-export const DEFAULT_THRESHOLDS: Thresholds = { review: 0.35, withhold: 0.7, accumulate: 0.6 };
+export const DEFAULT_THRESHOLDS: Thresholds = { ...POLICY_THRESHOLDS };
 
 export const UNCERTAIN_FACTOR = 0.6;
 /** Past abuse with no current process is `review`; past sensitive history stays `review`. */
@@ -15,9 +15,8 @@ export const HISTORICAL_FACTOR: Record<Category, number> = { safeguarding: 0.6, 
 export interface Scored {
   finding: Finding;
   weight: number;
-  escalates?: boolean;
-  /** why this finding's score was raised above its weight x factors, for reasons */
-  raisedBy?: 'referred-on' | 'undisclosed-malignancy';
+  /** why this finding's score was raised above its weight x factors (a document rule's id), for reasons */
+  raisedBy?: string;
 }
 
 export const isAffirmed = (f: Finding) => !f.modifiers.negated && !f.modifiers.hypothetical;
@@ -37,35 +36,12 @@ export function findingScore(category: Category, weight: number, m: Finding['mod
   return Math.min(1, Math.max(0, s));
 }
 
-const SERIOUS_TYPE = /malignan|cancer|metasta|tumou?r|terminal|palliative|serious-diagnosis|neoplasm|lymphoma|leukaemia|carcinoma/;
-
-/**
- * Document-level rules of POLICY.md that lift single findings:
- * - an uncertain safeguarding concern that has been referred on (safeguarding lead, MASH,
- *   social care, police) is withheld;
- * - "not yet discussed" beside a malignant or terminal finding is withheld.
- */
-export function applyDocumentRules(scored: Scored[], t: Thresholds): void {
-  const referredOn = scored.some((s) => s.escalates && s.finding.score > 0);
-  if (referredOn) {
-    for (const s of scored) {
-      const f = s.finding;
-      if (f.category === 'safeguarding' && isAffirmed(f) && f.modifiers.uncertain && f.score > 0 && f.score < t.withhold) {
-        f.score = Math.max(f.score, t.withhold);
-        s.raisedBy = 'referred-on';
-      }
-    }
-  }
-  const serious = scored.some((s) => s.finding.category === 'sensitive' && s.finding.score > 0 && SERIOUS_TYPE.test(s.finding.type));
-  if (serious) {
-    for (const s of scored) {
-      const f = s.finding;
-      if (f.category === 'harm' && f.score > 0 && f.score < t.withhold && /not-yet-discussed|undisclosed|not-aware|awaiting/.test(f.type)) {
-        f.score = Math.max(f.score, t.withhold);
-        s.raisedBy = 'undisclosed-malignancy';
-      }
-    }
-  }
+/** A document rule marked this finding: it counts at least at the withhold threshold. */
+export function applyRaise(s: Scored, raise: { to: 'withhold'; by: string } | undefined, t: Thresholds): void {
+  const f = s.finding;
+  if (!raise || f.score <= 0 || f.score >= t.withhold) return;
+  f.score = t.withhold;
+  s.raisedBy = raise.by;
 }
 
 export function categoryScores(findings: Finding[]): Categories {
@@ -96,23 +72,22 @@ export function accumulated(findings: Finding[], t: Thresholds): Category[] {
 
 const round = (x: number) => Math.round(x * 1e4) / 1e4;
 
-const LEVEL: Record<Verdict, number> = { visible: 0, review: 1, withhold: 2 };
-export const maxVerdict = (a: Verdict, b: Verdict): Verdict => (LEVEL[a] >= LEVEL[b] ? a : b);
-export const verdictAtLeast = (v: Verdict, min: Verdict) => LEVEL[v] >= LEVEL[min];
-
+/**
+ * The verdict one finding earns on its own. Thresholds may make the scanner stricter; the
+ * floors they can never lower: a finding of POLICY.md's withhold row (safeguarding, third
+ * party, harm) that scores at POLICY's withhold threshold is withheld, and a safeguarding
+ * finding at POLICY's review threshold is reviewed, whatever the configured thresholds.
+ */
 export function levelOf(f: Finding, t: Thresholds): Verdict {
-  // A threshold setting may make the scanner stricter, never let an affirmed, certain,
-  // current safeguarding disclosure through (POLICY.md).
-  const floor = f.category === 'safeguarding' ? Math.min(t.withhold, DEFAULT_THRESHOLDS.withhold) : t.withhold;
-  if (f.score >= floor) return 'withhold';
-  const reviewFloor = f.category === 'safeguarding' ? Math.min(t.review, DEFAULT_THRESHOLDS.review) : t.review;
-  if (f.score >= reviewFloor) return 'review';
-  return 'visible';
+  let level: Verdict = f.score >= t.withhold ? 'withhold' : f.score >= t.review ? 'review' : 'visible';
+  if (FLOOR_CATEGORIES.includes(f.category) && f.score >= POLICY_THRESHOLDS.withhold) level = 'withhold';
+  if (f.category === 'safeguarding' && f.score >= POLICY_THRESHOLDS.review) level = maxVerdict(level, 'review');
+  return level;
 }
 
 export function decide(findings: Finding[], t: Thresholds): { verdict: Verdict; categories: Categories; score: number } {
   let verdict: Verdict = 'visible';
-  for (const f of findings) verdict = maxVerdict(verdict, levelOf(f, t));
+  for (const f of findings) verdict = maxVerdict(verdict, f.level ?? levelOf(f, t));
   const categories = categoryScores(findings);
   // Several weak findings together may raise visible to review, never to withhold. Mentions
   // that alone mean nothing (an unnamed relative, 0.2) do not add up: "seen with mum and

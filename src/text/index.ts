@@ -1,12 +1,16 @@
+import { documentKind, type DocumentKind } from './kind.js';
 import { normalise, type Normalised } from './normalise.js';
 import { findSections, type Section } from './sections.js';
 import { sentenceIndex, splitSentences, type Sentence } from './sentences.js';
 import { tokenise, type Token } from './tokenise.js';
+import type { TextVocabulary } from './vocabulary.js';
 
 export { normalise, toOriginal, fromOriginal, type Normalised } from './normalise.js';
-export { tokenise, tokensCovering, type Token } from './tokenise.js';
-export { splitSentences, type Sentence } from './sentences.js';
+export { tokenise, tokensCovering, claimMemoSlot, type Token, type TokenForm } from './tokenise.js';
+export { splitSentences, isQuestion, type Sentence } from './sentences.js';
 export { findSections, sectionAt, type Section, type SectionKind } from './sections.js';
+export { documentKind, type DocumentKind } from './kind.js';
+export { NO_TEXT_VOCABULARY, type TextVocabulary } from './vocabulary.js';
 export { stem } from './stem.js';
 
 /** Everything the detectors need about one document's text, computed once. */
@@ -18,8 +22,12 @@ export interface Analysed {
   /** sentence index per token */
   tokenSentence: Int32Array;
   sections: Section[];
+  /** a letter filed into the record, or an entry written in it (see kind.ts) */
+  kind: DocumentKind;
   /** letter-case of the whole text: ALL-CAPS notes and lower-case typing change name evidence */
   caseStyle: 'mixed' | 'upper' | 'lower';
+  /** the structure words this analysis used (questions are read with them later) */
+  vocab: TextVocabulary;
 }
 
 function caseStyleOf(tokens: Token[]): Analysed['caseStyle'] {
@@ -37,17 +45,21 @@ function caseStyleOf(tokens: Token[]): Analysed['caseStyle'] {
   return 'mixed';
 }
 
-export function analyse(original: string): Analysed {
+/** Normalise, tokenise, split into sentences and sections, and tell a letter from an entry. */
+export function analyse(original: string, vocab: TextVocabulary): Analysed {
   const norm = normalise(original);
   const tokens = tokenise(norm.text);
-  const sentences = splitSentences(norm.text, tokens);
+  const sentences = splitSentences(norm.text, tokens, vocab);
+  const sections = findSections(norm.text, vocab);
   return {
     original,
     norm,
     tokens,
     sentences,
     tokenSentence: sentenceIndex(tokens, sentences),
-    sections: findSections(norm.text),
+    sections,
+    kind: documentKind(sections),
     caseStyle: caseStyleOf(tokens),
+    vocab,
   };
 }

@@ -1,3 +1,5 @@
+import type { TextVocabulary } from './vocabulary.js';
+
 /**
  * Sections of an entry or letter. Section scope matters for context (everything under
  * "Family history:" is about family) and for people (names in a letterhead, a signature block
@@ -26,17 +28,8 @@ export interface Section {
   heading?: string;
 }
 
-const HEADINGS: [RegExp, SectionKind][] = [
-  [/^(?:fhx|fh|f\/h|family\s+(?:history|hx|h\/o))$/i, 'family'],
-  [/^(?:shx|sh|s\/h|social\s+(?:history|hx|circumstances|situation)|social)$/i, 'social'],
-  [/^(?:plan|management|mx|safety[\s-]?net(?:ting)?|advice|follow[\s-]?up|recommendations?|actions?)$/i, 'plan'],
-  [/^(?:pmh|pmhx|past\s+medical\s+history|past\s+history|background|relevant\s+history|previous\s+history|phx)$/i, 'history'],
-  [/^(?:cc|copy|copies|copy\s+to|copies\s+to)$/i, 'cc'],
-];
+// A "Heading:" at the start of a line: its words, before the colon.
 const HEADING_LINE = /^[ \t*\-•]*([A-Za-z][A-Za-z/ &'()-]{0,40}?)\s*:/;
-const SIGN_OFF = /^\s*(?:yours\s+(?:sincerely|faithfully|truly)|(?:with\s+)?(?:kind|best|warm|warmest)\s+(?:regards|wishes)|best\s+wishes|with\s+regards|many\s+thanks|regards|sincerely)\b/i;
-const SALUTATION = /^\s*dear\b/i;
-const REGARDING = /^\s*(?:re|patient|patient name|pt name|name|baby|child|subject|regarding)\s*:/i;
 
 interface Line {
   start: number;
@@ -56,7 +49,8 @@ function lines(text: string): Line[] {
   }
 }
 
-export function findSections(text: string): Section[] {
+export function findSections(text: string, vocab: TextVocabulary): Section[] {
+  const { salutation: SALUTATION, signOff: SIGN_OFF, regarding: REGARDING } = vocab;
   const ls = lines(text);
   const out: Section[] = [];
   const salutationLine = ls.findIndex((l) => SALUTATION.test(l.text));
@@ -111,7 +105,7 @@ export function findSections(text: string): Section[] {
     const hm = HEADING_LINE.exec(line.text);
     if (hm) {
       const h = hm[1].trim();
-      const kind = HEADINGS.find(([re]) => re.test(h))?.[1];
+      const kind = vocab.headings.get(h.toLowerCase().replace(/\s+/g, ' '));
       if (kind) {
         open(kind, line.start, h);
         return;

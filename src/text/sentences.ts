@@ -1,4 +1,5 @@
 import type { Token } from './tokenise.js';
+import type { TextVocabulary } from './vocabulary.js';
 
 export interface Sentence {
   /** normalised offsets */
@@ -9,12 +10,6 @@ export interface Sentence {
   endToken: number;
 }
 
-// Words after which a full stop does not end a sentence in clinical writing.
-const NO_BREAK_AFTER = new Set([
-  'dr', 'mr', 'mrs', 'ms', 'mx', 'miss', 'prof', 'st', 'no', 'nos', 'vs', 'v', 'eg', 'ie', 'etc',
-  'approx', 'ref', 'tel', 'mob', 'dept', 'fig', 'inc', 'e', 'i', 'g', 'o', 'c', 'd', 'b', 'cf', 'sr', 'jr',
-  'wk', 'wks', 'yr', 'yrs', 'mth', 'mths', 'hrs', 'hr', 'min', 'mins', 'pt', 'pts', 'hx', 'dx', 'rx', 'tx',
-]);
 const BULLET = new Set(['*', '-', '•', '>', '+']);
 /**
  * Context never reaches further than a sentence, and a run-on "sentence" of thousands of
@@ -32,7 +27,8 @@ function hasSpaceBetween(text: string, a: Token, b: Token | undefined): boolean 
  * Split into sentences that survive clinical text: "Dr. Patel", "o/e.", "12.3.24", "?DV.",
  * bullet lists and one finding per line.
  */
-export function splitSentences(text: string, tokens: Token[]): Sentence[] {
+export function splitSentences(text: string, tokens: Token[], vocab: TextVocabulary): Sentence[] {
+  const NO_BREAK_AFTER = vocab.noBreakAfter;
   const out: Sentence[] = [];
   let first = 0;
   const close = (endTok: number) => {
@@ -97,17 +93,12 @@ export function sentenceIndex(tokens: Token[], sentences: Sentence[]): Int32Arra
   return idx;
 }
 
-// A speaker's label ("Doctor:", "Pt:") and then a word that opens a question.
-const QUESTION_OPENING = /^(?:[A-Za-z_]{1,20}:\s*)?(?:do|does|did|have|has|had|are|is|was|were|any|anything|how|what|when|where|why|who|which|can|could|would|will|ever|so,?\s+(?:do|did|have|are|is))\b/i;
-
 /**
  * A question put to someone ("Do you use any recreational drugs?", "Doctor: Any thoughts of
- * self-harm?"): it asks, it asserts nothing. Not a clinical query ("?self-harm", "NAI?").
+ * self-harm?"): it asks, it asserts nothing. Not a clinical query ("?self-harm", "NAI?"):
+ * those never open like a question to someone, and never say "you".
  */
-// ...or that speaks to someone: clinical queries ("?NAI", "self-harm?") never say "you".
-const ADDRESSED = /\b(?:you|your|yourself|anyone|anybody|is there|are there|tell me)\b|,\s*right\?$/i;
-
-export function isQuestion(text: string, s: Sentence): boolean {
+export function isQuestion(text: string, s: Sentence, vocab: TextVocabulary): boolean {
   const body = text.slice(s.start, s.end).trimEnd();
-  return body.endsWith('?') && (QUESTION_OPENING.test(body) || ADDRESSED.test(body));
+  return body.endsWith('?') && (vocab.questionOpening.test(body) || vocab.addressed.test(body));
 }

@@ -20,19 +20,26 @@ export interface Token {
 
 /**
  * What every occurrence of one token text shares: the text itself, its lower-case form and
- * shape, and slots where the matcher and the pattern prefilter keep their per-lexicon work,
- * so a repeated token costs no allocation and no string hashing.
+ * shape, and a memo where the layers above keep per-form work (whatever they are: this layer
+ * does not know), so a repeated token costs them no allocation and no string hashing.
  */
 export interface TokenForm {
   text: string;
   lower: string;
   shape: string;
-  /** matcher's cache slot: the lexicon it was computed for, and the result */
-  lex?: unknown;
-  step?: unknown;
-  /** the pattern prefilter's cache slot, likewise */
-  pfxOwner?: unknown;
-  pfx?: unknown;
+  /** memo slots: [owner, value] pairs at the indexes `claimMemoSlot` hands out */
+  memo: unknown[];
+}
+
+let memoSlots = 0;
+/**
+ * A memo slot of every token form for one consumer: `form.memo[slot]` holds who computed
+ * `form.memo[slot + 1]` (e.g. a compiled lexicon), so a consumer checks the owner before using it.
+ */
+export function claimMemoSlot(): number {
+  const slot = memoSlots;
+  memoSlots += 2;
+  return slot;
 }
 
 /*
@@ -118,7 +125,7 @@ let slotHash = new Int32Array(SLOTS);
 let slotForm: (TokenForm | undefined)[] = new Array(SLOTS).fill(undefined);
 let formCount = 0;
 
-const NEWLINE_FORM: TokenForm = { text: '\n', lower: '\n', shape: '\n' };
+const NEWLINE_FORM: TokenForm = { text: '\n', lower: '\n', shape: '\n', memo: [] };
 
 function sameText(text: string, start: number, end: number, s: string): boolean {
   if (s.length !== end - start) return false;
@@ -127,7 +134,7 @@ function sameText(text: string, start: number, end: number, s: string): boolean 
 }
 
 function newForm(s: string, word: boolean): TokenForm {
-  return word ? { text: s, lower: s.toLowerCase(), shape: shapeOf(s) } : { text: s, lower: s, shape: s };
+  return word ? { text: s, lower: s.toLowerCase(), shape: shapeOf(s), memo: [] } : { text: s, lower: s, shape: s, memo: [] };
 }
 
 const FNV_OFFSET = 0x811c9dc5;

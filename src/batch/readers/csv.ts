@@ -1,5 +1,5 @@
 import { parse, type Options } from 'csv-parse/sync';
-import type { Patient } from '../../schemas.js';
+import type { Patient } from '../../model/index.js';
 import { errorDoc, listNames, quoteName } from './errors.js';
 import { RecordIds } from './ids.js';
 import { decodeDocument } from './text.js';

@@ -8,16 +8,7 @@ export function errorDoc(error: string, extra: Omit<ReadDocument, 'text' | 'erro
   return { ...extra, text: '', error };
 }
 
-/** Name of a thrown value's class or code, safe to log: library messages may quote the input. */
-export function errorKind(err: unknown): string {
-  if (err && typeof err === 'object') {
-    const code = (err as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z0-9_]+$/.test(code)) return code;
-    const name = (err as { name?: unknown }).name;
-    if (typeof name === 'string' && /^\w+$/.test(name)) return name;
-  }
-  return 'error';
-}
+export { errorKind } from '../../model/errors.js';
 
 /** A name the user typed (an option value), quoted for an error message. */
 export function quoteName(n: string): string {

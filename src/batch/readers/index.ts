@@ -1,4 +1,4 @@
-import { readFile as readBytes, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { readCsv } from './csv.js';
 import { readDocx } from './docx.js';
@@ -32,17 +32,17 @@ const READERS: Record<string, Reader> = {
 /** Extensions we can read, lower case with the dot. */
 export const SUPPORTED_EXTENSIONS: readonly string[] = Object.freeze(Object.keys(READERS));
 
-/** Extensions whose files hold many records, each its own document. */
-export const RECORD_EXTENSIONS: readonly string[] = Object.freeze(['.csv', '.jsonl']);
-
 export function readerFor(path: string): Reader | undefined {
   return READERS[extname(path).toLowerCase()];
 }
 
 /**
- * Read one file into its documents. Never throws and never rejects: whatever goes wrong (a
- * missing or unreadable file, a file over `maxBytes`, a corrupt docx) becomes one document with
- * `error`, which names the cause without quoting the file's text.
+ * Read one file into its documents: the one way every entry point reads a file. Never throws
+ * and never rejects: whatever goes wrong (a missing or unreadable file, a file over
+ * `maxBytes`, a corrupt docx) becomes one document with `error`, which names the cause without
+ * quoting the file's text. The bytes are read synchronously: a pool worker has nothing else to
+ * do meanwhile, and for small files two trips through libuv's thread pool (shared by every
+ * worker) cost more than the read.
  */
 export async function readFile(path: string, opts: ReaderOptions): Promise<ReadDocument[]> {
   const parsed = ReaderOptionsSchema.safeParse(opts);
@@ -55,11 +55,11 @@ export async function readFile(path: string, opts: ReaderOptions): Promise<ReadD
   }
   let bytes: Uint8Array;
   try {
-    const st = await stat(path);
+    const st = statSync(path);
     if (!st.isFile()) return [errorDoc('not a regular file')];
     // Checked before reading so that a huge file never enters memory.
     if (st.size > options.maxBytes) return [errorDoc(`file is ${st.size} bytes, over --max-bytes ${options.maxBytes}`)];
-    bytes = await readBytes(path);
+    bytes = readFileSync(path);
     // The file may have grown between stat and read.
     if (bytes.byteLength > options.maxBytes) return [errorDoc(`file is ${bytes.byteLength} bytes, over --max-bytes ${options.maxBytes}`)];
   } catch (err) {

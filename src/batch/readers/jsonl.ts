@@ -1,4 +1,4 @@
-import type { Patient } from '../../schemas.js';
+import type { Patient } from '../../model/index.js';
 import { errorDoc, listNames, quoteName } from './errors.js';
 import { RecordIds } from './ids.js';
 import { decodeDocument } from './text.js';

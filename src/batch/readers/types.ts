@@ -1,4 +1,4 @@
-import type { Patient } from '../../schemas.js';
+import type { Patient } from '../../model/index.js';
 
 /**
  * What a reader gives the batch runner: one or more documents from one file. A record file

@@ -1,0 +1,83 @@
+import type { Hit } from '../lexicon/match.js';
+import type { LoadedEntry } from '../lexicon/schema.js';
+import type { DetectInput } from './types.js';
+
+/** Per-token views of the lexicon hits that detectors ask about. Built once per document. */
+export interface HitIndex {
+  forename: Uint8Array;
+  surname: Uint8Array;
+  /** professional role/title hits, by start token */
+  professional: Hit[];
+  relationship: Hit[];
+  informant: Hit[];
+  /** tokens covered by any finding entry (a name can't be inside "Huntington's disease") */
+  finding: Uint8Array;
+  /** tokens covered by a context cue or a role word */
+  vocabulary: Uint8Array;
+  /** 1 where a relationship hit ends just before token i (relEndsAt[i]) / starts at token i */
+  relEndsAt: Uint8Array;
+  relStartsAt: Uint8Array;
+  /** same for professional role words */
+  proEndsAt: Uint8Array;
+  proStartsAt: Uint8Array;
+}
+
+/** Is there a mark within `dist` tokens before `a` (ending at a-dist..a) or after `b`? */
+export function markNear(ends: Uint8Array, starts: Uint8Array, a: number, b: number, before: number, after: number): boolean {
+  for (let i = Math.max(0, a - before); i <= a; i++) if (ends[i]) return true;
+  for (let i = b; i <= Math.min(starts.length - 1, b + after); i++) if (starts[i]) return true;
+  return false;
+}
+
+const cache = new WeakMap<DetectInput, HitIndex>();
+
+export function isRelationship(e: LoadedEntry): boolean {
+  return e.kind === 'finding' && e.category === 'thirdParty' && e.type === 'relationship';
+}
+
+export function hitIndex(input: DetectInput): HitIndex {
+  const got = cache.get(input);
+  if (got) return got;
+  const n = input.doc.tokens.length;
+  const idx: HitIndex = {
+    forename: new Uint8Array(n),
+    surname: new Uint8Array(n),
+    professional: [],
+    relationship: [],
+    informant: [],
+    finding: new Uint8Array(n),
+    vocabulary: new Uint8Array(n),
+    relEndsAt: new Uint8Array(n + 1),
+    relStartsAt: new Uint8Array(n + 1),
+    proEndsAt: new Uint8Array(n + 1),
+    proStartsAt: new Uint8Array(n + 1),
+  };
+  for (const h of input.hits) {
+    const e = input.lexicon.entries[h.entry];
+    const mark = (arr: Uint8Array) => {
+      for (let i = h.startTok; i < h.endTok && i < n; i++) arr[i] = 1;
+    };
+    const use = e.kind === 'vocabulary' ? e.use : undefined;
+    if (use === 'forename') mark(idx.forename);
+    else if (use === 'surname') mark(idx.surname);
+    else if (use === 'professional') {
+      idx.professional.push(h);
+      idx.proEndsAt[h.endTok] = 1;
+      idx.proStartsAt[h.startTok] = 1;
+      mark(idx.vocabulary);
+    } else if (use === 'informant') idx.informant.push(h);
+    // A context pattern can span a whole clause ("father (Gwyn Price) had"): only its words
+    // from term lists count as vocabulary, never the names a pattern happens to cover.
+    else if (e.kind === 'context') {
+      if (h.via !== 'pattern') mark(idx.vocabulary);
+    }
+    else if (isRelationship(e)) {
+      idx.relationship.push(h);
+      idx.relEndsAt[h.endTok] = 1;
+      idx.relStartsAt[h.startTok] = 1;
+      mark(idx.vocabulary);
+    } else if (e.kind === 'finding') mark(idx.finding);
+  }
+  cache.set(input, idx);
+  return idx;
+}

@@ -1,0 +1,81 @@
+import type { CompiledLexicon } from '../lexicon/compile.js';
+import { isFinding, type LoadedFinding } from '../lexicon/schema.js';
+import type { DetectInput, RawFinding, Rule, Source } from './types.js';
+import { once, vocabSource } from './vocab.js';
+
+/**
+ * Ages written in the text: "15yo", "15 y/o", "aged 15", "15 year old"; and "(also 15, same
+ * school year)" after a friend or partner: the patient is that age too (not "(also 15 mins)").
+ */
+function ageRegex(lex: CompiledLexicon): RegExp {
+  return once(
+    lex,
+    'age',
+    () =>
+      new RegExp(
+        `\\b(?:aged\\s+(\\d{1,2})|(\\d{1,2})\\s?${vocabSource(lex, 'age-unit')})(?![\\p{L}\\p{N}_])|\\(also\\s(\\d{1,2})\\b(?!\\s?${vocabSource(lex, 'measure-unit')})`,
+        'giu',
+      ),
+  );
+}
+
+function textAges(lex: CompiledLexicon, text: string, forename?: string): number[] {
+  const ages = [...text.matchAll(ageRegex(lex))].map((m) => Number(m[1] ?? m[2] ?? m[3]));
+  // "Amelia (15) attended": the patient's forename with an age in brackets.
+  if (forename) {
+    const esc = forename.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    for (const m of text.matchAll(new RegExp(`\\b${esc}\\s?\\((\\d{1,2})\\)`, 'gi'))) ages.push(Number(m[1]));
+  }
+  return ages;
+}
+
+/** Findings straight from lexicon entries that have a category. */
+export function detectLexiconFindings(input: DetectInput): RawFinding[] {
+  const out: RawFinding[] = [];
+  let ages: number[] | undefined;
+  for (const h of input.hits) {
+    const e = input.lexicon.entries[h.entry];
+    if (!isFinding(e)) continue;
+    if (e.onlyUnderAge !== undefined) {
+      // Counts only for a patient known to be under the age (e.g. emergency contraception < 16).
+      ages ??= textAges(input.lexicon, input.doc.norm.text, input.patient.forename);
+      const young = (input.patient.age !== undefined && input.patient.age < e.onlyUnderAge) || ages.some((a) => a < e.onlyUnderAge!);
+      if (!young) continue;
+    }
+    const f: RawFinding = {
+      category: e.category,
+      type: e.type,
+      ruleId: e.id,
+      start: h.start,
+      end: h.end,
+      startTok: h.startTok,
+      endTok: h.endTok,
+      weight: e.weight,
+    };
+    if (e.escalates) f.escalates = true;
+    if (e.serious) f.serious = true;
+    if (e.undisclosed) f.undisclosed = true;
+    if (e.ignoreModifiers) f.ignoreModifiers = e.ignoreModifiers;
+    out.push(f);
+  }
+  return out;
+}
+
+/** A lexicon entry as a rule: its meta from the entry, its examples its own. */
+export function lexiconRule(e: LoadedFinding): Rule {
+  return {
+    origin: 'lexicon',
+    meta: { id: e.id, category: e.category, types: [e.type], description: e.notes ?? `${e.type.replace(/-/g, ' ')} (${e.file})`, docs: e.source },
+    examples: { match: e.examples?.match ?? [], noMatch: e.examples?.noMatch ?? [] },
+  };
+}
+
+/** Every finding entry of the lexicons in force, found in one pass over the document. */
+export function lexiconSource(lex: CompiledLexicon): Source {
+  return {
+    stage: 'detect',
+    name: 'lexicon',
+    rules: lex.entries.filter(isFinding).map((e) => lexiconRule(e as LoadedFinding)),
+    detect: detectLexiconFindings,
+  };
+}

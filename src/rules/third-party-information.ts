@@ -1,0 +1,80 @@
+import { hitIndex, markNear } from './hit-index.js';
+import type { Contextual, DetectInput, Rule, Source } from './types.js';
+import { once, vocabRegex } from './vocab.js';
+
+/**
+ * "Daughter rang", "husband reports that", "per neighbour", "collateral hx from mum": an
+ * informant cue (lexicons/informants.yaml) with the person who supplied the information beside
+ * it. A verb of saying takes its subject before it ("partner says"); only cues that point
+ * forward ("per", "from", "according to", "on behalf of") take the person after them.
+ */
+export function informationFromOthers(input: DetectInput, findings: Contextual[]): Contextual[] {
+  const idx = hitIndex(input);
+  const { doc } = input;
+  const forwardCue = once(input.lexicon, 'informant-forward', () => new RegExp(`^${vocabRegex(input.lexicon, 'informant-forward').source}`, 'iu'));
+  const fromCue = once(input.lexicon, 'informant-from-end', () => new RegExp(`${vocabRegex(input.lexicon, 'informant-forward-end').source}$`, 'iu'));
+  const out: Contextual[] = [];
+  const names = findings.filter((f) => f.type === 'person-name');
+  // Possible informants (relationship words, third parties' names), grouped by sentence.
+  const bySentence = new Map<number, { a: number; b: number }[]>();
+  for (const x of [...idx.relationship.map((h) => ({ a: h.startTok, b: h.endTok })), ...names.map((f) => ({ a: f.startTok, b: f.endTok }))]) {
+    const sIdx = doc.tokenSentence[x.a];
+    const list = bySentence.get(sIdx);
+    if (list) list.push(x);
+    else bySentence.set(sIdx, [x]);
+  }
+  for (const inf of idx.informant) {
+    const sent = doc.tokenSentence[inf.startTok];
+    if (sent < 0) continue;
+    const subjects = bySentence.get(sent) ?? [];
+    // Any cue that ends in "from" ("voicemail from", "text from") names its source after it.
+    const cueText = doc.norm.text.slice(inf.start, inf.end);
+    const forward = forwardCue.test(cueText) || fromCue.test(cueText);
+    const subject =
+      subjects.find((x) => x.b <= inf.startTok && inf.startTok - x.b <= 4) ??
+      (forward ? subjects.find((x) => x.a >= inf.endTok && x.a - inf.endTok <= 3) : undefined);
+    if (!subject) continue;
+    // A professional as the one who rang ("HV rang") is not a third party.
+    const pro = markNear(idx.proEndsAt, idx.proStartsAt, inf.startTok, inf.startTok, 2, -1) && subject.b <= inf.startTok && !idx.relEndsAt[inf.startTok];
+    if (pro) continue;
+    const a = Math.min(subject.a, inf.startTok);
+    const b = Math.max(subject.b, inf.endTok);
+    const ctx = input.contextFor(inf.startTok, inf.endTok);
+    out.push({
+      category: 'thirdParty',
+      type: 'third-party-information',
+      ruleId: RULE_ID,
+      start: doc.tokens[a].start,
+      end: doc.tokens[b - 1].end,
+      startTok: a,
+      endTok: b,
+      weight: 0.5,
+      context: { ...ctx, experiencer: 'other' },
+    });
+  }
+  return out;
+}
+
+const RULE_ID = 'detector/third-party-information';
+
+export const thirdPartyInformationRule: Rule = {
+  origin: 'code',
+  meta: {
+    id: RULE_ID,
+    category: 'thirdParty',
+    types: ['third-party-information'],
+    description: 'Information supplied by someone other than the patient: an informant cue (rang, reports, per, collateral from) with a relative or a named person beside it.',
+    docs: 'POLICY.md: information a relative gave that is not in confidence is review',
+  },
+  examples: {
+    match: ['Wife phoned to say he has been confused since yesterday.', 'Collateral history from daughter: falls x3 this month.'],
+    noMatch: ['HV rang to say the baby is gaining weight well.', 'Says partner is supportive.'],
+  },
+};
+
+export const thirdPartyInformation: Source = {
+  stage: 'combine',
+  name: 'third-party-information',
+  rules: [thirdPartyInformationRule],
+  combine: (input, found) => [...found, ...informationFromOthers(input, found)],
+};

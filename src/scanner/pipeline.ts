@@ -1,0 +1,159 @@
+/**
+ * One document's way through the scanner, a named function a step:
+ * analyse -> match -> context -> rules -> score -> assemble.
+ */
+import { buildContextIndex, contextOf } from '../context/engine.js';
+import type { CompiledLexicon } from '../lexicon/compile.js';
+import { matchLexicon } from '../lexicon/match.js';
+import { describeError, type ContextResult, type Finding, type ScanContext, type ScanResult, type Thresholds } from '../model/index.js';
+import { resolvePatient } from '../rules/patient.js';
+import type { Registry } from '../rules/registry.js';
+import type { Contextual, DetectInput, RawFinding } from '../rules/types.js';
+import { words } from '../rules/vocab.js';
+import { reasonsFor } from '../score/reasons.js';
+import { accumulated, applyRaise, decide, findingScore, levelOf, type Scored } from '../score/verdict.js';
+import { analyse as analyseText, isQuestion, toOriginal, type Analysed } from '../text/index.js';
+
+/** analyse: the text layer's view of the document (normalised text, tokens, sentences, sections, kind). */
+export function analyse(text: string, lex: CompiledLexicon): Analysed {
+  return analyseText(text, lex.text);
+}
+
+/** match: every lexicon hit, the ConText index over them, and whose record it is. */
+export function match(doc: Analysed, lex: CompiledLexicon, context: ScanContext): DetectInput {
+  const hits = matchLexicon(doc, lex);
+  const ctxIndex = buildContextIndex(doc, hits, lex.entries);
+  const memo = new Map<number, ContextResult>();
+  return {
+    doc,
+    lexicon: lex,
+    hits,
+    context: ctxIndex,
+    patient: resolvePatient(doc, lex, context.patient),
+    given: context.patient,
+    // The caller's word, else the text layer's: one decision, whatever the entry point.
+    kind: context.kind ?? doc.kind,
+    contextFor(a, b) {
+      const key = a * 1_000_003 + b;
+      let r = memo.get(key);
+      if (!r) {
+        r = contextOf(doc, ctxIndex, a, b);
+        memo.set(key, r);
+      }
+      return r;
+    },
+  };
+}
+
+/** context: each finding's ConText modifiers (unless its detector settled them), less those its entry says do not apply. */
+export function withContext(input: DetectInput, f: RawFinding): Contextual {
+  let context = f.context ?? input.contextFor(f.startTok, f.endTok);
+  if (f.ignoreModifiers?.length) {
+    context = { ...context };
+    for (const m of f.ignoreModifiers) context[m] = false;
+    context.triggers = context.triggers.filter((t) => !f.ignoreModifiers!.includes(t.modifier as never));
+  }
+  return { ...f, context };
+}
+
+/**
+ * Drop a finding inside a longer (or equal, earlier) one of the same category and context
+ * that weighs at least as much. A sweep over findings sorted by start keeps this linear in
+ * practice: only findings still open at the current start are compared.
+ */
+function dedupe(findings: Contextual[]): Contextual[] {
+  const sorted = [...findings].sort((a, b) => a.start - b.start || b.end - a.end || b.weight - a.weight);
+  const kept: Contextual[] = [];
+  const open = new Map<string, Contextual[]>();
+  for (const f of sorted) {
+    const key = `${f.category}|${f.context.negated}|${f.context.hypothetical}`;
+    const active = (open.get(key) ?? []).filter((o) => o.end > f.start || (o.start === f.start && o.end === f.end));
+    const covered = active.some((o) => o.start <= f.start && o.end >= f.end && o.weight >= f.weight);
+    if (!covered) {
+      kept.push(f);
+      active.push(f);
+    }
+    open.set(key, active);
+  }
+  return kept;
+}
+
+/**
+ * rules: every source in the registry, stage by stage (detect, combine, document). A source
+ * that throws is reported and the others go on: the scan then fails closed.
+ */
+export function runRules(registry: Registry, input: DetectInput, errors: string[]): Contextual[] {
+  let found: Contextual[] = [];
+  let deduped = false;
+  for (const src of registry.sources) {
+    try {
+      if (src.stage === 'detect') {
+        // No spread: a document can have more findings than a call's argument limit.
+        for (const f of src.detect(input)) found.push(withContext(input, f));
+      } else if (src.stage === 'combine') {
+        found = src.combine(input, found);
+      } else {
+        if (!deduped) {
+          found = dedupe(found);
+          deduped = true;
+        }
+        src.apply(input, found);
+      }
+    } catch (err) {
+      errors.push(describeError(src.stage === 'detect' ? `detector "${src.name}"` : `rules "${src.name}"`, err));
+    }
+  }
+  return deduped ? found : dedupe(found);
+}
+
+/** score: each finding's score and level under the thresholds, raised where a document rule says. */
+export function score(input: DetectInput, found: Contextual[], t: Thresholds, includeText: string | undefined): Scored[] {
+  const { doc } = input;
+  // Only read for uncertain findings, the ones a question could hold back.
+  const asked = (tok: number) => {
+    const sent = doc.sentences[doc.tokenSentence[tok]];
+    return !!sent && isQuestion(doc.norm.text, sent, doc.vocab);
+  };
+  return found.map((f) => {
+    const o = toOriginal(doc.norm, f.start, f.end);
+    const { triggers, ...modifiers } = f.context;
+    const finding: Finding = {
+      category: f.category,
+      type: f.type,
+      ruleId: f.ruleId,
+      start: o.start,
+      end: o.end,
+      score: Math.round(findingScore(f.category, f.weight, modifiers, modifiers.uncertain && asked(f.startTok) ? undefined : t.review) * 1e4) / 1e4,
+      modifiers,
+      triggers,
+    };
+    if (includeText !== undefined) finding.text = includeText.slice(o.start, o.end);
+    const s: Scored = { finding, weight: f.weight };
+    applyRaise(s, f.raise, t);
+    finding.level = levelOf(finding, t);
+    return s;
+  });
+}
+
+/** assemble: the verdict, reasons and result; a scan that did not fully run is never visible. */
+export function assemble(scored: Scored[], t: Thresholds, lex: CompiledLexicon, lexiconVersion: string, id: string | undefined, errors: string[]): ScanResult {
+  const findings = scored.map((s) => s.finding).sort((a, b) => a.start - b.start || a.end - b.end || (a.ruleId < b.ruleId ? -1 : 1));
+  const decision = decide(findings, t);
+  const lesser = findings.some((f) => f.score >= t.review) ? [] : accumulated(findings, t);
+  const result: ScanResult = {
+    verdict: decision.verdict,
+    score: decision.score,
+    categories: decision.categories,
+    findings,
+    reasons: reasonsFor(scored, decision.verdict, t, lesser, words(lex, 'display-acronym')),
+    lexiconVersion,
+  };
+  if (id !== undefined) result.id = id;
+  if (errors.length) {
+    // Fail closed: a document that was not fully scanned is never shown unreviewed.
+    if (result.verdict === 'visible') result.verdict = 'review';
+    result.error = errors.join('; ');
+    result.reasons.unshift('Part of the scan failed; a clinician must review this document.');
+  }
+  return result;
+}
