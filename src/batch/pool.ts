@@ -151,11 +151,6 @@ export class WorkerPool {
     if (i >= 0 && this.lexiconVersion) this.slots[i] = this.spawn();
   }
 
-  /** Batches sent but not yet answered, over all workers. */
-  get outstanding(): number {
-    return this.slots.reduce((n, s) => n + s.pending.size, 0);
-  }
-
   get workers(): number {
     return this.size;
   }

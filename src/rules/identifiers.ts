@@ -210,9 +210,9 @@ export const identifierRules: Rule[] = [
   identifierRule('nhs-number', 'NHS number', ['Partner (John Smith, NHS 943 476 5919) is HIV positive.'], [{ text: 'NHS 943 476 5919 confirmed at check-in.', patient: { nhsNumber: '9434765919' } }, 'Batch number 1234567890 recorded.']),
   identifierRule('phone', 'phone number', ["Sister's mobile 07700 900123 given as next of kin."], ['Crisis line 0800 123 4567 given.', "Pt's new mobile 07700 900456 updated."]),
   identifierRule('email', 'email address', ['Daughter asks for letters to jo.bloggs@example.com.'], ['Reply to the clinic at clinic.team@nhs.net.']),
-  identifierRule('postcode', 'postcode', ['Her ex-partner now lives at 12 Mill Lane, AB1 2CD.'], ['Letter from Riverside Surgery, Mill Road, AB1 2CD.']),
+  identifierRule('postcode', 'postcode', ['Her ex-partner now lives at 12 Mill Lane, AB1 2DE.'], ['Letter from Riverside Surgery, Mill Road, AB1 2DE.']),
   identifierRule('date-of-birth', 'date of birth', ['Son (DOB 12/04/2015) is on a child protection plan.'], [{ text: 'Re: Gwen Hughes DOB 02/03/1980', patient: { name: 'Gwen Hughes', dateOfBirth: '1980-03-02' } }]),
-  identifierRule('ni-number', 'National Insurance number', ["Husband's NI number QQ 12 34 56 C on the form."], ['Reviewed the QOF indicators.']),
+  identifierRule('ni-number', 'National Insurance number', ["Husband's NI number JT 12 34 56 C on the form."], ['Reviewed the QOF indicators.']),
 ];
 
 export const identifiers: Source = { stage: 'detect', name: 'identifiers', rules: identifierRules, detect: detectIdentifiers };

@@ -296,7 +296,7 @@ export const personNameRule: Rule = {
     noMatch: [
       'Seen with HV Sarah Jones re weaning.',
       { text: 'Mrs Hughes attended for her smear.', patient: { name: 'Gwen Hughes', sex: 'female' } },
-      'Kellgren-Lawrence grade 3 changes in the medial compartment.',
+      'Letter from Hyde Park Surgery filed.',
       'Returned from Kenya last week, well.',
     ],
   },

@@ -123,7 +123,7 @@ export const thirdPartyHealthRule: Rule = {
     docs: "POLICY.md: another person's health reported by anyone else is withhold; family history the patient gave stays low",
   },
   examples: {
-    match: ['Cares for his mother, who has dementia.', "Partner's HIV result discussed with her."],
+    match: ['Cares for his mother, who has dementia.', "Her mother's dementia is worse."],
     noMatch: ['Lives with his mother, who is supportive.', 'Any first-degree relative with bowel cancer under 50? None.'],
   },
 };
