@@ -27,7 +27,7 @@ export const ConfigSchema = z
     failOn: z.enum(['review', 'withhold']).optional(),
     /** globs of files to leave out (relative to the working directory, as --ignore) */
     ignore: z.array(z.string().min(1)).optional(),
-    /** patient manifest CSV (path,name,nhsNumber,dateOfBirth), relative to the config file */
+    /** patient manifest CSV (path,name,nhsNumber,dateOfBirth[,sex]), relative to the config file */
     patients: z.string().min(1).optional(),
     concurrency: z.number().int().positive().optional(),
     maxBytes: z.number().int().positive().optional(),

@@ -138,3 +138,21 @@ export async function ensureBuilt(): Promise<void> {
     rmSync(lock, { recursive: true, force: true });
   }
 }
+
+/**
+ * Run the CLI in this process (its logic, without a node start-up): output captured, standard
+ * input given. Worker threads still start, from the sources. Use `runCli` where the process
+ * itself matters (signals, exit, what a fresh process prints).
+ */
+export async function runCliInProcess(args: string[], opts: { cwd?: string; input?: string | Buffer } = {}): Promise<RunResult> {
+  const { main } = await import('../src/cli/main.js');
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['node', 'safeguard-scan', ...args], {
+    stdout: { write: (s: string) => (stdout += s), isTTY: false },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+    readStdin: () => Buffer.from(opts.input ?? ''),
+    cwd: opts.cwd ?? ROOT,
+  });
+  return { code, signal: null, stdout, stderr };
+}

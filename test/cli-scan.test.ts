@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocumentResultSchema } from '../src/model/index.js';
-import { ensureBuilt, jsonLines, rmrf, runCli, tempDir, writeDocs, writeText } from './batch-helpers.js';
+import { ensureBuilt, jsonLines, rmrf, runCli, runCliInProcess, tempDir, writeDocs, writeText } from './batch-helpers.js';
 
 const SENTINEL = 'Zqxwvutsentinel';
 const JSONL_FIELDS = ['path', 'sha256', 'bytes', 'verdict', 'score', 'categories', 'reasons', 'findings', 'lexiconVersion', 'version'];
@@ -44,39 +44,39 @@ describe('scan: formats', () => {
   });
 
   it('--include-text puts the matched text in findings (and only then)', async () => {
-    const r = await runCli(['scan', 'docs/sentinel.txt', '-f', 'jsonl', '--include-text'], { cwd: dir });
+    const r = await runCliInProcess(['scan', 'docs/sentinel.txt', '-f', 'jsonl', '--include-text'], { cwd: dir });
     const [d] = jsonLines(r.stdout) as { findings: { text?: string }[] }[];
     expect(d.findings.some((f) => f.text?.includes(SENTINEL))).toBe(true);
   });
 
   it('stylish (default), json, csv and sarif to stdout; html only to a file', async () => {
-    const stylish = await runCli(['scan', 'routine', 'review', '--concurrency', '1'], { cwd: dir });
+    const stylish = await runCliInProcess(['scan', 'routine', 'review', '--concurrency', '1'], { cwd: dir });
     expect(stylish.code).toBe(0);
     expect(stylish.stdout.split('\n').filter((l) => /^(visible|REVIEW|WITHHOLD)/.test(l))).toHaveLength(3);
     expect(stylish.stdout).toMatch(/^REVIEW +0\.\d\d {2}review\/c\.txt {2}\S/m);
 
-    const json = await runCli(['scan', 'routine', 'review', '-f', 'json'], { cwd: dir });
+    const json = await runCliInProcess(['scan', 'routine', 'review', '-f', 'json'], { cwd: dir });
     const arr = JSON.parse(json.stdout) as { path: string }[];
     expect(arr.map((d) => d.path)).toEqual(['review/c.txt', 'routine/a.txt', 'routine/b.txt']);
 
-    const csv = await runCli(['scan', 'routine', 'review', '-f', 'csv'], { cwd: dir });
+    const csv = await runCliInProcess(['scan', 'routine', 'review', '-f', 'csv'], { cwd: dir });
     const rows = csv.stdout.trim().split('\r\n');
     expect(rows[0]).toMatch(/^path,record,verdict,score/);
     expect(rows.slice(1).map((r) => r.split(',')[0])).toEqual(['review/c.txt', 'routine/a.txt', 'routine/b.txt']);
 
-    const sarif = await runCli(['scan', 'docs', '-f', 'sarif'], { cwd: dir });
+    const sarif = await runCliInProcess(['scan', 'docs', '-f', 'sarif'], { cwd: dir });
     const log = JSON.parse(sarif.stdout) as { version: string; runs: { results: unknown[]; columnKind: string }[] };
     expect(log.version).toBe('2.1.0');
     expect(log.runs[0].columnKind).toBe('utf16CodeUnits');
     expect(log.runs[0].results.length).toBeGreaterThan(0);
     expect(sarif.stdout).not.toContain(SENTINEL);
 
-    const html = await runCli(['scan', 'docs', '-f', 'html'], { cwd: dir });
+    const html = await runCliInProcess(['scan', 'docs', '-f', 'html'], { cwd: dir });
     expect(html.code).toBe(2);
     expect(html.stdout).toBe('');
     expect(html.stderr).toMatch(/html report .* only to a file/);
     const out = join(dir, 'report.html');
-    const html2 = await runCli(['scan', 'docs', '-o', out], { cwd: dir });
+    const html2 = await runCliInProcess(['scan', 'docs', '-o', out], { cwd: dir });
     expect(html2.code).toBe(1);
     expect(html2.stdout).toBe('');
     expect(readFileSync(out, 'utf8')).toMatch(/^<!doctype html>/);
@@ -85,9 +85,9 @@ describe('scan: formats', () => {
 
 describe('scan: exit codes and errors', () => {
   it('0 below --fail-on, 1 at or above it, 2 for unreadable input (2 wins), and the run goes on past errors', async () => {
-    expect((await runCli(['scan', 'routine', 'review'], { cwd: dir })).code).toBe(0);
-    expect((await runCli(['scan', 'routine', 'review', '--fail-on', 'review'], { cwd: dir })).code).toBe(1);
-    const r = await runCli(['scan', 'bad', 'review', 'routine', '-f', 'jsonl', '--fail-on', 'review'], { cwd: dir });
+    expect((await runCliInProcess(['scan', 'routine', 'review'], { cwd: dir })).code).toBe(0);
+    expect((await runCliInProcess(['scan', 'routine', 'review', '--fail-on', 'review'], { cwd: dir })).code).toBe(1);
+    const r = await runCliInProcess(['scan', 'bad', 'review', 'routine', '-f', 'jsonl', '--fail-on', 'review'], { cwd: dir });
     expect(r.code).toBe(2);
     const docs = jsonLines(r.stdout);
     expect(docs).toHaveLength(4);
@@ -97,32 +97,32 @@ describe('scan: exit codes and errors', () => {
   });
 
   it('a pattern that matches nothing is exit 2; --ignore leaves files out', async () => {
-    const r = await runCli(['scan', 'routine', 'nothing/*.txt'], { cwd: dir });
+    const r = await runCliInProcess(['scan', 'routine', 'nothing/*.txt'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no files match "nothing/*.txt"');
-    const ig = await runCli(['scan', 'routine', '--ignore', '**/b.txt', '-f', 'jsonl'], { cwd: dir });
+    const ig = await runCliInProcess(['scan', 'routine', '--ignore', '**/b.txt', '-f', 'jsonl'], { cwd: dir });
     expect(jsonLines(ig.stdout).map((d) => d.path)).toEqual(['routine/a.txt']);
   });
 
   it('an output that cannot be written fails with exit 2 before any work', async () => {
     // As root, chmod cannot make a folder unwritable: a path under a regular file cannot be created by anyone.
     const out = join(dir, 'routine', 'a.txt', 'out.jsonl');
-    const r = await runCli(['scan', 'docs', '-o', out], { cwd: dir });
+    const r = await runCliInProcess(['scan', 'docs', '-o', out], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cannot write the output file .*out\.jsonl/);
     expect(r.stderr).not.toMatch(/documents from/); // no scan ran
-    const missing = await runCli(['scan', 'docs', '-o', join(dir, 'no', 'such', 'dir', 'out.jsonl')], { cwd: dir });
+    const missing = await runCliInProcess(['scan', 'docs', '-o', join(dir, 'no', 'such', 'dir', 'out.jsonl')], { cwd: dir });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/does not exist/);
   });
 
   it('refuses --resume without -o, or with a format other than jsonl; --concurrency must be a positive number', async () => {
-    expect((await runCli(['scan', 'routine', '--resume'], { cwd: dir })).stderr).toMatch(/--resume needs -o/);
-    const r = await runCli(['scan', 'routine', '--resume', '-o', join(dir, 'x.json')], { cwd: dir });
+    expect((await runCliInProcess(['scan', 'routine', '--resume'], { cwd: dir })).stderr).toMatch(/--resume needs -o/);
+    const r = await runCliInProcess(['scan', 'routine', '--resume', '-o', join(dir, 'x.json')], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/jsonl only/);
     expect(existsSync(join(dir, 'x.json'))).toBe(false);
-    expect((await runCli(['scan', 'routine', '--concurrency', '0'], { cwd: dir })).code).toBe(2);
+    expect((await runCliInProcess(['scan', 'routine', '--concurrency', '0'], { cwd: dir })).code).toBe(2);
   });
 });
 
@@ -132,33 +132,47 @@ describe('config file', () => {
     mkdirSync(join(root, 'sub', 'deeper'), { recursive: true });
     writeText(join(root, 'sub', 'deeper', 'c.txt'), 'Chlamydia screen positive. Treated with doxycycline.');
     writeFileSync(join(root, 'safeguard-scan.config.json'), JSON.stringify({ failOn: 'review', format: 'jsonl' }));
-    const r = await runCli(['scan', '.'], { cwd: join(root, 'sub') });
+    const r = await runCliInProcess(['scan', '.'], { cwd: join(root, 'sub') });
     expect(r.code).toBe(1); // failOn review from the config
     expect(jsonLines(r.stdout)).toHaveLength(1); // format jsonl from the config
-    const flagged = await runCli(['scan', '.', '--fail-on', 'withhold', '-f', 'json'], { cwd: join(root, 'sub') });
+    const flagged = await runCliInProcess(['scan', '.', '--fail-on', 'withhold', '-f', 'json'], { cwd: join(root, 'sub') });
     expect(flagged.code).toBe(0);
     expect(JSON.parse(flagged.stdout)).toHaveLength(1);
 
     writeFileSync(join(root, 'safeguard-scan.config.json'), JSON.stringify({ failOn: 'review', concurency: 2 }));
-    const bad = await runCli(['scan', '.'], { cwd: join(root, 'sub') });
+    const bad = await runCliInProcess(['scan', '.'], { cwd: join(root, 'sub') });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('safeguard-scan.config.json');
     expect(bad.stderr).toContain('unknown key "concurency"');
 
     writeFileSync(join(root, 'other.json'), JSON.stringify({ thresholds: { review: 'high' } }));
-    const typed = await runCli(['scan', '.', '--config', join(root, 'other.json')], { cwd: join(root, 'sub') });
+    const typed = await runCliInProcess(['scan', '.', '--config', join(root, 'other.json')], { cwd: join(root, 'sub') });
     expect(typed.code).toBe(2);
     expect(typed.stderr).toMatch(/other\.json: line 1, field "thresholds\.review"/);
   });
 });
 
 describe('check', () => {
-  it('still scans one text from an argument or stdin', async () => {
-    const a = await runCli(['check', 'Patient disclosed domestic abuse from her partner. MARAC referral made.']);
+  it('scans one text from an argument or stdin', async () => {
+    const a = await runCliInProcess(['check', 'Patient disclosed domestic abuse from her partner. MARAC referral made.']);
     expect(a.code).toBe(1);
     expect(a.stdout).toMatch(/^WITHHOLD/);
-    const b = await runCli(['check', '-f', 'jsonl'], { input: 'BP 120/80, well.' });
+    const b = await runCliInProcess(['check', '-f', 'jsonl'], { input: 'BP 120/80, well.' });
     expect(b.code).toBe(0);
     expect(jsonLines(b.stdout)[0]).toMatchObject({ path: '<stdin>', verdict: 'visible' });
+  });
+  it('reads an argument that names an existing file as that document, as scan reads it', async () => {
+    const r = await runCliInProcess(['check', 'examples/03-dv-disclosure.txt', '-f', 'jsonl']);
+    const scanned = await runCliInProcess(['scan', 'examples/03-dv-disclosure.txt', '-f', 'jsonl']);
+    expect(r.code).toBe(1);
+    const [doc] = jsonLines(r.stdout);
+    expect(doc).toMatchObject({ path: 'examples/03-dv-disclosure.txt', verdict: 'withhold' });
+    expect(doc).toEqual(jsonLines(scanned.stdout)[0]);
+  });
+  it('decodes standard input as it decodes files: a UTF-16 text with a byte-order mark is read, not scanned as noise', async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Disclosed that partner hit her. MARAC referral made.', 'utf16le')]);
+    const r = await runCliInProcess(['check', '-f', 'jsonl'], { input: utf16 });
+    expect(r.code).toBe(1);
+    expect(jsonLines(r.stdout)[0]).toMatchObject({ verdict: 'withhold', encoding: 'utf-16le' });
   });
 });

@@ -43,7 +43,7 @@ export interface BatchOptions extends RecordFieldOptions {
   concurrency?: number;
   /** files larger than this are recorded as errors without being read; default 10 MiB */
   maxBytes?: number;
-  /** patient manifest: a CSV file (path,name,nhsNumber,dateOfBirth) or a map from file path (relative to cwd, or absolute) to patient */
+  /** patient manifest: a CSV file (path,name,nhsNumber,dateOfBirth[,sex]) or a map from file path (relative to cwd, or absolute) to patient */
   patients?: string | Map<string, Patient> | Record<string, Patient>;
   /** stop dispatching new files; what is in flight finishes and is yielded, then the run ends */
   signal?: AbortSignal;

@@ -2,8 +2,11 @@
  * The patient manifest (`--patients FILE.csv`): which patient each file belongs to, so that the
  * patient's own name and identifiers are not reported as a third party.
  *
- *   path,name,nhsNumber,dateOfBirth
- *   letters/2019/a.txt,Derek Haines,9136094692,1955-11-19
+ *   path,name,nhsNumber,dateOfBirth,sex
+ *   letters/2019/a.txt,Derek Haines,9136094692,1955-11-19,male
+
+ * (`sex` is optional: a title of the other sex, "Mrs Haines" in Mr Haines's record, then points
+ * to someone else.)
  *
  * `path` is relative to the manifest's own folder (or absolute). Columns other than these four
  * are an error naming them (a misspelt column would silently lose the patient's identity).
@@ -15,7 +18,7 @@ import type { Patient } from '../model/index.js';
 
 export class ManifestError extends Error {}
 
-const COLUMNS = ['path', 'name', 'nhsNumber', 'dateOfBirth'] as const;
+const COLUMNS = ['path', 'name', 'nhsNumber', 'dateOfBirth', 'sex'] as const;
 
 export function loadManifest(file: string): Map<string, Patient> {
   let rows: Record<string, string>[];
@@ -37,6 +40,7 @@ export function loadManifest(file: string): Map<string, Patient> {
     if (r.name) p.name = r.name;
     if (r.nhsNumber) p.nhsNumber = r.nhsNumber;
     if (r.dateOfBirth) p.dateOfBirth = r.dateOfBirth;
+    if (r.sex) p.sex = r.sex;
     map.set(resolve(base, r.path), p);
   });
   return map;

@@ -22,16 +22,29 @@ class BufferedSink implements Sink {
   private parts: string[] = [];
   private size = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** a write that failed on the timer: thrown at the next call from the run, never lost */
+  private pending: unknown;
   constructor(private readonly out: (s: string) => void) {
-    this.timer = setInterval(() => this.flush(), 200);
+    this.timer = setInterval(() => {
+      try {
+        this.flush();
+      } catch (err) {
+        this.pending ??= err;
+      }
+    }, 200);
     this.timer.unref();
   }
   write(s: string): void {
+    this.check();
     this.parts.push(s);
     this.size += s.length;
     if (this.size >= CHUNK) this.flush();
   }
+  private check(): void {
+    if (this.pending !== undefined) throw this.pending;
+  }
   flush(): void {
+    this.check();
     if (this.size === 0 && this.parts.length === 0) return;
     const s = this.parts.join('');
     this.parts = [];
@@ -39,22 +52,45 @@ class BufferedSink implements Sink {
     if (s) this.out(s);
   }
   close(): void {
-    this.flush();
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
+    this.flush();
   }
 }
 
-/** stdout: synchronous for files and pipes on Linux; a closed pipe (EPIPE, e.g. `| head`) stops the output quietly. */
-export function stdoutSink(): Sink {
+/** A stream the results can go to (standard output, or any other). */
+export interface OutputStream {
+  write(s: string): unknown;
+  on?(event: 'error', listener: (err: NodeJS.ErrnoException) => void): unknown;
+}
+
+export interface StreamSink extends Sink {
+  /** why writing failed (an errno code such as ENOSPC), if it did: the run must then exit 2, never claim success */
+  failure(): string | undefined;
+}
+
+/**
+ * stdout: synchronous for files and pipes on Linux. A closed pipe (EPIPE, e.g. `| head`) stops
+ * the output quietly; any other failure (a full disk: ENOSPC) is remembered and reported.
+ */
+export function streamSink(stream: OutputStream = process.stdout): StreamSink {
   let broken = false;
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') broken = true;
-    else throw err;
+  let failed: string | undefined;
+  const fail = (err: unknown) => {
+    const code = (err as NodeJS.ErrnoException)?.code ?? 'error';
+    if (code === 'EPIPE') broken = true;
+    else failed ??= code;
+  };
+  stream.on?.('error', fail);
+  const sink = new BufferedSink((s) => {
+    if (broken || failed) return;
+    try {
+      stream.write(s);
+    } catch (err) {
+      fail(err);
+    }
   });
-  return new BufferedSink((s) => {
-    if (!broken) process.stdout.write(s);
-  });
+  return Object.assign(sink, { failure: () => failed });
 }
 
 export interface FileSink extends Sink {
@@ -94,7 +130,11 @@ export function openFileSink(path: string): FileSink {
   let closed = false;
   const inner = new BufferedSink((s) => {
     wrote = true;
-    writeSync(fd, s);
+    try {
+      writeSync(fd, s);
+    } catch (err) {
+      throw new OutputError(`cannot write the output file ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
   });
   return {
     path,

@@ -51,10 +51,16 @@ interface Slot {
   dead: boolean;
 }
 
-/** How to start a worker: the running bundle itself, or the TypeScript entry through tsx. */
+/**
+ * How to start a worker: the running bundle itself, or the TypeScript entry through tsx.
+ * SAFEGUARD_SCAN_WORKER_SCRIPT names a built bundle for the workers of code run from the
+ * sources (the tests: compiling the sources in every worker costs a second each).
+ */
 export function workerSource(): { script: string | URL; eval: boolean } {
   const here = import.meta.url;
   if (/\.[cm]?ts$/.test(new URL(here).pathname)) {
+    const built = process.env.SAFEGUARD_SCAN_WORKER_SCRIPT;
+    if (built) return { script: pathToFileURL(built), eval: false };
     const entry = new URL('./worker-entry.ts', here).href;
     // Only when running from sources: tsx (a dev dependency) compiles the worker's TypeScript.
     const api = pathToFileURL(createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;

@@ -11,7 +11,7 @@ import { csvRow, jsonBody, jsonlLine, stylishLine } from '../report/index.js';
 import { createScanner, type Scanner } from '../scanner/index.js';
 import { looksBinary } from './decode.js';
 import { expandInputs } from './expand.js';
-import { readDocuments, type ReaderOptions } from './read.js';
+import { readDocuments, type ReadDocument, type ReaderOptions } from './read.js';
 import { errorResult, fromScan } from './results.js';
 
 export const WORKER_FLAG = 'safeguard-scan:batch-worker';
@@ -89,7 +89,15 @@ export function workerRole(): 'scan' | 'expand' | undefined {
 export const isPoolThread = (): boolean => workerRole() !== undefined;
 
 /** The file-level part, separate from the thread plumbing so that it can be tested in-process. */
-export function createFileScanner(cfg: WorkerConfig): { lexiconVersion: string; scanFile(t: Task): Promise<FileResult> } {
+export interface FileScanner {
+  lexiconVersion: string;
+  /** read one file (every record of it) and scan each document */
+  scanFile(t: Task): Promise<FileResult>;
+  /** scan one text that was read already, as a file's document is scanned */
+  scanText(path: string, rd: ReadDocument, patient?: Patient): DocumentResult;
+}
+
+export function createFileScanner(cfg: WorkerConfig): FileScanner {
   const scanner: Scanner = createScanner({
     lexicons: cfg.lexicons && cfg.lexicons.length ? cfg.lexicons : undefined,
     thresholds: cfg.thresholds as Thresholds | undefined,
@@ -112,22 +120,21 @@ export function createFileScanner(cfg: WorkerConfig): { lexiconVersion: string; 
     const docs: DocOut[] = [];
     const want = cfg.returnText;
     for (const rd of read) {
-      const extra = { record: rd.record, encoding: rd.encoding };
-      let d: DocumentResult;
-      if (rd.error) d = errorResult(t.path, rd.error, lv, extra);
-      else if (looksBinary(rd.text)) d = errorResult(t.path, 'binary content (NUL bytes or control characters), not a text document', lv, extra);
-      else {
-        const patient = t.patient || rd.patient ? { ...t.patient, ...rd.patient } : undefined;
-        // No kind: whether it is a letter is the text layer's decision, as for every entry point.
-        const r = scanner.scan(rd.text, { patient });
-        d = fromScan(t.path, rd.text, r, extra);
-      }
+      const d = scanText(t.path, rd, t.patient);
       const give = !!want && !!d.sha256 && (want === 'findings' ? d.findings.length > 0 : verdictAtLeast(d.verdict, want as Verdict));
       docs.push(out(d, give ? rd.text : undefined));
     }
     return { i: t.i, docs };
   }
-  return { lexiconVersion: lv, scanFile };
+  function scanText(path: string, rd: ReadDocument, given?: Patient): DocumentResult {
+    const extra = { record: rd.record, encoding: rd.encoding };
+    if (rd.error) return errorResult(path, rd.error, lv, extra);
+    if (looksBinary(rd.text)) return errorResult(path, 'binary content (NUL bytes or control characters), not a text document', lv, extra);
+    const patient = given || rd.patient ? { ...given, ...rd.patient } : undefined;
+    // No kind: whether it is a letter is the text layer's decision, as for every entry point.
+    return fromScan(path, rd.text, scanner.scan(rd.text, { patient }), extra);
+  }
+  return { lexiconVersion: lv, scanFile, scanText };
 }
 
 /**

@@ -70,6 +70,24 @@ function directEntries(raw: unknown[]): ParsedEntry[] {
 }
 
 /**
+ * Compiled lexicons by content hash: scanners made with the same lexicons (a host making one per
+ * request, `check` run in a loop) share the trie and patterns instead of compiling them again. A
+ * compiled lexicon holds no document state; a few are kept.
+ */
+const compiledCache = new Map<string, CompiledLexicon>();
+const COMPILED_KEEP = 4;
+function compiledFor(set: LexiconSet): CompiledLexicon {
+  const key = `${set.version}:${set.entries.length}`;
+  let c = compiledCache.get(key);
+  if (!c) {
+    c = compileLexicon(set.entries);
+    if (compiledCache.size >= COMPILED_KEEP) compiledCache.delete(compiledCache.keys().next().value!);
+    compiledCache.set(key, c);
+  }
+  return c;
+}
+
+/**
  * A scanner: the lexicons loaded and compiled once, the rule registry built, the thresholds
  * checked against POLICY.md's floors (a laxer withhold threshold is refused here). Reusable and
  * synchronous; `scan` never throws.
@@ -87,7 +105,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     const entries = lexicon.entries.filter((e) => mine.has(e.id) || e.kind !== 'finding');
     lexicon = { ...lexicon, entries };
   }
-  const compiled = compileLexicon(lexicon.entries);
+  const compiled = compiledFor(lexicon);
   const registry = buildRegistry(compiled, opts.detectors ?? []);
   const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
 

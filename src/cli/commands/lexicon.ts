@@ -1,7 +1,8 @@
-import { runLexiconExamples } from '../authoring/examples.js';
-import { lintLexicons } from '../authoring/lint.js';
-import { loadLexicons, resolveLexiconPaths } from '../lexicon/load.js';
-import { CATEGORIES, USES } from '../lexicon/schema.js';
+import { runLexiconExamples, runRuleExamples } from '../../authoring/examples.js';
+import { lintLexicons } from '../../authoring/lint.js';
+import { loadLexicons, resolveLexiconPaths } from '../../lexicon/load.js';
+import { CATEGORIES, USES } from '../../lexicon/schema.js';
+import { createScanner } from '../../scanner/index.js';
 
 export interface Io {
   out: (s: string) => void;
@@ -19,13 +20,16 @@ function load(globs: string[]) {
 /** `lexicon test [GLOB...]`: exit 1 when an example fails. */
 export function lexiconTest(globs: string[], io: Io): number {
   const { set, named } = load(globs);
-  const outcomes = runLexiconExamples(set.entries, (e) => named.has(e.id));
+  // The rules written in code run their examples too, with the lexicons in force (a user's
+  // file can change what they read).
+  const rules = runRuleExamples(createScanner({ lexicons: globs.length ? resolveLexiconPaths(globs) : undefined }));
+  const outcomes = [...runLexiconExamples(set.entries, (e) => named.has(e.id)), ...rules];
   const failures = outcomes.filter((o) => !o.pass);
   for (const f of failures) {
     io.err(`FAIL ${f.file} ${f.entryId} ${f.kind}[${f.index}]: ${JSON.stringify(f.example)} -> ${f.detail}`);
   }
   const entries = new Set(outcomes.map((o) => o.entryId)).size;
-  io.out(`lexicon test: ${entries} entries, ${outcomes.length} examples`);
+  io.out(`lexicon test: ${entries} entries and rules, ${outcomes.length} examples`);
   io.out(`${outcomes.length - failures.length} passed, ${failures.length} failed`);
   return failures.length ? 1 : 0;
 }

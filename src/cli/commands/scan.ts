@@ -1,0 +1,223 @@
+import { extname, resolve } from 'node:path';
+import { BatchUsageError, prepareJob, type BatchOptions } from '../../batch/job.js';
+import { emptyResume, readJournal, type ResumeState } from '../../batch/journal.js';
+import { openFileSink, streamSink, type FileSink, type Sink, type StreamSink } from '../../batch/output.js';
+import { Progress } from '../../batch/progress.js';
+import type { RecordFieldOptions } from '../../batch/readers/types.js';
+import type { Emitted } from '../../batch/run.js';
+import { formatSummary, Tally } from '../../batch/tally.js';
+import type { RenderFormat } from '../../batch/worker.js';
+import { findConfig, loadConfig, type Config, type OutputFormat } from '../../config.js';
+import type { Verdict } from '../../model/index.js';
+import { csvHeader, htmlReportChunks, JSON_OPEN, jsonClose, jsonItem, sarifChunks, type ReportDocument } from '../../report/index.js';
+import { toolVersion } from '../../version.js';
+import { EXIT, say, UsageError, type CliIo } from '../io.js';
+
+export interface ScanFlags extends RecordFieldOptions {
+  format?: OutputFormat;
+  output?: string;
+  failOn?: Verdict;
+  includeText?: boolean;
+  lexicons?: string[];
+  ignore?: string[];
+  concurrency?: number;
+  resume?: boolean;
+  maxBytes?: number;
+  patients?: string;
+  config?: string;
+}
+
+export const FORMAT_OF_EXT: Record<string, OutputFormat> = { '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.json': 'json', '.csv': 'csv', '.sarif': 'sarif', '.html': 'html', '.htm': 'html' };
+
+/** A format written as documents arrive; csv too. sarif and html need the whole run (they hold its results in memory). */
+interface Writer {
+  doc(e: Emitted): void;
+  end(summaryText: string): void;
+}
+
+/** Formats rendered in the workers: the main thread only writes their text. */
+const RENDERED: Partial<Record<OutputFormat, RenderFormat>> = { jsonl: 'jsonl', json: 'json', stylish: 'stylish', csv: 'csv' };
+
+function makeWriter(format: OutputFormat, sink: Sink, opts: { summaryInStylish: boolean; lexiconVersion: () => string }): Writer {
+  switch (format) {
+    case 'jsonl':
+      return { doc: (e) => sink.write(e.out!), end: () => undefined };
+    case 'json': {
+      let first = true;
+      sink.write(JSON_OPEN);
+      return {
+        doc: (e) => {
+          sink.write(jsonItem(e.out!, first));
+          first = false;
+        },
+        end: () => sink.write(jsonClose(!first)),
+      };
+    }
+    case 'csv':
+      sink.write(csvHeader());
+      return { doc: (e) => sink.write(e.out!), end: () => undefined };
+    case 'sarif':
+    case 'html': {
+      const docs: ReportDocument[] = [];
+      return {
+        doc: (e) => docs.push(e.text !== undefined ? { ...e.doc!, text: e.text } : e.doc!),
+        end: () => {
+          const chunks =
+            format === 'sarif' ? sarifChunks(docs, { toolVersion: toolVersion(), lexiconVersion: opts.lexiconVersion() }) : htmlReportChunks(docs, {});
+          for (const c of chunks) sink.write(c);
+        },
+      };
+    }
+    default:
+      return {
+        doc: (e) => sink.write(e.out!),
+        end: (s) => {
+          if (opts.summaryInStylish) sink.write('\n' + s + '\n');
+        },
+      };
+  }
+}
+
+/** The config file for a command: `--config FILE`, or the nearest one from the working directory upward. */
+export function loadConfigFor(flags: { config?: string }, cwd: string): { config: Config; file?: string } {
+  const file = flags.config ? resolve(cwd, flags.config) : findConfig(cwd);
+  if (!file) return { config: {} };
+  return { config: loadConfig(file), file };
+}
+
+export async function scanCommand(patterns: string[], flags: ScanFlags, io: CliIo): Promise<number> {
+  const t0 = performance.now();
+  const { config } = loadConfigFor(flags, io.cwd);
+  // Flags override the config; list options (lexicons, ignore) add to it.
+  const output = flags.output;
+  const format: OutputFormat = flags.format ?? (output ? FORMAT_OF_EXT[extname(output).toLowerCase()] : undefined) ?? config.format ?? 'stylish';
+  const failOn: Verdict = flags.failOn ?? config.failOn ?? 'withhold';
+  const includeText = !!flags.includeText;
+  if (format === 'html' && !output) throw new UsageError('the html report holds record text and is written only to a file: add -o report.html');
+  if (flags.resume && !output) throw new UsageError('--resume needs -o FILE.jsonl (the output file is the journal of the run)');
+  if (flags.resume && format !== 'jsonl') throw new UsageError(`--resume works with --format jsonl only (the journal), not ${format}`);
+
+  const opts: BatchOptions = {
+    cwd: io.cwd,
+    ignore: [...(config.ignore ?? []), ...(flags.ignore ?? [])],
+    lexicons: [...(config.lexicons ?? []), ...(flags.lexicons ?? [])],
+    thresholds: config.thresholds,
+    includeText,
+    concurrency: flags.concurrency ?? config.concurrency,
+    maxBytes: flags.maxBytes ?? config.maxBytes,
+    textColumn: flags.textColumn ?? config.textColumn,
+    idColumn: flags.idColumn ?? config.idColumn,
+    patientNameColumn: flags.patientNameColumn ?? config.patientNameColumn,
+    nhsNumberColumn: flags.nhsNumberColumn ?? config.nhsNumberColumn,
+    textField: flags.textField ?? config.textField,
+    idField: flags.idField ?? config.idField,
+    patients: flags.patients ?? config.patients,
+  };
+
+  // The output is opened before any work: an unwritable path fails here, with nothing lost.
+  let file: FileSink | undefined;
+  if (output) {
+    try {
+      file = openFileSink(resolve(io.cwd, output));
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
+  let resume: ResumeState = emptyResume();
+  try {
+    if (flags.resume && file) resume = await readJournal(file.path);
+    const controller = new AbortController();
+    opts.signal = controller.signal;
+    const job = await prepareJob(patterns, opts, { resume, returnText: format === 'html' ? 'review' : format === 'sarif' ? 'findings' : undefined, render: RENDERED[format] });
+    return await execute(job, controller, io, { format, failOn, file, resume, t0, output });
+  } catch (err) {
+    file?.discard();
+    throw err;
+  }
+}
+
+async function execute(
+  job: Awaited<ReturnType<typeof prepareJob>>,
+  controller: AbortController,
+  io: CliIo,
+  o: { format: OutputFormat; failOn: Verdict; file?: FileSink; resume: ResumeState; t0: number; output?: string },
+): Promise<number> {
+  const log = say(io);
+  const progress = new Progress(io.stderr as NodeJS.WriteStream, job.paths.length);
+  for (const s of job.skipped) log.err(`skipped ${s.path}: ${s.reason}`);
+  if (o.resume.repairedBytes) log.err(`resume: cut a half-written last line (${o.resume.repairedBytes} bytes) from ${o.output}`);
+  if (o.resume.doneKeys.size) log.err(`resume: ${o.resume.doneKeys.size} documents already recorded in ${o.output}`);
+
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (interrupted) {
+      // A second signal: stop now. Every line written so far is whole, and --resume repairs a half one.
+      o.file?.flush();
+      process.exit(sig === 'SIGINT' ? EXIT.sigint : EXIT.sigterm);
+    }
+    interrupted = sig;
+    progress.clear();
+    log.err(`safeguard-scan: ${sig}: finishing the documents in progress, then stopping (again to stop at once)`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const std: StreamSink | undefined = o.file ? undefined : streamSink(io.stdout);
+  const sink: Sink = o.file ?? std!;
+  o.file?.begin(o.resume.doneKeys.size ? 'append' : 'truncate');
+  const summaryInStylish = !!o.file || !io.stdout.isTTY;
+  const writer = makeWriter(o.format, sink, { summaryInStylish, lexiconVersion: () => job.lexiconVersion ?? '' });
+  const run = new Tally();
+  const total = new Tally();
+  total.merge(o.resume.tally);
+  let warnedVersion = false;
+  try {
+    for await (const e of job.run()) {
+      if (!warnedVersion && job.lexiconVersion && o.resume.lexiconVersions.size && !o.resume.lexiconVersions.has(job.lexiconVersion)) {
+        warnedVersion = true;
+        progress.clear();
+        log.err(`warning: ${o.output} holds results of other lexicons (${[...o.resume.lexiconVersions].join(', ')}); this run uses ${job.lexiconVersion}`);
+      }
+      writer.doc(e);
+      run.add(e.meta);
+      total.add(e.meta);
+      progress.update(job.state.filesDone, run.documents);
+    }
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    progress.clear();
+  }
+  const seconds = (performance.now() - o.t0) / 1000;
+  const summary = formatSummary({
+    total,
+    run,
+    files: job.matchedFiles,
+    skipped: job.skipped.length,
+    resumed: o.resume.tally.documents,
+    seconds,
+    interrupted,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+  });
+  // An interrupted run leaves a jsonl journal to resume; whole-run formats would be incomplete, so they are not finished.
+  if (!interrupted || o.format === 'jsonl' || o.format === 'stylish' || o.format === 'csv') writer.end(summary);
+  sink.flush();
+  o.file?.close();
+  std?.close();
+  log.err(summary);
+  const failed = std?.failure();
+  if (failed) {
+    log.err(`safeguard-scan: cannot write the results to standard output (${failed}); nothing after that point was written`);
+    return EXIT.error;
+  }
+  if (interrupted) {
+    if (o.output && o.format === 'jsonl') log.err(`safeguard-scan: stopped; run the same command with --resume to finish`);
+    return interrupted === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
+  }
+  if (total.errors) return EXIT.error;
+  return total.atLeast(o.failOn) ? EXIT.failOn : EXIT.ok;
+}
+
+export { BatchUsageError };
