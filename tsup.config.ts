@@ -12,6 +12,15 @@ export default defineConfig([
     splitting: false,
   },
   {
+    // The reader child process (pdf, docx, images, OCR): a script of its own, started by fork.
+    entry: { 'reader-child': 'src/batch/reader-child.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    shims: true,
+    target: 'node20',
+    splitting: false,
+  },
+  {
     entry: { cli: 'src/cli/bin.ts' },
     format: ['esm'],
     banner: { js: '#!/usr/bin/env node' },

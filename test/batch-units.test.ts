@@ -63,11 +63,11 @@ describe('inputs', () => {
   it('expands folders and globs, lists other file types as skipped, reports patterns that match nothing', () => {
     const dir = tempDir();
     try {
-      for (const f of ['a/1.txt', 'a/2.md', 'a/b/3.TXT', 'a/c.png', 'a/noext', 'a/.hidden.txt', 'z.docx', 'y.bin']) writeText(join(dir, f), 'x');
+      for (const f of ['a/1.txt', 'a/2.md', 'a/b/3.TXT', 'a/c.bmp', 'a/noext', 'a/.hidden.txt', 'z.docx', 'y.bin']) writeText(join(dir, f), 'x');
       const ex = expandInputs(['a', 'z.docx', 'y.bin', 'nothing/**/*.txt'], { cwd: dir });
       expect(ex.files).toEqual(['a/1.txt', 'a/2.md', 'a/b/3.TXT', 'z.docx']);
       expect(ex.skipped).toEqual([
-        { path: 'a/c.png', reason: 'unsupported file type .png' },
+        { path: 'a/c.bmp', reason: 'unsupported file type .bmp' },
         { path: 'a/noext', reason: 'no file extension' },
         { path: 'y.bin', reason: 'unsupported file type .bin' },
       ]);

@@ -36,6 +36,46 @@ beforeAll(async () => {
 });
 afterAll(() => rmrf(dir));
 
+describe('--resume is a cache keyed on content', () => {
+  it('scans again a file edited after it was scanned, and every file when the lexicons change; compacts the journal', async () => {
+    const d2 = join(dir, 'edit');
+    const some = writeDocs(join(d2, 'in'), 20).map((f) => `in/${f}`);
+    const out = join(d2, 'out.jsonl');
+    const args = ['scan', 'in', '-o', out, '--resume', '--concurrency', '1'];
+    expect((await runCli(args, { cwd: d2 })).code).toBe(1);
+    const first = jsonLines(readFileSync(out, 'utf8'));
+    // An entry that gained a MARAC referral since it was scanned.
+    const edited = some[3];
+    const before = first.find((d) => d.path === edited)!;
+    expect(before.verdict).toBe('visible');
+    writeText(join(d2, edited), readFileSync(join(d2, edited), 'utf8') + ' MARAC referral made.');
+    const again = await runCli(args, { cwd: d2 });
+    expect(again.stderr).toMatch(/resumed: 20 documents were already recorded; 1 scanned now/);
+    const docs = expectExactlyOnce(out, some);
+    expect(docs.find((d) => d.path === edited)!.verdict).toBe('withhold');
+    // Other lexicons: every document is scanned again, and the journal holds one version.
+    const lex = join(d2, 'local.yaml');
+    writeText(lex, ['- id: harm/local-flag', '  category: harm', '  type: local', '  weight: 0.5', '  terms: [purple folder]', '  source: local', '  examples: { match: ["purple folder"], noMatch: ["folder"] }'].join('\n'));
+    const relex = await runCli([...args, '--lexicons', lex], { cwd: d2 });
+    expect(relex.stderr).toMatch(/holds results of other lexicons .*scanned again/);
+    expect(relex.stderr).toMatch(/20 scanned now/);
+    const versions = new Set(expectExactlyOnce(out, some).map((d) => d.lexiconVersion));
+    expect(versions.size).toBe(1);
+  });
+  it('refuses to overwrite a journal without --resume or --force', async () => {
+    const d2 = join(dir, 'over');
+    writeDocs(join(d2, 'in'), 3);
+    const out = join(d2, 'out.jsonl');
+    expect((await runCli(['scan', 'in', '-o', out], { cwd: d2 })).code).toBe(1);
+    const size = statSync(out).size;
+    const refused = await runCli(['scan', 'in', '-o', out], { cwd: d2 });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/already holds the results of a run: add --resume to finish or update it, or --force to start again/);
+    expect(statSync(out).size).toBe(size);
+    expect((await runCli(['scan', 'in', '-o', out, '--force'], { cwd: d2 })).code).toBe(1);
+  });
+});
+
 describe('--resume', () => {
   it('a run killed with SIGKILL at random points and started again records every document exactly once', async () => {
     const out = join(dir, 'killed.jsonl');
@@ -83,7 +123,7 @@ describe('--resume', () => {
 
   it('SIGTERM stops cleanly (exit 143) with whole lines; the resumed run answers for the whole job (an earlier error still exits 2)', async () => {
     const d2 = join(dir, 'term');
-    writeText(join(d2, 'in', '000-binary.txt'), Buffer.from([0, 1, 2, 3, 0, 0, 9, 0]));
+    writeText(join(d2, 'in', '000-binary.txt'), Buffer.from([0, 1, 2, 3, 0, 0, 9, 0, 5, 6, 0, 0]));
     const many = writeDocs(join(d2, 'in'), 400, { pad: 12 }).map((f) => `in/${f}`);
     const out = join(d2, 'out.jsonl');
     const args = ['scan', 'in', '-o', out, '--resume', '--concurrency', '1'];

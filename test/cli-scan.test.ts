@@ -16,11 +16,11 @@ beforeAll(async () => {
   files = writeDocs(join(dir, 'docs'), 30).map((f) => `docs/${f}`);
   // A risky document naming a third party with a unique sentinel: it must never leak unless asked for.
   writeText(join(dir, 'docs', 'sentinel.txt'), `His brother ${SENTINEL} Smith called; ${SENTINEL} has schizophrenia and was recently sectioned.`);
-  writeText(join(dir, 'docs', 'scan.png'), 'not an image');
+  writeText(join(dir, 'docs', 'scan.bmp'), 'not a document we read');
   writeText(join(dir, 'routine', 'a.txt'), 'BP 120/80. Continue ramipril. Review in a year.');
   writeText(join(dir, 'routine', 'b.txt'), 'Asthma review: well controlled on salbutamol as required.');
   writeText(join(dir, 'review', 'c.txt'), 'Chlamydia screen positive. Treated with doxycycline.');
-  writeText(join(dir, 'bad', 'nul.txt'), Buffer.from('abc\u0000\u0000\u0001def'));
+  writeText(join(dir, 'bad', 'nul.txt'), Buffer.from(Array.from({ length: 200 }, (_, i) => (i % 2 ? 0 : 1))));
 });
 afterAll(() => rmrf(dir));
 
@@ -37,7 +37,7 @@ describe('scan: formats', () => {
     expect(docs.find((d) => d.path === 'docs/sentinel.txt')!.verdict).not.toBe('visible');
     expect(r.stdout).not.toContain(SENTINEL);
     expect(r.stderr).not.toContain(SENTINEL);
-    expect(r.stderr).toContain('skipped docs/scan.png: unsupported file type .png');
+    expect(r.stderr).toContain('skipped docs/scan.bmp: unsupported file type .bmp');
     expect(r.stderr).toMatch(/31 documents from 31 files, 1 files skipped; \d+ withhold, \d+ review, \d+ visible/);
     expect(r.stderr).toMatch(/categories: thirdParty \d+, safeguarding \d+, sensitive \d+, harm \d+/);
     expect(r.stderr).toMatch(/documents\/s/);
@@ -123,6 +123,32 @@ describe('scan: exit codes and errors', () => {
     expect(r.stderr).toMatch(/jsonl only/);
     expect(existsSync(join(dir, 'x.json'))).toBe(false);
     expect((await runCliInProcess(['scan', 'routine', '--concurrency', '0'], { cwd: dir })).code).toBe(2);
+  });
+});
+
+describe('no quiet success', () => {
+  it('a run where every input was skipped exits 2, saying so', async () => {
+    writeText(join(dir, 'onlyskipped', 'a.bmp'), 'x');
+    writeText(join(dir, 'onlyskipped', 'b.exe'), 'x');
+    const r = await runCliInProcess(['scan', 'onlyskipped'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no file to scan: every input was skipped \(2 files/);
+  });
+  it('an output file with an extension that names no format exits 2 before any work', async () => {
+    const r = await runCliInProcess(['scan', 'routine', '-o', 'results.xlsx'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot tell the format of results\.xlsx from its extension \.xlsx/);
+    expect(existsSync(join(dir, 'results.xlsx'))).toBe(false);
+    expect((await runCliInProcess(['scan', 'routine', '-o', 'results.txt', '-f', 'stylish'], { cwd: dir })).code).toBe(0);
+  });
+  it('warns, with counts, when rows of the patient manifest match no scanned file; the manifest in the folder is not scanned', async () => {
+    writeText(join(dir, 'pts', 'a.txt'), 'Derek Haines seen today, well.');
+    writeText(join(dir, 'pts', 'patients.csv'), 'path,name,nhsNumber,dateOfBirth\na.txt,Derek Haines,,\nmissing.txt,Jo Bloggs,,\ngone/b.txt,Al Smith,,\n');
+    const r = await runCliInProcess(['scan', 'pts', '--patients', 'pts/patients.csv', '-f', 'jsonl'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/warning: 2 of 3 rows of the patient manifest match no file of this run/);
+    expect(r.stderr).toMatch(/skipped pts\/patients\.csv: the patient manifest of this run/);
+    expect(jsonLines(r.stdout).map((d) => d.path)).toEqual(['pts/a.txt']);
   });
 });
 

@@ -61,6 +61,19 @@ describe('safeguard-scan lexicon lint and stats', () => {
     expect(r.out).toMatch(/harm\/dup-b .*also in harm\/dup-a/);
     expect(r.out).toMatch(/harm\/dup-b examples: entry has no examples/);
   });
+  it('warns, naming each, when a user file switches off or weakens built-in safeguarding, harm or third-party entries', async () => {
+    const f = file('laxer.yaml', [
+      '- id: safeguarding/marac', '  disabled: true',
+      '- id: thirdParty/partner', '  disabled: true',
+      '- id: safeguarding/domestic-abuse', '  category: safeguarding', '  type: domestic-abuse', '  weight: 0.75', '  terms: [domestic abuse]', '  source: local',
+      '  examples: { match: ["domestic abuse disclosed", "hx of domestic abuse"], noMatch: ["domestic cleaner", "abuse of inhaler"] }',
+    ].join('\n'));
+    const r = await cli(['lexicon', 'lint', f]);
+    expect(r.out).toMatch(/warning .*laxer\.yaml safeguarding\/marac disabled: switches off the built-in safeguarding entry/);
+    expect(r.out).toMatch(/warning .*laxer\.yaml thirdParty\/partner disabled: switches off the built-in thirdParty entry/);
+    expect(r.out).toMatch(/warning .*safeguarding\/domestic-abuse weight: weakens the built-in safeguarding entry: weight 0\.85 -> 0\.75/);
+    expect(r.out).toMatch(/warning .*safeguarding\/domestic-abuse terms: weakens the built-in safeguarding entry: \d+ of its \d+ terms/);
+  });
   it('stats prints entries and terms per category', async () => {
     const r = await cli(['lexicon', 'stats']);
     expect(r.code).toBe(0);

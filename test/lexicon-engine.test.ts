@@ -157,6 +157,40 @@ describe('loading and errors', () => {
     expect(s.scan('Zebra protocol started today.').verdict).toBe('withhold');
     expect(s.lexiconVersion).not.toBe(builtIn.version);
   });
+  it('tells entries apart by what they are for: a finding entry with a context modifier is refused', () => {
+    const f = write('mixed.yaml', `- id: harm/mixed\n  category: harm\n  type: mixed\n  weight: 0.5\n  terms: [x]\n  source: s\n  modifier: negated\n  direction: forward\n  window: 3\n`);
+    expect(() => parseLexiconFile(f)).toThrow(/entry "harm\/mixed".*unknown key "modifier", "direction", "window"/);
+    const none = write('none.yaml', `- id: harm/what\n  terms: [x]\n  source: s\n`);
+    expect(() => parseLexiconFile(none)).toThrow(/field "kind": say what the entry is for/);
+  });
+  it('reports every problem of a file at once, each with its line, entry and field', () => {
+    const f = write('many.yaml', [
+      '- id: harm/one', '  category: harm', '  type: one', '  weight: 2', '  terms: [x]', '  source: s',
+      '- id: harm/two', '  category: harm', '  type: Two Words', '  weight: 0.5', '  terms: [y]',
+      '- id: context/three', '  use: context', '  modifier: negated', '  terms: [z]', '  source: s',
+    ].join('\n'));
+    try {
+      parseLexiconFile(f);
+      expect.unreachable();
+    } catch (err) {
+      const e = err as LexiconError;
+      const where = e.problems.map((p) => `${p.line} ${p.entryId} ${p.field}`);
+      expect(where).toEqual(['4 harm/one weight', '7 harm/two source', '9 harm/two type', '12 context/three direction']);
+      expect(e.message).toMatch(/^4 problems:/);
+    }
+  });
+  it('refuses an override that would put a withhold-level built-in entry below withhold, and allows switching it off', () => {
+    const da = loadLexicons().entries.find((e) => e.id === 'safeguarding/domestic-abuse') as LoadedFinding;
+    expect(da.weight).toBeGreaterThanOrEqual(0.7);
+    const weaker = write('weaker.yaml', `- id: safeguarding/domestic-abuse\n  category: safeguarding\n  type: domestic-abuse\n  weight: 0.3\n  terms: [domestic abuse]\n  source: local\n`);
+    expect(() => loadLexicons({ files: [weaker] })).toThrow(/weaker\.yaml:4, entry "safeguarding\/domestic-abuse", field "weight": would put a finding that POLICY\.md places at withhold below withhold/);
+    const moved = write('moved.yaml', `- id: safeguarding/domestic-abuse\n  category: sensitive\n  type: domestic-abuse\n  weight: 0.9\n  terms: [domestic abuse]\n  source: local\n`);
+    expect(() => loadLexicons({ files: [moved] })).toThrow(/field "category"/);
+    const off = write('off.yaml', `- id: safeguarding/domestic-abuse\n  disabled: true\n`);
+    const set = loadLexicons({ files: [off] });
+    expect(set.entries.some((e) => e.id === 'safeguarding/domestic-abuse')).toBe(false);
+    expect(set.disabled.map((d) => d.id)).toEqual(['safeguarding/domestic-abuse']);
+  });
   it('errors when a lexicon path matches no file', () => {
     expect(() => createScanner({ lexicons: [join(dir, 'nothing-*.yaml')] })).toThrow(/no lexicon file/);
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -37,9 +37,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('reader dispatch', () => {
   it('knows every supported extension, case-insensitively', () => {
-    for (const ext of ['.txt', '.md', '.text', '.html', '.htm', '.rtf', '.docx', '.pdf', '.csv', '.jsonl']) expect(SUPPORTED_EXTENSIONS).toContain(ext);
+    for (const ext of ['.txt', '.md', '.text', '.html', '.htm', '.rtf', '.docx', '.doc', '.pdf', '.png', '.jpg', '.jpeg', '.tif', '.tiff', '.csv', '.jsonl']) expect(SUPPORTED_EXTENSIONS).toContain(ext);
     expect(readerFor('a/LETTER.TXT')).toBeDefined();
-    expect(readerFor('a/b.Docx')).toBeDefined();
+    // docx, pdf and images are read in a reader child process, not by an in-thread reader
+    expect(readerFor('a/b.Docx')).toBeUndefined();
     expect(readerFor('a/b.exe')).toBeUndefined();
     expect(readerFor('a/noext')).toBeUndefined();
   });
@@ -90,7 +91,25 @@ describe('plain text', () => {
     expect(await read('utf16be.md')).toEqual([{ text: '# Note\nAll well.\n', encoding: 'utf-16be' }]);
   });
   it('refuses binary content', async () => {
-    expect(await read('binary.txt')).toEqual([{ text: '', error: 'binary content (NUL bytes or control characters), not a text document' }]);
+    expect(await read('binary.txt')).toEqual([{ text: '', error: 'binary content (NUL bytes or control characters), not a text document: the file is a ZIP archive' }]);
+    const nuls = join(dir, 'nuls.txt');
+    writeFileSync(nuls, Buffer.from(Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? 0 : 0x41 + (i % 26)))));
+    expect((await read('nuls.txt'))[0].error).toMatch(/^binary content/);
+  });
+  it('reads a letter with a few stray control characters or NULs from a bad conversion: they are not binary', async () => {
+    writeFileSync(join(dir, 'stray.txt'), Buffer.from('Seen today.\u0000 Partner hit her\u001a last week.\u0007 MARAC referral made.\n'));
+    const [doc] = await read('stray.txt');
+    expect(doc.error).toBeUndefined();
+    expect(doc.text).toContain('MARAC referral made.');
+  });
+  it('decodes UTF-16 only as far as it is UTF-16: a UTF-16 line followed by 8-bit text is read, both parts', async () => {
+    const mixed = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Clinic letter\n', 'utf16le'), Buffer.from('Disclosed that partner hit her. MARAC referral made.\n', 'utf8')]);
+    writeFileSync(join(dir, 'mixed16.txt'), mixed);
+    const [doc] = await read('mixed16.txt');
+    expect(doc).toMatchObject({ text: 'Clinic letter\nDisclosed that partner hit her. MARAC referral made.\n', encoding: 'utf-16le+utf-8' });
+    const bomless = Buffer.from('Seen today with partner. MARAC referral made.\n', 'utf16le');
+    writeFileSync(join(dir, 'bomless16.txt'), bomless);
+    expect((await read('bomless16.txt'))[0]).toMatchObject({ text: 'Seen today with partner. MARAC referral made.\n', encoding: 'utf-16le' });
   });
 });
 
@@ -146,7 +165,7 @@ describe('docx', () => {
     expect(await read('empty.docx')).toEqual([{ text: '', error: 'docx has no text (images only?)' }]);
   });
   it('reports a corrupt docx without its text', async () => {
-    expect(await read('corrupt.docx')).toEqual([{ text: '', error: 'corrupt or unreadable docx' }]);
+    expect(await read('corrupt.docx')).toEqual([{ text: '', error: 'corrupt or unreadable docx: not a ZIP archive (no end of central directory)' }]);
   });
 });
 
@@ -155,9 +174,10 @@ describe('pdf', () => {
     const [doc] = await read('letter.pdf');
     expect(doc.error).toBeUndefined();
     expect(doc.text.split('\n')).toEqual(['Re: Alex Example', 'Seen in clinic today with a sore throat.', 'Plan: review in two weeks.']);
+    expect(doc.parts).toEqual([{ name: 'page 1', start: 0, end: doc.text.length }]);
   });
-  it('a PDF without a text layer is an error, never an empty document', async () => {
-    expect(await read('scanned.pdf')).toEqual([{ text: '', error: 'PDF has no text layer (scanned image?)' }]);
+  it('a PDF with no text and no image on any page is an error, never an empty document', async () => {
+    expect(await read('scanned.pdf')).toEqual([{ text: '', error: 'PDF has no readable page (every page is blank or could not be read)' }]);
   });
   it('reports a corrupt PDF', async () => {
     expect(await read('corrupt.pdf')).toEqual([{ text: '', error: 'corrupt or unreadable PDF' }]);

@@ -5,7 +5,7 @@
 import type { RecordFieldOptions } from './readers/types.js';
 import { availableParallelism } from 'node:os';
 import { readdirSync, statSync, type Dirent } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { loadLexicons, resolveLexiconPaths } from '../lexicon/load.js';
 import type { Patient, Thresholds, Verdict } from '../model/index.js';
@@ -14,7 +14,8 @@ import { DEFAULT_MAX_BYTES } from './results.js';
 import { expandInputs, type Expanded } from './expand.js';
 import { emptyResume, type ResumeState } from './journal.js';
 import { loadManifest } from './manifest.js';
-import { expandOffThread, WorkerPool } from './pool.js';
+import { DEFAULT_POOL_LIMITS, expandOffThread, WorkerPool, type PoolLimits } from './pool.js';
+import { DEFAULT_READER_LIMITS, type ReaderLimits } from './reader-host.js';
 import { runOrdered, type Emitted, type RunState } from './run.js';
 import type { RenderFormat, WorkerConfig } from './worker.js';
 
@@ -43,6 +44,8 @@ export interface BatchOptions extends RecordFieldOptions {
   concurrency?: number;
   /** files larger than this are recorded as errors without being read; default 10 MiB */
   maxBytes?: number;
+  /** OCR scanned PDF pages and images (default true); off, they are errors to review */
+  ocr?: boolean;
   /** patient manifest: a CSV file (path,name,nhsNumber,dateOfBirth[,sex]) or a map from file path (relative to cwd, or absolute) to patient */
   patients?: string | Map<string, Patient> | Record<string, Patient>;
   /** stop dispatching new files; what is in flight finishes and is yielded, then the run ends */
@@ -51,10 +54,14 @@ export interface BatchOptions extends RecordFieldOptions {
   batchSize?: number;
   /** most files in flight ahead of the next result (tuning) */
   window?: number;
+  /** a worker's heap and a file's time without progress; the reader child's memory and time (defaults in pool.ts and reader-host.ts) */
+  limits?: { pool?: Partial<PoolLimits>; reader?: Partial<ReaderLimits> };
 }
 
 export interface JobInternals {
   resume?: ResumeState;
+  /** files of the run itself (its output, its journal) that a folder or glob may also match: never scanned */
+  exclude?: { path: string; reason: string }[];
   /** return documents' text: at or above a verdict (html report), or with findings (sarif) */
   returnText?: Verdict | 'findings';
   /** render in the workers (CLI streaming formats) */
@@ -68,6 +75,8 @@ export interface Job {
   /** every file the inputs matched */
   matchedFiles: number;
   skipped: { path: string; reason: string }[];
+  /** things the user should know before the run: a patient manifest whose rows match no file (counts and paths, never record text) */
+  warnings: string[];
   resume: ResumeState;
   concurrency: number;
   state: RunState;
@@ -77,16 +86,13 @@ export interface Job {
   run(): AsyncGenerator<Emitted, void, undefined>;
 }
 
-function patientLookup(cwd: string, p: BatchOptions['patients']): ((abs: string) => Patient | undefined) | undefined {
+function patientMap(cwd: string, p: BatchOptions['patients']): Map<string, Patient> | undefined {
   if (!p) return undefined;
-  let map: Map<string, Patient>;
-  if (typeof p === 'string') map = loadManifest(resolve(cwd, p));
-  else {
-    map = new Map();
-    const entries = p instanceof Map ? [...p.entries()] : Object.entries(p);
-    for (const [k, v] of entries) map.set(resolve(cwd, k), v);
-  }
-  return (abs) => map.get(abs);
+  if (typeof p === 'string') return loadManifest(resolve(cwd, p));
+  const map = new Map<string, Patient>();
+  const entries = p instanceof Map ? [...p.entries()] : Object.entries(p);
+  for (const [k, v] of entries) map.set(resolve(cwd, k), v);
+  return map;
 }
 
 /** Lexicon globs relative to cwd, validated here so that a malformed file stops the job before any worker starts. */
@@ -154,11 +160,45 @@ export async function prepareJob(patterns: string[], opts: BatchOptions = {}, in
   const concurrency = opts.concurrency ?? availableParallelism();
   if (!(Number.isInteger(concurrency) && concurrency > 0)) throw new BatchUsageError(`concurrency must be a positive integer, got ${opts.concurrency}`);
   const lexicons = resolveLexicons(cwd, opts.lexicons);
-  const patientOf = patientLookup(cwd, opts.patients);
+  const patients = patientMap(cwd, opts.patients);
+  const patientOf = patients ? (abs: string) => patients.get(abs) : undefined;
   const ex = await expand(patterns, { ignore: opts.ignore, cwd });
+  // The run's own files are not documents: the patient manifest (a csv), the output or journal.
+  const own = new Map<string, string>();
+  if (typeof opts.patients === 'string') own.set(resolve(cwd, opts.patients), 'the patient manifest of this run');
+  for (const x of internals.exclude ?? []) own.set(resolve(cwd, x.path), x.reason);
+  if (own.size) {
+    const kept: string[] = [];
+    for (const f of ex.files) {
+      const why = own.get(resolve(cwd, f));
+      if (why) ex.skipped.push({ path: f, reason: why });
+      else kept.push(f);
+    }
+    ex.files = kept;
+    ex.skipped.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
   if (ex.unmatched.length) throw new BatchUsageError(`no files match ${ex.unmatched.map((u) => JSON.stringify(u)).join(', ')}`, ex.unmatched);
+  const warnings: string[] = [];
+  if (patients?.size) {
+    // A manifest row that matches no scanned file is a patient whose own name would then read as a third party.
+    const scanned = new Set(ex.files.map((f) => resolve(cwd, f)));
+    const unmatched = [...patients.keys()].filter((k) => !scanned.has(k));
+    if (unmatched.length)
+      warnings.push(
+        `${unmatched.length} of ${patients.size} rows of the patient manifest match no file of this run` +
+          ` (paths are relative to the manifest's folder), e.g. ${unmatched.slice(0, 3).map((u) => JSON.stringify(relative(cwd, u) || u)).join(', ')}`,
+      );
+  }
   const resume = internals.resume ?? emptyResume();
+  // A caller's keys leave files out unread; a journal's records go with each file to the
+  // workers, which scan it again only if its bytes, settings or lexicons changed.
   const paths = resume.completePaths.size ? ex.files.filter((p) => !resume.completePaths.has(p)) : ex.files;
+  const knownOf = resume.recorded.size
+    ? (p: string) => {
+        const r = resume.recorded.get(p);
+        return r && r.complete && r.sha256 ? { sha256: r.sha256, settings: r.settings, lexiconVersion: r.lexiconVersion } : undefined;
+      }
+    : undefined;
   const config: WorkerConfig = {
     lexicons,
     thresholds: opts.thresholds,
@@ -171,9 +211,11 @@ export async function prepareJob(patterns: string[], opts: BatchOptions = {}, in
       nhsNumberColumn: opts.nhsNumberColumn,
       textField: opts.textField,
       idField: opts.idField,
+      ocr: opts.ocr,
     },
     returnText: internals.returnText,
     render: internals.render,
+    readerLimits: { ...DEFAULT_READER_LIMITS, ...opts.limits?.reader },
   };
   const state: RunState = { filesDone: 0, filesTotal: paths.length };
   const keep = resume.doneKeys.size ? (d: { path: string; record?: string }) => !resume.doneKeys.has(documentKey(d.path, d.record)) : undefined;
@@ -183,15 +225,16 @@ export async function prepareJob(patterns: string[], opts: BatchOptions = {}, in
     paths,
     matchedFiles: ex.files.length,
     skipped: ex.skipped,
+    warnings,
     resume,
     concurrency,
     state,
     async *run() {
       if (paths.length === 0) return;
-      const pool = await WorkerPool.start(Math.min(concurrency, paths.length), config);
+      const pool = await WorkerPool.start(Math.min(concurrency, paths.length), config, { ...DEFAULT_POOL_LIMITS, ...opts.limits?.pool });
       job.lexiconVersion = pool.lexiconVersion;
       try {
-        yield* runOrdered(pool, { cwd, paths, patientOf, keep, signal: opts.signal, state, batchSize: opts.batchSize, window: opts.window });
+        yield* runOrdered(pool, { cwd, paths, patientOf, knownOf, keep, signal: opts.signal, state, batchSize: opts.batchSize, window: opts.window });
       } finally {
         await pool.close();
       }

@@ -1,15 +1,18 @@
 /**
  * A fixed pool of worker threads. Work goes out in batches of files (one message per batch,
  * not per file, so that messaging costs little next to scanning), to the worker with the
- * fewest batches outstanding. A worker that dies is replaced; the files of the batches it held
- * come back as errors (verdict review), never silently lost.
+ * fewest batches outstanding. Each worker tells the main thread, through a shared array and
+ * without messages, which file it is on and that it is getting on. A worker that dies (out of
+ * memory, a crash) or stops getting on (past the time limit) is replaced: the file it was on
+ * becomes an error (verdict review), and every other file it held goes to a live worker. No
+ * document is lost, and none can stop the run.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { errorResult } from './results.js';
 import type { Expanded, expandInputs } from './expand.js';
-import { WORKER_FLAG, isPoolThread, renderDoc, startWorker, type FileResult, type FromWorker, type Task, type ToWorker, type WorkerConfig } from './worker.js';
+import { BEAT, CURRENT, PROGRESS_SLOTS, WORKER_FLAG, isPoolThread, renderDoc, startWorker, type FileResult, type FromWorker, type Task, type ToWorker, type WorkerConfig } from './worker.js';
 
 // The built bundles (dist/index.js, dist/index.cjs, dist/cli.js) are their own worker script:
 // loaded inside a pool worker, they start the worker loop here instead of doing anything else.
@@ -20,7 +23,14 @@ if (isPoolThread()) startWorker();
  * space grow to tens of MB. Measured on a 100,000-file run: ~20 MB less RSS per worker; 4 MB
  * cost ~15% more CPU in scavenges, 8 MB no measurable throughput.
  */
-const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 8 };
+const YOUNG_GENERATION_MB = 8;
+
+/** Limits of each worker: its V8 heap, and how long a file may go without progress. */
+export interface PoolLimits {
+  maxHeapMb: number;
+  timeoutMs: number;
+}
+export const DEFAULT_POOL_LIMITS: PoolLimits = { maxHeapMb: 1024, timeoutMs: 120_000 };
 
 /**
  * Our threads start clean: none of the host's node flags (a host run with `--input-type` or
@@ -49,6 +59,11 @@ interface Slot {
   pending: Map<number, Pending>;
   ready: Promise<string>;
   dead: boolean;
+  /** shared with the worker: [current task index or -1, progress counter] */
+  progress: Int32Array;
+  /** the progress counter when last looked at, and since when it has not moved */
+  lastBeat: number;
+  stillSince: number;
 }
 
 /**
@@ -76,16 +91,20 @@ export class WorkerPool {
   private slots: Slot[] = [];
   private nextId = 1;
   private closed = false;
+  private watchdog: NodeJS.Timeout | undefined;
+  /** workers that died in a row without finishing a batch: past a few, the run gives up on what is left */
+  private barren = 0;
   lexiconVersion = '';
 
   private constructor(
     private readonly size: number,
     private readonly config: WorkerConfig,
+    private readonly limits: PoolLimits,
   ) {}
 
   /** Start `size` workers and wait until each has built its scanner (a bad lexicon fails here, before any work). */
-  static async start(size: number, config: WorkerConfig): Promise<WorkerPool> {
-    const pool = new WorkerPool(Math.max(1, Math.floor(size)), config);
+  static async start(size: number, config: WorkerConfig, limits: PoolLimits = DEFAULT_POOL_LIMITS): Promise<WorkerPool> {
+    const pool = new WorkerPool(Math.max(1, Math.floor(size)), config, limits);
     for (let i = 0; i < pool.size; i++) pool.slots.push(pool.spawn());
     try {
       const versions = await Promise.all(pool.slots.map((s) => s.ready));
@@ -94,19 +113,46 @@ export class WorkerPool {
       await pool.close();
       throw err;
     }
+    pool.watchdog = setInterval(() => pool.watch(), Math.min(1000, Math.max(50, limits.timeoutMs / 4)));
+    pool.watchdog.unref();
     return pool;
+  }
+
+  /** A worker on the same file with no progress for the time limit is stopped (the file becomes an error). */
+  private watch(): void {
+    const now = performance.now();
+    for (const s of this.slots) {
+      if (s.dead) continue;
+      const beat = Atomics.load(s.progress, BEAT);
+      const busy = Atomics.load(s.progress, CURRENT) >= 0;
+      if (beat !== s.lastBeat || !busy) {
+        s.lastBeat = beat;
+        s.stillSince = now;
+        continue;
+      }
+      if (now - s.stillSince > this.limits.timeoutMs) this.kill(s, `no progress for ${Math.round(this.limits.timeoutMs / 1000)} s (time limit)`);
+    }
+  }
+
+  private kill(s: Slot, why: string): void {
+    if (s.dead) return;
+    s.dead = true;
+    this.replace(s, why);
+    void s.worker.terminate();
   }
 
   private spawn(): Slot {
     const src = workerSource();
+    const progress = new Int32Array(new SharedArrayBuffer(4 * PROGRESS_SLOTS));
+    progress[CURRENT] = -1;
     const worker = new Worker(src.script, {
       eval: src.eval,
-      workerData: { [WORKER_FLAG]: 'scan', config: this.config },
+      workerData: { [WORKER_FLAG]: 'scan', config: this.config, progress },
       ...THREAD_IO,
-      resourceLimits: RESOURCE_LIMITS,
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: this.limits.maxHeapMb },
     });
     quiet(worker);
-    const slot: Slot = { worker, pending: new Map(), ready: Promise.resolve(''), dead: false };
+    const slot: Slot = { worker, pending: new Map(), ready: Promise.resolve(''), dead: false, progress, lastBeat: 0, stillSince: performance.now() };
     let started = false;
     slot.ready = new Promise<string>((resolve, reject) => {
       const fail = (message: string) => {
@@ -122,6 +168,7 @@ export class WorkerPool {
           const p = slot.pending.get(m.id);
           if (p) {
             slot.pending.delete(m.id);
+            this.barren = 0;
             p.resolve(m.results);
           }
         }
@@ -133,28 +180,53 @@ export class WorkerPool {
         fail(`a worker could not start (${started ? why : (detail ?? why)})`);
         this.replace(slot, why);
       };
-      worker.on('error', (err) => died(err instanceof Error ? err.name : 'error', err instanceof Error ? err.message : String(err)));
+      const described = (err: unknown) => {
+        const code = (err as { code?: string })?.code;
+        if (code === 'ERR_WORKER_OUT_OF_MEMORY') return `it ran out of memory (the limit is ${this.limits.maxHeapMb} MB)`;
+        return err instanceof Error ? err.name : 'error';
+      };
+      worker.on('error', (err) => died(described(err), err instanceof Error ? err.message : String(err)));
       worker.on('exit', (code) => died(`exit code ${code}`));
     });
     slot.ready.catch(() => undefined);
     return slot;
   }
 
-  /** A worker died: its files become error results, and a fresh worker takes its place. */
+  /** An error result for a file, in the form the run expects (rendered when the workers render). */
+  private errorFor(t: Task, why: string): FileResult {
+    const d = errorResult(t.path, why, this.lexiconVersion);
+    const { path, verdict, bytes, error, categories } = d;
+    return { i: t.i, docs: [{ meta: { path, verdict, bytes, error, categories }, ...(this.config.render ? { out: renderDoc(this.config.render, d) } : { doc: d }) }] };
+  }
+
+  /**
+   * A worker died or was stopped: the file it was on becomes an error result, the other files
+   * it held go to a live worker, and a fresh worker takes its place. A run whose workers keep
+   * dying before finishing anything gives up on what is left, as errors, rather than loop.
+   */
   private replace(slot: Slot, why: string): void {
-    for (const p of slot.pending.values()) {
-      p.resolve(
-        p.tasks.map((t) => {
-          const d = errorResult(t.path, `internal error: the worker scanning this file stopped (${why})`, this.lexiconVersion);
-          const { path, verdict, bytes, error, categories } = d;
-          return { i: t.i, docs: [{ meta: { path, verdict, bytes, error, categories }, ...(this.config.render ? { out: renderDoc(this.config.render, d) } : { doc: d }) }] };
-        }),
-      );
-    }
+    const current = Atomics.load(slot.progress, CURRENT);
+    const batches = [...slot.pending.values()];
     slot.pending.clear();
-    if (this.closed) return;
+    this.barren++;
     const i = this.slots.indexOf(slot);
-    if (i >= 0 && this.lexiconVersion) this.slots[i] = this.spawn();
+    const giveUp = this.closed || this.barren > 3 || !this.lexiconVersion;
+    if (i >= 0 && !giveUp) this.slots[i] = this.spawn();
+    for (const p of batches) {
+      const done = new Map<number, FileResult>();
+      const again: Task[] = [];
+      for (const t of p.tasks) {
+        if (t.i === current) done.set(t.i, this.errorFor(t, `internal error: the worker scanning this file stopped: ${why}`));
+        else if (giveUp) done.set(t.i, this.errorFor(t, `internal error: the workers keep stopping (last: ${why}); this file was not scanned`));
+        else again.push(t);
+      }
+      const finish = (more: FileResult[]) => {
+        for (const r of more) done.set(r.i, r);
+        p.resolve(p.tasks.map((t) => done.get(t.i)!));
+      };
+      if (again.length) this.run(again).then(finish, () => finish(again.map((t) => this.errorFor(t, `internal error: the pool closed (${why})`))));
+      else finish([]);
+    }
   }
 
   get workers(): number {
@@ -164,6 +236,7 @@ export class WorkerPool {
   run(tasks: Task[]): Promise<FileResult[]> {
     if (this.closed) return Promise.reject(new PoolError('the pool is closed'));
     const live = this.slots.filter((s) => !s.dead);
+    if (live.length === 0) return Promise.resolve(tasks.map((t) => this.errorFor(t, 'internal error: no worker is left to scan this file')));
     const slot = live.reduce((a, b) => (b.pending.size < a.pending.size ? b : a), live[0]);
     const id = this.nextId++;
     return new Promise<FileResult[]>((resolve) => {
@@ -175,6 +248,7 @@ export class WorkerPool {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
     await Promise.all(
       this.slots.map(async (s) => {
         s.dead = true;

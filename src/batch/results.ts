@@ -12,17 +12,31 @@ export interface ResultExtra {
   encoding?: string;
   parts?: DocumentResult['parts'];
   ocr?: DocumentResult['ocr'];
+  /** why part of the document could not be read */
+  incomplete?: string;
+  /** the reader found text hidden from view */
+  hiddenText?: boolean;
+  /** the file's bytes and the result-changing settings, hashed (the key of a recorded result) */
+  input?: DocumentResult['input'];
 }
+
+/** Below this mean OCR confidence (0-100) the text read may be wrong: a clinician looks (DESIGN.md). */
+export const OCR_CONFIDENCE_REVIEW = 60;
 
 function extras(extra: ResultExtra): Partial<DocumentResult> {
   const o: Partial<DocumentResult> = {};
   if (extra.encoding) o.encoding = extra.encoding;
   if (extra.parts?.length) o.parts = extra.parts;
   if (extra.ocr) o.ocr = extra.ocr;
+  if (extra.input) o.input = extra.input;
   return o;
 }
 
-/** A scanned document as a backlog row. */
+/**
+ * A scanned document as a backlog row, with what reading it taught us: a document only partly
+ * read, read by OCR with low confidence, or holding text hidden from view is never `visible`,
+ * and the reasons say why (fail closed).
+ */
 export function fromScan(path: string, text: string, r: ScanResult, extra: ResultExtra = {}): DocumentResult {
   const d: DocumentResult = {
     path,
@@ -39,7 +53,21 @@ export function fromScan(path: string, text: string, r: ScanResult, extra: Resul
     ...extras(extra),
   };
   if (r.suggestedCodes?.length) d.suggestedCodes = r.suggestedCodes;
-  if (r.error) d.error = r.error;
+  const reasons: string[] = [];
+  const errors: string[] = [];
+  if (extra.incomplete) {
+    errors.push(`part of the document could not be read: ${extra.incomplete}`);
+    reasons.push('Part of the document could not be read; what was read was scanned, and a clinician must review the rest.');
+  }
+  if (extra.ocr && extra.ocr.meanConfidence < OCR_CONFIDENCE_REVIEW)
+    reasons.push(`Read by OCR with low confidence (mean ${extra.ocr.meanConfidence} of 100): the text may be wrong; review.`);
+  if (extra.hiddenText) reasons.push('The file holds text hidden from view, read and scanned all the same: review.');
+  if (r.error) errors.push(r.error);
+  if (reasons.length) {
+    if (d.verdict === 'visible') d.verdict = 'review';
+    d.reasons = [...reasons, ...d.reasons];
+  }
+  if (errors.length) d.error = errors.join('; ');
   return d;
 }
 

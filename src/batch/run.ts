@@ -23,6 +23,8 @@ export interface RunState {
   filesTotal: number;
   /** files sent to workers so far (at most a window ahead of filesDone: backpressure) */
   dispatched?: number;
+  /** files whose journal results still held (resume): not scanned again */
+  unchanged?: number;
 }
 
 export interface RunOptions {
@@ -31,6 +33,8 @@ export interface RunOptions {
   paths: readonly string[];
   /** patient by absolute path (from a manifest) */
   patientOf?: (abs: string) => Patient | undefined;
+  /** what a journal recorded for a file (by display path): it is scanned again only if that no longer holds */
+  knownOf?: (path: string) => Task['known'];
   /** files per message to a worker; default adapts to the run size */
   batchSize?: number;
   /** most files dispatched ahead of the next to emit; default 4 batches per worker */
@@ -76,7 +80,8 @@ export async function* runOrdered(pool: WorkerPool, opts: RunOptions): AsyncGene
       for (let i = next; i < end; i++) {
         const abs = resolve(cwd, paths[i]);
         const patient = opts.patientOf?.(abs);
-        tasks.push(patient ? { i, abs, path: paths[i], patient } : { i, abs, path: paths[i] });
+        const known = opts.knownOf?.(paths[i]);
+        tasks.push({ i, abs, path: paths[i], ...(patient ? { patient } : {}), ...(known ? { known } : {}) });
       }
       next = end;
       state.dispatched = next;
@@ -105,6 +110,7 @@ export async function* runOrdered(pool: WorkerPool, opts: RunOptions): AsyncGene
         ready.delete(emit);
         emit++;
         state.filesDone = emit;
+        if (r.unchanged) state.unchanged = (state.unchanged ?? 0) + 1;
         const docs = r.docs.length > 1 ? [...r.docs].sort((a, b) => compareRecords(a.meta.record, b.meta.record)) : r.docs;
         for (const d of docs) {
           if (opts.keep && !opts.keep(d.meta)) continue;

@@ -6,12 +6,15 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { verdictAtLeast, type DocumentResult, type Patient, type Thresholds, type Verdict } from '../model/index.js';
+import { POLICY_THRESHOLDS as DEFAULT_THRESHOLDS, verdictAtLeast, type DocumentResult, type Patient, type Thresholds, type Verdict } from '../model/index.js';
 import { csvRow, jsonBody, jsonlLine, stylishLine } from '../report/index.js';
 import { createScanner, type Scanner } from '../scanner/index.js';
 import { looksBinary } from './decode.js';
 import { expandInputs } from './expand.js';
-import { readDocuments, type ReadDocument, type ReaderOptions } from './read.js';
+import { createHash } from 'node:crypto';
+import { loadFile, readBytes, type ReadDocument, type ReaderOptions } from './read.js';
+import { DEFAULT_READER_LIMITS, ReaderHost, type ReaderLimits } from './reader-host.js';
+import type { HeavyReader } from './readers/index.js';
 import { errorResult, fromScan } from './results.js';
 
 export const WORKER_FLAG = 'safeguard-scan:batch-worker';
@@ -31,6 +34,8 @@ export interface WorkerConfig {
    * it light (throughput) and its heap small (memory).
    */
   render?: RenderFormat;
+  /** time and memory limits of the reader child process */
+  readerLimits?: ReaderLimits;
 }
 
 export type RenderFormat = 'jsonl' | 'json' | 'stylish' | 'csv';
@@ -54,11 +59,15 @@ export interface Task {
   abs: string;
   path: string;
   patient?: Patient;
+  /** what a journal recorded for this file: if its bytes, settings and lexicons are the same, it is not scanned again */
+  known?: { sha256?: string; settings?: string; lexiconVersion?: string };
 }
 
 export interface FileResult {
   i: number;
   docs: DocOut[];
+  /** the journal's results for this file still hold (same bytes, settings and lexicons): nothing new */
+  unchanged?: boolean;
 }
 
 const RENDER: Record<RenderFormat, (d: DocumentResult) => string> = { jsonl: jsonlLine, json: jsonBody, stylish: stylishLine, csv: csvRow };
@@ -91,13 +100,24 @@ export const isPoolThread = (): boolean => workerRole() !== undefined;
 /** The file-level part, separate from the thread plumbing so that it can be tested in-process. */
 export interface FileScanner {
   lexiconVersion: string;
+  /** stop the reader child process, if one was started */
+  close(): Promise<void>;
   /** read one file (every record of it) and scan each document */
   scanFile(t: Task): Promise<FileResult>;
   /** scan one text that was read already, as a file's document is scanned */
   scanText(path: string, rd: ReadDocument, patient?: Patient): DocumentResult;
 }
 
-export function createFileScanner(cfg: WorkerConfig): FileScanner {
+/**
+ * A worker's progress, shared with the main thread without messages: which task it is on
+ * (-1 between tasks) and a counter that moves whenever it gets on (a task started, a page read).
+ * A worker that dies or stops moving is known by what it was doing.
+ */
+export const PROGRESS_SLOTS = 2;
+export const CURRENT = 0;
+export const BEAT = 1;
+
+export function createFileScanner(cfg: WorkerConfig, progress?: Int32Array): FileScanner {
   const scanner: Scanner = createScanner({
     lexicons: cfg.lexicons && cfg.lexicons.length ? cfg.lexicons : undefined,
     thresholds: cfg.thresholds as Thresholds | undefined,
@@ -105,6 +125,23 @@ export function createFileScanner(cfg: WorkerConfig): FileScanner {
   });
   const lv = scanner.lexiconVersion;
   const readerOpts: ReaderOptions = { ...cfg.reader, maxBytes: cfg.maxBytes };
+  // The settings that change results, hashed: with the file's bytes and the lexicons, the key of a recorded result.
+  // Canonical: the same settings give the same hash whichever entry point spelt them out.
+  const r = cfg.reader;
+  const settingsBase = JSON.stringify({
+    thresholds: cfg.thresholds ? { ...DEFAULT_THRESHOLDS, ...cfg.thresholds } : DEFAULT_THRESHOLDS,
+    includeText: !!cfg.includeText,
+    maxBytes: cfg.maxBytes,
+    reader: [r.textColumn, r.idColumn, r.patientNameColumn, r.nhsNumberColumn, r.textField, r.idField].map((x) => x ?? null),
+    ocr: r.ocr !== false,
+  });
+  const settingsOf = (patient?: Patient) => createHash('sha256').update(settingsBase).update(JSON.stringify(patient ?? null)).digest('hex').slice(0, 16);
+  const beat = () => {
+    if (progress) Atomics.add(progress, BEAT, 1);
+  };
+  // Heavy formats are read in a reader child process of this worker (one, started on first use).
+  const host = new ReaderHost(cfg.readerLimits ?? DEFAULT_READER_LIMITS);
+  const heavy: HeavyReader = { read: (ext, bytes, o) => host.read(ext, bytes, { ...o, onProgress: beat }) };
   const render = cfg.render ? RENDER[cfg.render] : undefined;
 
   async function scanFile(t: Task): Promise<FileResult> {
@@ -115,26 +152,41 @@ export function createFileScanner(cfg: WorkerConfig): FileScanner {
       if (text !== undefined) o.text = text;
       return o;
     };
+    if (progress) Atomics.store(progress, CURRENT, t.i);
+    beat();
     // The same reader every entry point uses; it never throws (a failure is an error document).
-    const read = await readDocuments(t.abs, readerOpts);
+    const loaded = loadFile(t.abs, readerOpts);
+    let read: ReadDocument[];
+    let input: DocumentResult['input'];
+    if ('docs' in loaded) read = loaded.docs;
+    else {
+      input = { sha256: createHash('sha256').update(loaded.bytes).digest('hex'), settings: settingsOf(t.patient) };
+      const k = t.known;
+      if (k && k.sha256 === input.sha256 && k.settings === input.settings && k.lexiconVersion === lv) {
+        if (progress) Atomics.store(progress, CURRENT, -1);
+        return { i: t.i, docs: [], unchanged: true };
+      }
+      read = await readBytes(t.abs, loaded.bytes, loaded.options, heavy);
+    }
     const docs: DocOut[] = [];
     const want = cfg.returnText;
     for (const rd of read) {
-      const d = scanText(t.path, rd, t.patient);
+      const d = scanText(t.path, rd, t.patient, input);
       const give = !!want && !!d.sha256 && (want === 'findings' ? d.findings.length > 0 : verdictAtLeast(d.verdict, want as Verdict));
       docs.push(out(d, give ? rd.text : undefined));
     }
+    if (progress) Atomics.store(progress, CURRENT, -1);
     return { i: t.i, docs };
   }
-  function scanText(path: string, rd: ReadDocument, given?: Patient): DocumentResult {
-    const extra = { record: rd.record, encoding: rd.encoding };
+  function scanText(path: string, rd: ReadDocument, given?: Patient, input?: DocumentResult['input']): DocumentResult {
+    const extra = { record: rd.record, encoding: rd.encoding, parts: rd.parts, ocr: rd.ocr, incomplete: rd.incomplete, hiddenText: rd.flags?.includes('hidden-text'), input };
     if (rd.error) return errorResult(path, rd.error, lv, extra);
     if (looksBinary(rd.text)) return errorResult(path, 'binary content (NUL bytes or control characters), not a text document', lv, extra);
     const patient = given || rd.patient ? { ...given, ...rd.patient } : undefined;
     // No kind: whether it is a letter is the text layer's decision, as for every entry point.
     return fromScan(path, rd.text, scanner.scan(rd.text, { patient }), extra);
   }
-  return { lexiconVersion: lv, scanFile, scanText };
+  return { lexiconVersion: lv, scanFile, scanText, close: () => host.close() };
 }
 
 /**
@@ -185,9 +237,10 @@ export function startWorker(): void {
   if (!port) return;
   if (workerRole() === 'expand') return startExpand(port);
   const cfg = (workerData as Record<string, unknown>).config as WorkerConfig;
+  const progress = (workerData as Record<string, unknown>).progress as Int32Array | undefined;
   let fs: ReturnType<typeof createFileScanner>;
   try {
-    fs = createFileScanner(cfg);
+    fs = createFileScanner(cfg, progress);
   } catch (err) {
     port.postMessage({ type: 'fatal', message: err instanceof Error ? err.message : String(err) } satisfies FromWorker);
     return;

@@ -58,7 +58,8 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .option('--lexicons <glob>', 'extra lexicon files (repeatable)', collect)
     .option('--ignore <glob>', 'glob of files to leave out (repeatable)', collect)
     .option('--concurrency <n>', 'worker threads (default: the number of cores)', positiveInt('--concurrency'))
-    .option('--resume', 'with -o FILE.jsonl: skip documents already in FILE and append the rest')
+    .option('--resume', 'with -o FILE.jsonl: keep the results in FILE whose files, settings and lexicons are unchanged; scan the rest')
+    .option('--force', 'overwrite an output file that already holds the results of a run')
     .option('--max-bytes <size>', 'files larger than this are recorded as errors (default 10M)', byteSize)
     .option('--text-column <name>', 'csv: the column holding the text')
     .option('--id-column <name>', 'csv: the column holding the record id')
@@ -67,6 +68,7 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .option('--text-field <name>', 'jsonl: the field holding the text')
     .option('--id-field <name>', 'jsonl: the field holding the record id')
     .option('--patients <file.csv>', 'patient manifest: path,name,nhsNumber,dateOfBirth[,sex]')
+    .option('--no-ocr', 'do not OCR scanned PDF pages and images (they are then errors to review)')
     .option('--config <file>', 'config file (default: safeguard-scan.config.json from here upward)')
     .action(async (paths: string[], o: ScanFlags) => done(await scanCommand(paths, o, io)));
 
@@ -79,6 +81,7 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .option('--include-text', 'put matched record text in the output (patient data)')
     .option('--lexicons <glob>', 'extra lexicon files (repeatable)', collect)
     .option('--patient-name <name>', "the patient's name, so it is not reported as a third party")
+    .option('--no-ocr', 'do not OCR a scanned PDF or an image (it is then an error to review)')
     .option('--config <file>', 'config file (lexicons, thresholds, failOn)')
     .action(async (text: string | undefined, o) => done(await checkCommand(text, o, io)));
 

@@ -32,8 +32,8 @@ function display(file: string): string {
 
 function explainIssue(issue: { code: string; message: string; path: PropertyKey[] }): string {
   if (issue.code === 'unrecognized_keys') return `unknown key ${(issue as unknown as { keys: string[] }).keys.map((k) => `"${k}"`).join(', ')} for this kind of entry`;
-  if (issue.code !== 'invalid_union') return issue.message;
   const field = String(issue.path[0] ?? '');
+  if (issue.code !== 'invalid_union' || !['terms', 'abbreviations', 'patterns'].includes(field)) return issue.message;
   const key = field === 'terms' ? 'term' : field === 'abbreviations' ? 'abbr' : 'regex';
   return field === 'patterns'
     ? 'must be a regex string or { regex, caseSensitive }'
@@ -115,7 +115,13 @@ export function parseLexiconFile(file: string, source?: string): ParsedEntry[] {
       }
       return;
     }
-    const entry = { ...parsed.data, file: name, line } as ParsedEntry;
+    // The line of each top-level field, so that a problem found later (an override) names it.
+    const lines: Record<string, number> = {};
+    for (const pair of (node as { items: { key: unknown }[] }).items) {
+      const k = pair.key as YamlNode & { value?: unknown };
+      if (isScalar(k) && typeof k.value === 'string' && k.range) lines[k.value] = lc.linePos(k.range[0]).line;
+    }
+    const entry = { ...parsed.data, file: name, line, lines } as ParsedEntry;
     // Patterns that refer to no vocabulary can be checked here, with their file; the others
     // once every vocabulary is loaded (loadLexicons).
     if (entry.kind !== 'disable')
@@ -127,7 +133,7 @@ export function parseLexiconFile(file: string, source?: string): ParsedEntry[] {
       });
     out.push(entry);
   });
-  if (problems.length) throw new LexiconError(problems);
+  if (problems.length) throw new LexiconError(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0)));
   return out;
 }
 
@@ -242,7 +248,19 @@ export function resolveLexiconPaths(patterns: string[]): string[] {
  * weight, another category): switching the entry off is the deliberate way to do that.
  * Every problem is reported at once.
  */
+let builtinSet: { dir: string; set: LexiconSet } | undefined;
+
 export function loadLexicons(opts: { builtin?: boolean; files?: string[]; entries?: ParsedEntry[]; builtinSource?: boolean } = {}): LexiconSet {
+  // The built-in lexicons alone are checked and hashed once per process (their files cannot
+  // change under a running process without the bundle check catching it at the next start).
+  const builtinOnly = opts.builtin !== false && !opts.files?.length && !opts.entries?.length;
+  if (builtinOnly && builtinSet?.dir === builtinLexiconDir()) return builtinSet.set;
+  const set = loadLexiconSet(opts);
+  if (builtinOnly) builtinSet = { dir: builtinLexiconDir(), set };
+  return set;
+}
+
+function loadLexiconSet(opts: { builtin?: boolean; files?: string[]; entries?: ParsedEntry[]; builtinSource?: boolean }): LexiconSet {
   const problems: LexiconProblem[] = [];
   const byId = new Map<string, LoadedEntry>();
   const builtin = new Map<string, LoadedEntry>();
@@ -274,7 +292,7 @@ export function loadLexicons(opts: { builtin?: boolean; files?: string[]; entrie
         if (weaker) {
           problems.push({
             file: e.file,
-            line: e.line,
+            line: e.lines?.[weaker] ?? e.line,
             entryId: e.id,
             field: weaker,
             message: `would put a finding that POLICY.md places at withhold below withhold (built-in: ${base.category}, weight ${base.weight}); keep it at weight ${POLICY_THRESHOLDS.withhold} or more, or switch the entry off with "disabled: true"`,
@@ -330,7 +348,7 @@ function checkPatterns(entries: LoadedEntry[], problems: LexiconProblem[]): void
 export function lexiconHash(entries: LoadedEntry[]): string {
   const h = createHash('sha256');
   for (const e of [...entries].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-    const { file: _f, line: _l, examples: _x, notes: _n, ...content } = e;
+    const { file: _f, line: _l, lines: _ls, examples: _x, notes: _n, ...content } = e;
     h.update(JSON.stringify(content));
     h.update('\n');
   }

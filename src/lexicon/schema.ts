@@ -148,6 +148,8 @@ interface Where {
   file: string;
   /** 1-based line of the entry in its file, when known */
   line?: number;
+  /** 1-based line of each of its top-level fields, when known */
+  lines?: Record<string, number>;
 }
 /** An entry as loaded: where it came from, for errors and lint. Disabling stubs are applied at load and never loaded. */
 export type LoadedFinding = FindingEntry & Where;

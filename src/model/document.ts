@@ -39,6 +39,13 @@ export const DocumentResultSchema = z.object({
   suggestedCodes: z.array(SuggestedCodeSchema).optional(),
   /** a clinician's recorded decision (scan --decisions) */
   decision: z.string().optional(),
+  /**
+   * What the result was made from, so that a resumed run can tell a file that changed: sha256
+   * (hex) of the file's bytes, and a hash of the settings that change results (thresholds,
+   * reader options, OCR, the patient given for the file). With lexiconVersion, the key of a
+   * recorded result.
+   */
+  input: z.object({ sha256: z.string(), settings: z.string() }).optional(),
 });
 export type DocumentResult = z.infer<typeof DocumentResultSchema>;
 

@@ -1,15 +1,22 @@
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { readCsv } from './csv.js';
-import { readDocx } from './docx.js';
 import { errorDoc, errorKind } from './errors.js';
+import { HEAVY_EXTENSIONS } from './kinds.js';
 import { readHtml } from './html.js';
 import { readJsonl } from './jsonl.js';
 import { describeOptionIssues, ReaderOptionsSchema } from './options.js';
-import { readPdf } from './pdf.js';
 import { readRtf } from './rtf.js';
 import { readPlainText } from './text.js';
 import type { ReadDocument, Reader, ReaderOptions } from './types.js';
+
+/** Where heavy files (docx, pdf, images) are read: a reader child process (see reader-host.ts). */
+export interface HeavyReader {
+  read(ext: string, bytes: Uint8Array, opts: { ocr: boolean; onProgress?: () => void }): Promise<ReadDocument[]>;
+}
+
+/** Word 97-2003: a binary format we do not read; it is an error to review, never skipped as harmless. */
+const readDoc: Reader = async () => [errorDoc('Word 97-2003 .doc files are not read: save it as .docx (or PDF) and scan that')];
 
 export type { ReadDocument, Reader, ReaderOptions } from './types.js';
 export { ReaderOptionsSchema } from './options.js';
@@ -23,52 +30,76 @@ const READERS: Record<string, Reader> = {
   '.html': readHtml,
   '.htm': readHtml,
   '.rtf': readRtf,
-  '.docx': readDocx,
-  '.pdf': readPdf,
+  '.doc': readDoc,
   '.csv': readCsv,
   '.jsonl': readJsonl,
 };
 
 /** Extensions we can read, lower case with the dot. */
-export const SUPPORTED_EXTENSIONS: readonly string[] = Object.freeze(Object.keys(READERS));
+export const SUPPORTED_EXTENSIONS: readonly string[] = Object.freeze([...Object.keys(READERS), ...HEAVY_EXTENSIONS]);
 
 export function readerFor(path: string): Reader | undefined {
   return READERS[extname(path).toLowerCase()];
+}
+
+let shared: HeavyReader | undefined;
+/** The heavy reader of this thread: one reader child process, started on first use. */
+export async function defaultHeavyReader(): Promise<HeavyReader> {
+  if (!shared) {
+    const { ReaderHost } = await import('../reader-host.js');
+    shared = new ReaderHost();
+  }
+  return shared;
+}
+
+/** A file's bytes, loaded under the size limit, or why they could not be. */
+export type Loaded = { bytes: Uint8Array; options: ReaderOptions } | { docs: ReadDocument[] };
+
+/**
+ * Load a file's bytes for reading: options checked, the type known, a regular file, within
+ * `maxBytes` (checked before reading, so a huge file never enters memory). Synchronous: a pool
+ * worker has nothing else to do meanwhile, and for small files two trips through libuv's thread
+ * pool (shared by every worker) cost more than the read.
+ */
+export function loadFile(path: string, opts: ReaderOptions): Loaded {
+  const parsed = ReaderOptionsSchema.safeParse(opts);
+  if (!parsed.success) return { docs: [errorDoc(`invalid reader options: ${describeOptionIssues(parsed.error)}`)] };
+  const options = parsed.data;
+  const ext = extname(path).toLowerCase();
+  if (!readerFor(path) && !HEAVY_EXTENSIONS.includes(ext)) return { docs: [errorDoc(ext ? `unsupported file type ${ext}` : 'no file extension')] };
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return { docs: [errorDoc('not a regular file')] };
+    if (st.size > options.maxBytes) return { docs: [errorDoc(`file is ${st.size} bytes, over --max-bytes ${options.maxBytes}`)] };
+    const bytes = readFileSync(path);
+    // The file may have grown between stat and read.
+    if (bytes.byteLength > options.maxBytes) return { docs: [errorDoc(`file is ${bytes.byteLength} bytes, over --max-bytes ${options.maxBytes}`)] };
+    return { bytes, options };
+  } catch (err) {
+    return { docs: [errorDoc(`cannot read file (${errorKind(err)})`)] };
+  }
+}
+
+/** A loaded file's documents, by the reader for its type (heavy types in a reader child process). Never rejects. */
+export async function readBytes(path: string, bytes: Uint8Array, options: ReaderOptions, heavy?: HeavyReader): Promise<ReadDocument[]> {
+  const ext = extname(path).toLowerCase();
+  try {
+    if (HEAVY_EXTENSIONS.includes(ext)) return await (heavy ?? (await defaultHeavyReader())).read(ext, bytes, { ocr: options.ocr !== false });
+    return await readerFor(path)!(path, bytes, options);
+  } catch (err) {
+    // Readers catch their own failures; this is the last guard, and it stays text-free.
+    return [errorDoc(`could not read ${ext.slice(1)} file (${errorKind(err)})`)];
+  }
 }
 
 /**
  * Read one file into its documents: the one way every entry point reads a file. Never throws
  * and never rejects: whatever goes wrong (a missing or unreadable file, a file over
  * `maxBytes`, a corrupt docx) becomes one document with `error`, which names the cause without
- * quoting the file's text. The bytes are read synchronously: a pool worker has nothing else to
- * do meanwhile, and for small files two trips through libuv's thread pool (shared by every
- * worker) cost more than the read.
+ * quoting the file's text.
  */
-export async function readFile(path: string, opts: ReaderOptions): Promise<ReadDocument[]> {
-  const parsed = ReaderOptionsSchema.safeParse(opts);
-  if (!parsed.success) return [errorDoc(`invalid reader options: ${describeOptionIssues(parsed.error)}`)];
-  const options = parsed.data;
-  const reader = readerFor(path);
-  if (!reader) {
-    const ext = extname(path).toLowerCase();
-    return [errorDoc(ext ? `unsupported file type ${ext}` : 'no file extension')];
-  }
-  let bytes: Uint8Array;
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) return [errorDoc('not a regular file')];
-    // Checked before reading so that a huge file never enters memory.
-    if (st.size > options.maxBytes) return [errorDoc(`file is ${st.size} bytes, over --max-bytes ${options.maxBytes}`)];
-    bytes = readFileSync(path);
-    // The file may have grown between stat and read.
-    if (bytes.byteLength > options.maxBytes) return [errorDoc(`file is ${bytes.byteLength} bytes, over --max-bytes ${options.maxBytes}`)];
-  } catch (err) {
-    return [errorDoc(`cannot read file (${errorKind(err)})`)];
-  }
-  try {
-    return await reader(path, bytes, options);
-  } catch (err) {
-    // Readers catch their own failures; this is the last guard, and it stays text-free.
-    return [errorDoc(`could not read ${extname(path).toLowerCase().slice(1)} file (${errorKind(err)})`)];
-  }
+export async function readFile(path: string, opts: ReaderOptions, heavy?: HeavyReader): Promise<ReadDocument[]> {
+  const loaded = loadFile(path, opts);
+  if ('docs' in loaded) return loaded.docs;
+  return readBytes(path, loaded.bytes, loaded.options, heavy);
 }

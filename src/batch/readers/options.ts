@@ -16,6 +16,7 @@ export const ReaderOptionsSchema = z
     nhsNumberColumn: name.optional(),
     textField: name.optional(),
     idField: name.optional(),
+    ocr: z.boolean().optional(),
   }) satisfies z.ZodType<ReaderOptions>;
 
 /** A short, text-free description of what is wrong with the options. */

@@ -1,4 +1,4 @@
-import { decodeText, looksBinary } from '../decode.js';
+import { binarySignature, decodeText, looksBinary } from '../decode.js';
 import { fixCp1252 } from './cp1252.js';
 import { errorDoc } from './errors.js';
 import type { ReadDocument, Reader } from './types.js';
@@ -10,6 +10,8 @@ export const BINARY_ERROR = 'binary content (NUL bytes or control characters), n
  * decides the encoding and refuses binary content.
  */
 export function decodeDocument(bytes: Uint8Array): { text: string; encoding?: string } | { error: string } {
+  const kind = binarySignature(bytes);
+  if (kind) return { error: `${BINARY_ERROR}: the file is ${kind}` };
   const decoded = decodeText(bytes);
   const { encoding } = decoded;
   // Repair before the binary check: wrongly decoded curly quotes would count as control characters.

@@ -1,4 +1,4 @@
-import type { Patient } from '../../model/index.js';
+import type { OcrInfo, Part, Patient } from '../../model/index.js';
 
 /**
  * What a reader gives the batch runner: one or more documents from one file. A record file
@@ -17,7 +17,18 @@ export interface ReadDocument {
   patient?: Patient;
   /** why this document could not be read (no record text in it) */
   error?: string;
+  /** why part of it could not be read: what was read is scanned, and the result is never `visible` */
+  incomplete?: string;
+  /** the parts the text was put together from, with their offsets in `text` (docx parts, pdf pages) */
+  parts?: Part[];
+  /** some of the text came from OCR */
+  ocr?: OcrInfo;
+  /** what the reader saw that a clinician should know */
+  flags?: ReadFlag[];
 }
+
+/** `hidden-text`: text hidden from view in the file (HTML display:none, RTF \v, Word vanish) is in `text`. */
+export type ReadFlag = 'hidden-text';
 
 /** Where the text, record id and patient are in record files (csv columns, jsonl fields). */
 export interface RecordFieldOptions {
@@ -33,6 +44,8 @@ export interface RecordFieldOptions {
 
 export interface ReaderOptions extends RecordFieldOptions {
   maxBytes: number;
+  /** OCR scanned pages and images (default true); without it they are errors */
+  ocr?: boolean;
 }
 
 /** A reader for one file type. Async because docx/pdf libraries are. */

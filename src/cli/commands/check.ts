@@ -16,6 +16,8 @@ export interface CheckFlags {
   lexicons?: string[];
   patientName?: string;
   config?: string;
+  /** false with --no-ocr */
+  ocr?: boolean;
 }
 
 const isFile = (p: string) => {
@@ -40,7 +42,7 @@ export async function checkCommand(arg: string | undefined, flags: CheckFlags, i
     thresholds: config.thresholds,
     includeText: !!flags.includeText,
     maxBytes: config.maxBytes ?? DEFAULT_MAX_BYTES,
-    reader: { textColumn: config.textColumn, idColumn: config.idColumn, patientNameColumn: config.patientNameColumn, nhsNumberColumn: config.nhsNumberColumn, textField: config.textField, idField: config.idField },
+    reader: { textColumn: config.textColumn, idColumn: config.idColumn, patientNameColumn: config.patientNameColumn, nhsNumberColumn: config.nhsNumberColumn, textField: config.textField, idField: config.idField, ocr: flags.ocr !== false },
   });
   const patient = flags.patientName ? { name: flags.patientName } : undefined;
   let docs: DocumentResult[];
@@ -53,6 +55,7 @@ export async function checkCommand(arg: string | undefined, flags: CheckFlags, i
     const d = decodeDocument(io.readStdin());
     docs = [fs.scanText('<stdin>', 'error' in d ? { text: '', error: d.error } : { text: d.text, ...(d.encoding ? { encoding: d.encoding } : {}) }, patient)];
   }
+  await fs.close();
   const clean = docs.map((d) => (flags.includeText ? d : withoutText(d)));
   if (flags.format === 'json') io.stdout.write(JSON.stringify(clean, null, 2) + '\n');
   else for (const d of clean) io.stdout.write(flags.format === 'jsonl' ? jsonlLine(d) : stylishDetail(d));

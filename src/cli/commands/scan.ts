@@ -1,13 +1,14 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { BatchUsageError, prepareJob, type BatchOptions } from '../../batch/job.js';
-import { emptyResume, readJournal, type ResumeState } from '../../batch/journal.js';
+import { compactJournal, emptyResume, readJournal, tallyJournal, type ResumeState } from '../../batch/journal.js';
 import { openFileSink, streamSink, type FileSink, type Sink, type StreamSink } from '../../batch/output.js';
 import { Progress } from '../../batch/progress.js';
 import type { RecordFieldOptions } from '../../batch/readers/types.js';
 import type { Emitted } from '../../batch/run.js';
 import { formatSummary, Tally } from '../../batch/tally.js';
 import type { RenderFormat } from '../../batch/worker.js';
-import { findConfig, loadConfig, type Config, type OutputFormat } from '../../config.js';
+import { findConfig, loadConfig, OUTPUT_FORMATS, type Config, type OutputFormat } from '../../config.js';
 import type { Verdict } from '../../model/index.js';
 import { csvHeader, htmlReportChunks, JSON_OPEN, jsonClose, jsonItem, sarifChunks, type ReportDocument } from '../../report/index.js';
 import { toolVersion } from '../../version.js';
@@ -25,6 +26,10 @@ export interface ScanFlags extends RecordFieldOptions {
   maxBytes?: number;
   patients?: string;
   config?: string;
+  /** false with --no-ocr */
+  ocr?: boolean;
+  /** overwrite an output file that already holds results */
+  force?: boolean;
 }
 
 export const FORMAT_OF_EXT: Record<string, OutputFormat> = { '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.json': 'json', '.csv': 'csv', '.sarif': 'sarif', '.html': 'html', '.htm': 'html' };
@@ -85,17 +90,39 @@ export function loadConfigFor(flags: { config?: string }, cwd: string): { config
   return { config: loadConfig(file), file };
 }
 
+/** Does a file already hold results of a run (a jsonl journal)? Its first line is read, nothing more. */
+function holdsResults(file: string): boolean {
+  try {
+    if (!statSync(file).isFile() || statSync(file).size === 0) return false;
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(4096);
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      return /^\{"path":/.test(buf.subarray(0, n).toString('utf8'));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
 export async function scanCommand(patterns: string[], flags: ScanFlags, io: CliIo): Promise<number> {
   const t0 = performance.now();
   const { config } = loadConfigFor(flags, io.cwd);
   // Flags override the config; list options (lexicons, ignore) add to it.
   const output = flags.output;
-  const format: OutputFormat = flags.format ?? (output ? FORMAT_OF_EXT[extname(output).toLowerCase()] : undefined) ?? config.format ?? 'stylish';
+  const ext = output ? extname(output).toLowerCase() : '';
+  if (output && !flags.format && !FORMAT_OF_EXT[ext])
+    throw new UsageError(`cannot tell the format of ${output} from its extension${ext ? ` ${ext}` : ''}: add --format (${OUTPUT_FORMATS.join(', ')}) or use one of ${Object.keys(FORMAT_OF_EXT).join(', ')}`);
+  const format: OutputFormat = flags.format ?? (output ? FORMAT_OF_EXT[ext] : undefined) ?? config.format ?? 'stylish';
   const failOn: Verdict = flags.failOn ?? config.failOn ?? 'withhold';
   const includeText = !!flags.includeText;
   if (format === 'html' && !output) throw new UsageError('the html report holds record text and is written only to a file: add -o report.html');
   if (flags.resume && !output) throw new UsageError('--resume needs -o FILE.jsonl (the output file is the journal of the run)');
   if (flags.resume && format !== 'jsonl') throw new UsageError(`--resume works with --format jsonl only (the journal), not ${format}`);
+  if (output && !flags.resume && !flags.force && holdsResults(resolve(io.cwd, output)))
+    throw new UsageError(`${output} already holds the results of a run: add --resume to finish or update it, or --force to start again`);
 
   const opts: BatchOptions = {
     cwd: io.cwd,
@@ -112,6 +139,7 @@ export async function scanCommand(patterns: string[], flags: ScanFlags, io: CliI
     textField: flags.textField ?? config.textField,
     idField: flags.idField ?? config.idField,
     patients: flags.patients ?? config.patients,
+    ocr: flags.ocr !== false,
   };
 
   // The output is opened before any work: an unwritable path fails here, with nothing lost.
@@ -128,7 +156,8 @@ export async function scanCommand(patterns: string[], flags: ScanFlags, io: CliI
     if (flags.resume && file) resume = await readJournal(file.path);
     const controller = new AbortController();
     opts.signal = controller.signal;
-    const job = await prepareJob(patterns, opts, { resume, returnText: format === 'html' ? 'review' : format === 'sarif' ? 'findings' : undefined, render: RENDERED[format] });
+    const exclude = output ? [{ path: resolve(io.cwd, output), reason: 'the output file of this run' }] : [];
+    const job = await prepareJob(patterns, opts, { resume, exclude, returnText: format === 'html' ? 'review' : format === 'sarif' ? 'findings' : undefined, render: RENDERED[format] });
     return await execute(job, controller, io, { format, failOn, file, resume, t0, output });
   } catch (err) {
     file?.discard();
@@ -145,8 +174,13 @@ async function execute(
   const log = say(io);
   const progress = new Progress(io.stderr as NodeJS.WriteStream, job.paths.length);
   for (const s of job.skipped) log.err(`skipped ${s.path}: ${s.reason}`);
+  for (const w of job.warnings) log.err(`warning: ${w}`);
+  if (job.matchedFiles === 0) {
+    // Every input was skipped: "0 documents, exit 0" would read as a clean run.
+    throw new UsageError(`no file to scan: every input was skipped (${job.skipped.length} file${job.skipped.length === 1 ? '' : 's'} of types that are not read, or the run's own files)`);
+  }
   if (o.resume.repairedBytes) log.err(`resume: cut a half-written last line (${o.resume.repairedBytes} bytes) from ${o.output}`);
-  if (o.resume.doneKeys.size) log.err(`resume: ${o.resume.doneKeys.size} documents already recorded in ${o.output}`);
+  if (o.resume.recorded.size) log.err(`resume: ${o.resume.tally.documents} documents from ${o.resume.recorded.size} files already recorded in ${o.output}; files that changed since, or were recorded with other settings or lexicons, are scanned again`);
 
   let interrupted: NodeJS.Signals | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
@@ -165,23 +199,23 @@ async function execute(
 
   const std: StreamSink | undefined = o.file ? undefined : streamSink(io.stdout);
   const sink: Sink = o.file ?? std!;
-  o.file?.begin(o.resume.doneKeys.size ? 'append' : 'truncate');
+  const resumed = o.resume.recorded.size > 0;
+  o.file?.begin(resumed ? 'append' : 'truncate');
   const summaryInStylish = !!o.file || !io.stdout.isTTY;
   const writer = makeWriter(o.format, sink, { summaryInStylish, lexiconVersion: () => job.lexiconVersion ?? '' });
   const run = new Tally();
-  const total = new Tally();
-  total.merge(o.resume.tally);
+  let total = new Tally();
   let warnedVersion = false;
   try {
     for await (const e of job.run()) {
-      if (!warnedVersion && job.lexiconVersion && o.resume.lexiconVersions.size && !o.resume.lexiconVersions.has(job.lexiconVersion)) {
+      if (!warnedVersion && job.lexiconVersion && o.resume.lexiconVersions.size && [...o.resume.lexiconVersions].some((v) => v !== job.lexiconVersion)) {
         warnedVersion = true;
         progress.clear();
-        log.err(`warning: ${o.output} holds results of other lexicons (${[...o.resume.lexiconVersions].join(', ')}); this run uses ${job.lexiconVersion}`);
+        log.err(`resume: ${o.output} holds results of other lexicons (${[...o.resume.lexiconVersions].filter((v) => v !== job.lexiconVersion).join(', ')}); those documents are scanned again with ${job.lexiconVersion}`);
       }
       writer.doc(e);
       run.add(e.meta);
-      total.add(e.meta);
+      if (!resumed) total.add(e.meta);
       progress.update(job.state.filesDone, run.documents);
     }
   } finally {
@@ -190,22 +224,29 @@ async function execute(
     progress.clear();
   }
   const seconds = (performance.now() - o.t0) / 1000;
-  const summary = formatSummary({
-    total,
-    run,
-    files: job.matchedFiles,
-    skipped: job.skipped.length,
-    resumed: o.resume.tally.documents,
-    seconds,
-    interrupted,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
-    cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
-  });
+  const makeSummary = () =>
+    formatSummary({
+      total,
+      run,
+      files: job.matchedFiles,
+      skipped: job.skipped.length,
+      resumed: o.resume.tally.documents,
+      seconds,
+      interrupted,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
+    });
   // An interrupted run leaves a jsonl journal to resume; whole-run formats would be incomplete, so they are not finished.
-  if (!interrupted || o.format === 'jsonl' || o.format === 'stylish' || o.format === 'csv') writer.end(summary);
+  if (!interrupted || o.format === 'jsonl' || o.format === 'stylish' || o.format === 'csv') writer.end(resumed ? '' : makeSummary());
   sink.flush();
   o.file?.close();
   std?.close();
+  if (resumed && o.file) {
+    // Files scanned again supersede their older lines: the journal is left as a fresh run writes it.
+    if (run.documents > 0 && !interrupted) await compactJournal(o.file.path);
+    total = await tallyJournal(o.file.path);
+  }
+  const summary = makeSummary();
   log.err(summary);
   const failed = std?.failure();
   if (failed) {
