@@ -32,6 +32,8 @@ export const ConfigSchema = z
     concurrency: z.number().int().positive().optional(),
     maxBytes: z.number().int().positive().optional(),
     format: z.enum(OUTPUT_FORMATS).optional(),
+    /** OCR scanned pages and images (default true) */
+    ocr: z.boolean().optional(),
     /** record files: as the --text-column etc. flags */
     textColumn: column.optional(),
     idColumn: column.optional(),

@@ -36,6 +36,9 @@ export function startReaderChild(): void {
         onProgress: () => send({ type: 'progress', id: job.id }),
       });
       send({ type: 'done', id: job.id, docs });
+      // Canvases and pdf.js pages hold native memory behind small JS objects, which V8 alone
+      // would collect late: collect now, between files.
+      (globalThis as { gc?: () => void }).gc?.();
     });
   });
   // The host went away (it closed, or its process died): nothing more to do here.

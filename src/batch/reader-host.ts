@@ -26,6 +26,9 @@ export interface ReaderLimits {
   maxInflatedBytes: number;
 }
 
+/** A child whose memory passes this share of the limit between files is replaced by a fresh one. */
+const RECYCLE_AT = 0.85;
+
 export const DEFAULT_READER_LIMITS: ReaderLimits = { timeoutMs: 120_000, maxRssMb: 1024, pageTimeoutMs: 60_000, maxInflatedBytes: 256 * 1024 * 1024 };
 
 /** How to start a child: the built bundle's reader-child.js, or the TypeScript source through tsx. */
@@ -80,14 +83,15 @@ export class ReaderHost {
   private start(): Promise<void> {
     const { file, execArgv } = childScript();
     const child = fork(file, [], {
-      execArgv,
+      // --expose-gc: the child collects after each file, so that native memory held by
+      // collectable objects (canvases, pdf.js pages) is freed before the next (see reader-child.ts).
+      execArgv: [...execArgv, '--expose-gc'],
       env: { ...process.env, SAFEGUARD_SCAN_ROLE: 'reader' },
       // The child's own output (pdf.js or tesseract warnings) is never the run's: it is dropped.
       stdio: ['ignore', 'ignore', process.env.SAFEGUARD_SCAN_DEBUG ? 'inherit' : 'ignore', 'ipc'],
       serialization: 'advanced',
     });
     this.child = child;
-    this.idle(child);
     this.ready = new Promise<void>((resolve, reject) => {
       const onMessage = (m: FromReader) => {
         if (m.type === 'ready') {
@@ -117,11 +121,25 @@ export class ReaderHost {
     if (this.busy || this.queue.length === 0) return;
     this.busy = true;
     const next = this.queue.shift()!;
-    void this.run(next).then((docs) => {
+    void this.run(next).then(async (docs) => {
+      // WASM memory (tesseract) and pdf.js caches only grow: a child past the soft limit is
+      // replaced between files, so the reader's memory stays near one file's need.
+      const c = this.child;
+      if (c && rssMb(c.pid) > this.limits.maxRssMb * RECYCLE_AT) await this.retire(c);
       this.busy = false;
       next.resolve(docs);
       this.pump();
     });
+  }
+
+  private async retire(c: ChildProcess): Promise<void> {
+    this.child = undefined;
+    if (c.exitCode !== null || c.signalCode !== null) return;
+    const gone = new Promise((r) => c.once('exit', r));
+    c.disconnect?.();
+    const timer = setTimeout(() => c.kill('SIGKILL'), 2000);
+    await gone;
+    clearTimeout(timer);
   }
 
   private async run({ job, onProgress }: Pending): Promise<ReadDocument[]> {
@@ -176,14 +194,6 @@ export class ReaderHost {
 
   async close(): Promise<void> {
     this.closed = true;
-    const c = this.child;
-    this.child = undefined;
-    if (c && c.exitCode === null && c.signalCode === null) {
-      const gone = new Promise((r) => c.once('exit', r));
-      c.disconnect?.();
-      const timer = setTimeout(() => c.kill('SIGKILL'), 2000);
-      await gone;
-      clearTimeout(timer);
-    }
+    if (this.child) await this.retire(this.child);
   }
 }

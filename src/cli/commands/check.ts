@@ -42,7 +42,7 @@ export async function checkCommand(arg: string | undefined, flags: CheckFlags, i
     thresholds: config.thresholds,
     includeText: !!flags.includeText,
     maxBytes: config.maxBytes ?? DEFAULT_MAX_BYTES,
-    reader: { textColumn: config.textColumn, idColumn: config.idColumn, patientNameColumn: config.patientNameColumn, nhsNumberColumn: config.nhsNumberColumn, textField: config.textField, idField: config.idField, ocr: flags.ocr !== false },
+    reader: { textColumn: config.textColumn, idColumn: config.idColumn, patientNameColumn: config.patientNameColumn, nhsNumberColumn: config.nhsNumberColumn, textField: config.textField, idField: config.idField, ocr: flags.ocr === false ? false : (config.ocr ?? true) },
   });
   const patient = flags.patientName ? { name: flags.patientName } : undefined;
   let docs: DocumentResult[];

@@ -139,7 +139,7 @@ export async function scanCommand(patterns: string[], flags: ScanFlags, io: CliI
     textField: flags.textField ?? config.textField,
     idField: flags.idField ?? config.idField,
     patients: flags.patients ?? config.patients,
-    ocr: flags.ocr !== false,
+    ocr: flags.ocr === false ? false : (config.ocr ?? true),
   };
 
   // The output is opened before any work: an unwritable path fails here, with nothing lost.
