@@ -48,6 +48,33 @@ describe('no network, ever', () => {
   });
 });
 
+describe('no network in the reader child processes either (PDF, Word, images, OCR)', () => {
+  it('reads a scanned PDF, an image and a Word file by OCR with every process under the preload', async () => {
+    const { jpeg, makePdf, png, renderPage, makeDocxParts } = await import('./fixtures/scans.js');
+    const d = mkdtempSync(join(tmpdir(), 'sgs-net-ocr-'));
+    const letter = ['Dear Dr Patel,', 'Seen in clinic today, well. Please do not disclose this result to the patient yet.', 'Yours sincerely'];
+    writeFileSync(join(d, 'scan.pdf'), await makePdf([{ jpeg: jpeg(renderPage(letter, 150), 80, 150) }]));
+    writeFileSync(join(d, 'scan.png'), png(renderPage(letter, 150), 150));
+    writeFileSync(join(d, 'pasted.docx'), await makeDocxParts({ body: ['See attached.'], media: [{ name: 'p.png', bytes: png(renderPage(letter, 150), 150) }] }));
+    // NODE_OPTIONS: every process the CLI starts (reader children, tesseract's threads) loads the preload too.
+    const r = spawnSync(process.execPath, [cli, 'scan', '.', '-f', 'jsonl', '--concurrency', '1'], {
+      cwd: d,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...process.env, NODE_OPTIONS: `--require ${preload}` },
+    });
+    expect(r.stderr).not.toContain('NETWORK-ATTEMPT');
+    const docs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(docs).toHaveLength(3);
+    for (const doc of docs) {
+      // A reader stopped by the preload would show as an error (exit code 99).
+      expect(doc.error, doc.path).toBeUndefined();
+      expect(doc.ocr?.pages, doc.path).toBe(1);
+      expect(doc.verdict, doc.path).toBe('withhold');
+    }
+  }, 120_000);
+});
+
 describe('record text never leaks', () => {
   // Documents of every kind, each carrying a unique sentinel in its text.
   const dir = mkdtempSync(join(tmpdir(), 'sgs-leak-'));

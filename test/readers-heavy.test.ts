@@ -172,6 +172,33 @@ describe('images by OCR', () => {
   });
 });
 
+describe('OCR off, and OCR that may have misread', () => {
+  it('with OCR off, scanned pages and images are errors to review, never visible', async () => {
+    const d = join(dir, 'no-ocr');
+    mkdirSync(d);
+    writeFileSync(join(d, 'scanned.pdf'), await makePdf([{ jpeg: jpeg(renderPage(ROUTINE, 150), 80, 150) }]));
+    writeFileSync(join(d, 'mixed.pdf'), await makePdf([{ text: ROUTINE }, { jpeg: jpeg(renderPage(ONCOLOGY, 150), 80, 150) }]));
+    writeFileSync(join(d, 'letter.png'), png(renderPage(ROUTINE, 150), 150));
+    const out = new Map<string, DocumentResult>();
+    for await (const r of scanFiles(['no-ocr'], { cwd: dir, concurrency: 1, ocr: false })) out.set(r.path, r);
+    expect(out.get('no-ocr/scanned.pdf')).toMatchObject({ verdict: 'review', error: 'PDF has no text layer (scanned image?) and OCR is off' });
+    expect(out.get('no-ocr/letter.png')).toMatchObject({ verdict: 'review', error: 'an image is read only by OCR, and OCR is off' });
+    // Page 1 is read; page 2 is not: scanned for what was read, never visible, and the error says which page.
+    const mixed = out.get('no-ocr/mixed.pdf')!;
+    expect(mixed.verdict).toBe('review');
+    expect(mixed.error).toMatch(/part of the document could not be read: page 2 is a scanned image and OCR is off/);
+  }, 60_000);
+  it('a result read by OCR with low confidence is at least review, with the reason', async () => {
+    const { fromScan } = await import('../src/batch/results.js');
+    const { scan } = await import('../src/scanner/index.js');
+    const text = 'Seen today, well.';
+    const low = fromScan('x.png', text, scan(text), { ocr: { pages: 1, meanConfidence: 41 } });
+    expect(low.verdict).toBe('review');
+    expect(low.reasons[0]).toMatch(/low confidence \(mean 41 of 100\)/);
+    expect(fromScan('x.png', text, scan(text), { ocr: { pages: 1, meanConfidence: 90 } }).verdict).toBe('visible');
+  });
+});
+
 describe('OCR accuracy, words right / words (printed for the closing note)', () => {
   it('clean 300 dpi PNG and skewed noisy 200 dpi JPEG', async () => {
     const host = new ReaderHost();
