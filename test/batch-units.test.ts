@@ -67,6 +67,7 @@ describe('inputs', () => {
       const ex = expandInputs(['a', 'z.docx', 'y.bin', 'nothing/**/*.txt'], { cwd: dir });
       expect(ex.files).toEqual(['a/1.txt', 'a/2.md', 'a/b/3.TXT', 'z.docx']);
       expect(ex.skipped).toEqual([
+        { path: 'a/.hidden.txt', reason: 'a hidden file' },
         { path: 'a/c.bmp', reason: 'unsupported file type .bmp' },
         { path: 'a/noext', reason: 'no file extension' },
         { path: 'y.bin', reason: 'unsupported file type .bin' },

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DocumentResultSchema } from '../src/model/index.js';
-import { ensureBuilt, jsonLines, rmrf, runCli, runCliInProcess, tempDir, writeDocs, writeText } from './batch-helpers.js';
+import { CLI, ensureBuilt, jsonLines, rmrf, runCli, runCliInProcess, tempDir, writeDocs, writeText } from './batch-helpers.js';
 
 const SENTINEL = 'Zqxwvutsentinel';
 const JSONL_FIELDS = ['path', 'sha256', 'bytes', 'verdict', 'score', 'categories', 'reasons', 'findings', 'lexiconVersion', 'version'];
@@ -149,6 +149,42 @@ describe('no quiet success', () => {
     expect(r.stderr).toMatch(/warning: 2 of 3 rows of the patient manifest match no file of this run/);
     expect(r.stderr).toMatch(/skipped pts\/patients\.csv: the patient manifest of this run/);
     expect(jsonLines(r.stdout).map((d) => d.path)).toEqual(['pts/a.txt']);
+  });
+});
+
+describe('exit codes and messages for I/O failures (hostile input)', () => {
+  it('a full disk on stdout or on -o is exit 2 with what failed, never 0 or 1', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { openSync, closeSync } = await import('node:fs');
+    const full = openSync('/dev/full', 'w');
+    try {
+      const r = spawnSync(process.execPath, [CLI, 'scan', 'routine', '-f', 'jsonl'], { cwd: dir, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/cannot write the results to standard output \(ENOSPC\)/);
+    } finally {
+      closeSync(full);
+    }
+    const o = await runCliInProcess(['scan', 'routine', '-o', '/dev/full', '-f', 'jsonl'], { cwd: dir });
+    expect(o.code).toBe(2);
+    expect(o.stderr).toMatch(/cannot write the output file \/dev\/full \(ENOSPC\)/);
+    expect(o.stderr).not.toMatch(/internal error/);
+  });
+  it('a YAML alias bomb in a lexicon is refused, saying so', async () => {
+    const bomb = ['- &a [x,x,x,x,x,x,x,x,x]', ...'bcdef'.split('').map((c, i) => `- &${c} [${Array(9).fill(`*${'abcdef'[i]}`).join(',')}]`)].join('\n');
+    writeText(join(dir, 'bomb.yaml'), bomb);
+    const r = await runCliInProcess(['lexicon', 'test', 'bomb.yaml'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/refused: its aliases expand too far .*alias bomb/);
+  });
+  it('names with newlines or terminal escapes cannot forge a line or reach the terminal raw', async () => {
+    writeText(join(dir, 'forge', 'x\nvisible  0.00  forged.txt'), 'MARAC referral made.');
+    writeText(join(dir, 'forge', 'y\u001b[2Jz.txt'), 'Seen today.');
+    const r = await runCliInProcess(['scan', 'forge'], { cwd: dir });
+    const lines = r.stdout.split('\n');
+    expect(lines.some((l) => l.startsWith('visible  0.00  forged.txt'))).toBe(false);
+    expect(r.stdout).toContain('x\\u{0a}visible');
+    expect(r.stdout).not.toContain('\u001b');
+    expect(r.stdout).toContain('\\u{1b}[2J');
   });
 });
 

@@ -22,6 +22,7 @@ describe('safeguard-scan lexicon test', () => {
     const r = await cli(['lexicon', 'test']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/\d+ passed, 0 failed/);
+    expect(r.out).toMatch(/POLICY rows: \d+ as POLICY says, 0 laxer, 0 stricter/);
   });
   it('fails a user file whose example does not hold, naming the entry, the example and what was found', async () => {
     const f = file('wrong.yaml', [
@@ -42,6 +43,19 @@ describe('safeguard-scan lexicon test', () => {
     const r = await cli(['lexicon', 'test', f]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/bad\.yaml:4, entry "harm\/bad", field "weight"/);
+  });
+});
+
+describe('lexicon test holds the lexicons in force to POLICY.md', () => {
+  it('fails (exit 1), naming each row, when switched-off entries let an affirmed disclosure through; --allow-laxer lets a reviewed change pass', async () => {
+    const f = file('off.yaml', ['safeguarding/marac', 'safeguarding/physical-violence-by-partner-or-family', 'safeguarding/idva-isva-sarc-referral'].map((id) => `- id: ${id}\n  disabled: true`).join('\n'));
+    const r = await cli(['lexicon', 'test', f]);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/LAXER POLICY row "worked example \(affirmed domestic abuse\)": "Disclosed that partner hit her last week\. .*" -> (visible|review), POLICY says withhold/);
+    expect(r.out).toMatch(/POLICY rows: \d+ as POLICY says, [1-9]\d* laxer/);
+    const allowed = await cli(['lexicon', 'test', f, '--allow-laxer']);
+    expect(allowed.code).toBe(0);
+    expect(allowed.err).toMatch(/LAXER \(allowed\)/);
   });
 });
 

@@ -85,6 +85,9 @@ describe('record text never leaks', () => {
   writeFileSync(join(docs, 'c.csv'), `id,text\n1,"Denies DV ${SENTINEL}"\n2,"${SENTINEL} is HIV positive"\n`);
   writeFileSync(join(docs, 'd.jsonl'), `{"id":"r1","text":"Child on CP plan ${SENTINEL}"}\n{not json ${SENTINEL}\n`);
   writeFileSync(join(docs, 'e.docx'), `PK\u0003\u0004 corrupt ${SENTINEL} not a zip`);
+  // No header row: its first row is record text, and the named column is not there.
+  writeFileSync(join(docs, 'f-noheader.csv'), `${SENTINEL} Quillfeather,Disclosed DV\nJo Bloggs,Seen today\n`);
+  writeFileSync(join(docs, 'g.jsonl'), `{"${SENTINEL}":"Disclosed DV"}\n`);
   writeFileSync(join(docs, 'f.pdf'), `%PDF-1.4 broken ${SENTINEL}`);
   writeFileSync(join(docs, 'g.txt'), Buffer.concat([Buffer.from(`binary ${SENTINEL} `), Buffer.alloc(64, 0)]));
   writeFileSync(join(docs, 'h.html'), `<p>Seen with ${SENTINEL}. <script>${SENTINEL}</script></p>`);

@@ -184,6 +184,16 @@ describe('pdf', () => {
   });
 });
 
+describe('record ids', () => {
+  it('are unique by construction, even when a repeated id collides with a suffixed one (5, 5, 5~2)', async () => {
+    writeFileSync(join(dir, 'collide.csv'), 'id,text\n5,Seen today.\n5,MARAC referral made.\n5~2,Well.\n');
+    const docs = await readFile(join(dir, 'collide.csv'), { ...base, textColumn: 'text', idColumn: 'id' });
+    const ids = docs.map((d) => d.record);
+    expect(new Set(ids).size).toBe(3);
+    expect(ids).toEqual(['5', '5~2', '5~2~2']);
+  });
+});
+
 describe('csv records', () => {
   it('gives one document per row with id, text and patient columns', async () => {
     expect(await read('records.csv', csvOpts)).toEqual([
@@ -196,20 +206,20 @@ describe('csv records', () => {
   it('uses row numbers without --id-column, and sniffs a semicolon delimiter', async () => {
     expect(await read('semicolon.csv', { ...base, textColumn: 'text' })).toEqual([{ record: '2', text: 'Seen today.' }]);
   });
-  it('needs --text-column, and names the columns there are', async () => {
+  it('needs --text-column, and counts the columns there are (never names them: they could be record text)', async () => {
     const docs = await read('records.csv');
     expect(docs).toHaveLength(1);
-    expect(docs[0].error).toBe('--text-column is required for CSV files; columns: "Record ID", "Patient Name", "NHS Number", "Entry Text"');
+    expect(docs[0].error).toBe('--text-column is required for CSV files; columns: 4 columns (not listed: they could be record text; look at the file to see them)');
   });
   it('names a column that is not there', async () => {
     const [doc] = await read('records.csv', { ...csvOpts, idColumn: 'Ref' });
-    expect(doc.error).toBe('--id-column "Ref" not found in the CSV header; columns: "Record ID", "Patient Name", "NHS Number", "Entry Text"');
+    expect(doc.error).toBe('--id-column "Ref" not found in the CSV header; columns: 4 columns (not listed: they could be record text; look at the file to see them)');
   });
   it('never lists a first row that is record text as column names', async () => {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(dir, 'no-header.csv'), 'R1,Alex Example,Seen today with a cough and a fever since Monday\n');
     const [doc] = await read('no-header.csv', { ...base, textColumn: 'text' });
-    expect(doc.error).toBe('--text-column "text" not found in the CSV header; columns: 3 columns, not listed because they do not look like names (no header row?)');
+    expect(doc.error).toBe('--text-column "text" not found in the CSV header; columns: 3 columns (not listed: they could be record text; look at the file to see them)');
     expect(doc.error).not.toContain('Alex');
   });
   it('turns a malformed row into an error for that row and reads the rest', async () => {
@@ -230,13 +240,13 @@ describe('jsonl records', () => {
       { record: 'J1', text: 'Seen today.', patient: { name: 'Alex Example' } },
       { record: 'J2', text: 'Follow up.\nAll well.' },
       { record: '3', text: '', error: 'line 3: invalid JSON' },
-      { record: '4', text: '', error: 'line 5: field "text" is missing; fields: "id", "note"' },
+      { record: '4', text: '', error: 'line 5: field "text" is missing; fields: 2 fields (not listed: they could be record text; look at the file to see them)' },
       { record: '6', text: 'No id.' },
     ]);
   });
   it('needs --text-field', async () => {
     const docs = await read('records.jsonl');
-    expect(docs).toEqual([{ text: '', error: '--text-field is required for JSONL files; fields of the first record: "id", "text", "patient"' }]);
+    expect(docs).toEqual([{ text: '', error: '--text-field is required for JSONL files; fields of the first record: 3 fields (not listed: they could be record text; look at the file to see them)' }]);
   });
 });
 

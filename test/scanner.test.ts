@@ -107,3 +107,18 @@ describe('thresholds', () => {
     expect(loose.scan('Partner (John Smith, DOB 02/03/1980, NHS 943 476 5919) is HIV positive.').verdict).toBe('withhold');
   });
 });
+
+describe('scan never throws on a hostile scan context', () => {
+  it('a throwing getter, a Proxy that throws, and a Proxy that lies are a failed result, never an exception', () => {
+    const s = createScanner();
+    const getter = Object.defineProperty({}, 'patient', { enumerable: true, get: () => { throw new Error('boom'); } });
+    const trap = new Proxy({}, { ownKeys: () => { throw new Error('trap'); } });
+    const liar = new Proxy({ kind: 'entry' }, { get: (_t, k) => (k === 'kind' ? 'letter' : undefined) });
+    for (const ctx of [getter, trap, liar]) {
+      let r;
+      expect(() => (r = s.scan('Disclosed that partner hit her. MARAC referral made.', ctx as never))).not.toThrow();
+      expect(r!.verdict).not.toBe('visible');
+    }
+    expect(s.scan('Seen today.', getter as never).error).toMatch(/invalid scan context: it could not be read/);
+  });
+});

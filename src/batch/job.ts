@@ -9,7 +9,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import fg from 'fast-glob';
 import { loadLexicons, resolveLexiconPaths } from '../lexicon/load.js';
 import type { Patient, Thresholds, Verdict } from '../model/index.js';
-import { documentKey } from '../model/index.js';
+import { comparePaths, documentKey } from '../model/index.js';
 import { DEFAULT_MAX_BYTES } from './results.js';
 import { expandInputs, type Expanded } from './expand.js';
 import { emptyResume, type ResumeState } from './journal.js';
@@ -192,7 +192,10 @@ export async function prepareJob(patterns: string[], opts: BatchOptions = {}, in
   const resume = internals.resume ?? emptyResume();
   // A caller's keys leave files out unread; a journal's records go with each file to the
   // workers, which scan it again only if its bytes, settings or lexicons changed.
-  const paths = resume.completePaths.size ? ex.files.filter((p) => !resume.completePaths.has(p)) : ex.files;
+  // Folders that could not be read are rows of the run (errors, verdict review), in path order with the files.
+  const unreadable = new Map(ex.unreadable.map((u) => [u.path, u.error]));
+  const all = unreadable.size ? [...ex.files, ...unreadable.keys()].sort(comparePaths) : ex.files;
+  const paths = resume.completePaths.size ? all.filter((p) => !resume.completePaths.has(p)) : all;
   const knownOf = resume.recorded.size
     ? (p: string) => {
         const r = resume.recorded.get(p);
@@ -223,7 +226,7 @@ export async function prepareJob(patterns: string[], opts: BatchOptions = {}, in
   const job: Job = {
     cwd,
     paths,
-    matchedFiles: ex.files.length,
+    matchedFiles: ex.files.length + ex.unreadable.length,
     skipped: ex.skipped,
     warnings,
     resume,
@@ -234,7 +237,7 @@ export async function prepareJob(patterns: string[], opts: BatchOptions = {}, in
       const pool = await WorkerPool.start(Math.min(concurrency, paths.length), config, { ...DEFAULT_POOL_LIMITS, ...opts.limits?.pool });
       job.lexiconVersion = pool.lexiconVersion;
       try {
-        yield* runOrdered(pool, { cwd, paths, patientOf, knownOf, keep, signal: opts.signal, state, batchSize: opts.batchSize, window: opts.window });
+        yield* runOrdered(pool, { cwd, paths, patientOf, knownOf, errorOf: unreadable.size ? (p) => unreadable.get(p) : undefined, keep, signal: opts.signal, state, batchSize: opts.batchSize, window: opts.window });
       } finally {
         await pool.close();
       }

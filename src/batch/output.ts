@@ -140,15 +140,25 @@ export function openFileSink(path: string): FileSink {
     path,
     created: !existed,
     begin(mode) {
-      if (mode === 'truncate') ftruncateSync(fd, 0);
+      if (mode !== 'truncate') return;
+      try {
+        ftruncateSync(fd, 0);
+      } catch (err) {
+        // A device (/dev/null, /dev/full) cannot be truncated, and need not be; anything else is a failure to write.
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'EINVAL') throw new OutputError(`cannot write the output file ${path} (${code ?? 'error'})`);
+      }
     },
     write: (s) => inner.write(s),
     flush: () => inner.flush(),
     close() {
       if (closed) return;
-      inner.close();
-      closeSync(fd);
       closed = true;
+      try {
+        inner.close();
+      } finally {
+        closeSync(fd);
+      }
     },
     discard() {
       if (!closed) {

@@ -35,6 +35,8 @@ export interface RunOptions {
   patientOf?: (abs: string) => Patient | undefined;
   /** what a journal recorded for a file (by display path): it is scanned again only if that no longer holds */
   knownOf?: (path: string) => Task['known'];
+  /** why a path cannot be read at all (a folder that could not be listed): it is an error row */
+  errorOf?: (path: string) => string | undefined;
   /** files per message to a worker; default adapts to the run size */
   batchSize?: number;
   /** most files dispatched ahead of the next to emit; default 4 batches per worker */
@@ -81,7 +83,8 @@ export async function* runOrdered(pool: WorkerPool, opts: RunOptions): AsyncGene
         const abs = resolve(cwd, paths[i]);
         const patient = opts.patientOf?.(abs);
         const known = opts.knownOf?.(paths[i]);
-        tasks.push({ i, abs, path: paths[i], ...(patient ? { patient } : {}), ...(known ? { known } : {}) });
+        const error = opts.errorOf?.(paths[i]);
+        tasks.push({ i, abs, path: paths[i], ...(patient ? { patient } : {}), ...(known ? { known } : {}), ...(error ? { error } : {}) });
       }
       next = end;
       state.dispatched = next;

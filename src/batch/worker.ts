@@ -61,6 +61,8 @@ export interface Task {
   patient?: Patient;
   /** what a journal recorded for this file: if its bytes, settings and lexicons are the same, it is not scanned again */
   known?: { sha256?: string; settings?: string; lexiconVersion?: string };
+  /** this path cannot be read at all (a folder that could not be listed): an error row, nothing read */
+  error?: string;
 }
 
 export interface FileResult {
@@ -155,7 +157,7 @@ export function createFileScanner(cfg: WorkerConfig, progress?: Int32Array): Fil
     if (progress) Atomics.store(progress, CURRENT, t.i);
     beat();
     // The same reader every entry point uses; it never throws (a failure is an error document).
-    const loaded = loadFile(t.abs, readerOpts);
+    const loaded = t.error ? { docs: [{ text: '', error: t.error }] } : loadFile(t.abs, readerOpts);
     let read: ReadDocument[];
     let input: DocumentResult['input'];
     if ('docs' in loaded) read = loaded.docs;

@@ -5,7 +5,8 @@ import { ManifestError } from '../batch/manifest.js';
 import { OutputError } from '../batch/output.js';
 import { PoolError } from '../batch/pool.js';
 import { ConfigError, OUTPUT_FORMATS } from '../config.js';
-import { LexiconError } from '../lexicon/errors.js';
+import { describeProblem, LexiconError } from '../lexicon/errors.js';
+import { printable } from '../report/index.js';
 import { toolVersion } from '../version.js';
 import { checkCommand } from './commands/check.js';
 import { lexiconLint, lexiconStats, lexiconTest } from './commands/lexicon.js';
@@ -86,12 +87,13 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .action(async (text: string | undefined, o) => done(await checkCommand(text, o, io)));
 
   const lexicon = program.command('lexicon').description('test, lint and count lexicon entries');
-  const lines = say(io);
+  const lines = { ...say(io), cwd: io.cwd };
   lexicon
     .command('test')
-    .description("run every entry's and rule's examples (built-in, or the given files with the built-ins)")
+    .description("run every entry's and rule's examples (built-in, or the given files with the built-ins), then POLICY.md's rows against the lexicons in force")
     .argument('[globs...]', 'lexicon files')
-    .action((globs: string[]) => done(lexiconTest(globs, lines)));
+    .option('--allow-laxer', 'do not fail when a POLICY row comes out less strict (a reviewed, deliberate change)')
+    .action((globs: string[], o: { allowLaxer?: boolean }) => done(lexiconTest(globs, lines, { allowLaxer: !!o.allowLaxer })));
   lexicon
     .command('lint')
     .description('duplicate terms, entries without examples, unsafe patterns, switched-off or weakened built-in entries')
@@ -119,7 +121,9 @@ export async function main(argv = process.argv, io: CliIo = processIo()): Promis
       return err.exitCode === 0 ? 0 : 2;
     }
     if (EXPECTED.some((E) => err instanceof E)) {
-      io.stderr.write(`safeguard-scan: ${(err as Error).message}\n`);
+      // One line per problem, each escaped: a file name cannot forge a line of its own.
+      const lines = err instanceof LexiconError && err.problems.length > 1 ? [`${err.problems.length} problems in the lexicons:`, ...err.problems.map((p) => `  ${describeProblem(p)}`)] : [(err as Error).message];
+      io.stderr.write(lines.map((l, i) => `${i === 0 ? 'safeguard-scan: ' : ''}${printable(l)}`).join('\n') + '\n');
       return EXIT.error;
     }
     // Unexpected: name the error, not its message (which could quote input).

@@ -4,4 +4,4 @@ export { artifactUri, formatSarif, sarifChunks, UNREADABLE_RULE_ID, type SarifOp
 export { htmlReportChunks, renderHtmlReport, type HtmlReportOptions, type ReportDocument } from './html.js';
 export { JSON_OPEN, jsonBody, jsonClose, jsonItem, jsonlLine, withoutText } from './jsonl.js';
 export { stylishDetail, stylishLine } from './stylish.js';
-export { byRisk, docLabel, CATEGORY_LABEL } from './labels.js';
+export { byRisk, docLabel, printable, CATEGORY_LABEL } from './labels.js';

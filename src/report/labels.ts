@@ -16,8 +16,18 @@ export const CATEGORY_LABEL: Record<Category, string> = {
 export const VERDICTS: readonly Verdict[] = ['withhold', 'review', 'visible'];
 export const VERDICT_RANK: Record<Verdict, number> = { visible: 0, review: 1, withhold: 2 };
 
-/** `path` or `path#record`, as the stylish format prints it. */
-export const docLabel = (d: Pick<DocumentResult, 'path' | 'record'>): string => (d.record !== undefined ? `${d.path}#${d.record}` : d.path);
+/**
+ * A name from outside (a file name, a record id) made safe to print to a terminal or a log:
+ * control characters (a newline that would forge a result line, an ANSI escape that would
+ * recolour or move the cursor) and bidirectional overrides (which reorder what is shown) are
+ * written as visible escapes.
+ */
+export function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g, (c) => `\\u{${c.charCodeAt(0).toString(16).padStart(2, '0')}}`);
+}
+
+/** `path` or `path#record`, as the stylish format prints it (escaped: see printable). */
+export const docLabel = (d: Pick<DocumentResult, 'path' | 'record'>): string => printable(d.record !== undefined ? `${d.path}#${d.record}` : d.path);
 
 /** "negated, historical; about family", or "affirmed": the ConText result in words. */
 export function modifiersText(m: Finding['modifiers']): string {

@@ -1,5 +1,6 @@
 import type { DocumentResult } from '../model/index.js';
 import type { Verdict } from '../model/index.js';
+import { docLabel, printable } from './labels.js';
 
 /**
  * `--format stylish`: one line per document (verdict, score, where, top reasons), then a
@@ -7,10 +8,10 @@ import type { Verdict } from '../model/index.js';
  */
 const MARK: Record<Verdict, string> = { visible: 'visible ', review: 'REVIEW  ', withhold: 'WITHHOLD' };
 
-export const where = (d: Pick<DocumentResult, 'path' | 'record'>): string => (d.record !== undefined ? `${d.path}#${d.record}` : d.path);
+export const where = (d: Pick<DocumentResult, 'path' | 'record'>): string => docLabel(d);
 
 export function stylishLine(d: DocumentResult): string {
-  const why = d.error ? `error: ${d.error}` : d.reasons.slice(0, 2).join(' ');
+  const why = d.error ? `error: ${printable(d.error)}` : d.reasons.slice(0, 2).join(' ');
   return `${MARK[d.verdict]}  ${d.score.toFixed(2)}  ${where(d)}${why ? `  ${why}` : ''}\n`;
 }
 

@@ -126,7 +126,14 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   });
 
   function scan(text: string, context: ScanContext = {}): ScanResult {
-    const ctxParsed = ScanContextSchema.safeParse(context ?? {});
+    // The context is the caller's object: a throwing getter or a Proxy must not make scan throw.
+    // It is read once, into a plain copy, and validated.
+    let ctxParsed: ReturnType<typeof ScanContextSchema.safeParse>;
+    try {
+      ctxParsed = ScanContextSchema.safeParse(plainCopy(context ?? {}));
+    } catch (err) {
+      return failed(`invalid scan context: it could not be read (${err instanceof Error ? err.name : typeof err})`);
+    }
     const id = ctxParsed.success ? ctxParsed.data.id : undefined;
     if (!ctxParsed.success) {
       const issue = ctxParsed.error.issues[0];
@@ -158,6 +165,16 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   }
 
   return { scan, detectContext, analyse: (text) => analyse(text, compiled), lexiconVersion: lexicon.version, lexicon, compiled, registry, thresholds };
+}
+
+/** A plain, JSON-shaped copy of a caller's value (getters run once, here; Proxies and cycles refused by throwing). */
+function plainCopy(v: unknown, depth = 0): unknown {
+  if (depth > 4) throw new RangeError('nested too deeply');
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => plainCopy(x, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v)) out[k] = plainCopy((v as Record<string, unknown>)[k], depth + 1);
+  return out;
 }
 
 let shared: Scanner | undefined;

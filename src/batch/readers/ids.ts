@@ -1,13 +1,22 @@
 /**
  * Record ids must name one document each within a file: resume and output order key on
- * (path, record). A repeated id gets `~2`, `~3`, ... in file order, so reruns agree.
+ * (path, record). A repeated id gets `~2`, `~3`, ... in file order, skipping any suffix that
+ * is itself an id already given (`5`, `5`, `5~2` are `5`, `5~2`, `5~2~2`): unique by
+ * construction, and reruns agree.
  */
 export class RecordIds {
-  private seen = new Map<string, number>();
+  private given = new Set<string>();
+  private next = new Map<string, number>();
 
   take(id: string): string {
-    const n = (this.seen.get(id) ?? 0) + 1;
-    this.seen.set(id, n);
-    return n === 1 ? id : `${id}~${n}`;
+    let out = id;
+    if (this.given.has(out)) {
+      let n = this.next.get(id) ?? 2;
+      while (this.given.has(`${id}~${n}`)) n++;
+      out = `${id}~${n}`;
+      this.next.set(id, n + 1);
+    }
+    this.given.add(out);
+    return out;
   }
 }

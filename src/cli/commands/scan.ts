@@ -10,7 +10,7 @@ import { formatSummary, Tally } from '../../batch/tally.js';
 import type { RenderFormat } from '../../batch/worker.js';
 import { findConfig, loadConfig, OUTPUT_FORMATS, type Config, type OutputFormat } from '../../config.js';
 import type { Verdict } from '../../model/index.js';
-import { csvHeader, htmlReportChunks, JSON_OPEN, jsonClose, jsonItem, sarifChunks, type ReportDocument } from '../../report/index.js';
+import { csvHeader, htmlReportChunks, JSON_OPEN, jsonClose, jsonItem, printable, sarifChunks, type ReportDocument } from '../../report/index.js';
 import { toolVersion } from '../../version.js';
 import { EXIT, say, UsageError, type CliIo } from '../io.js';
 
@@ -173,8 +173,8 @@ async function execute(
 ): Promise<number> {
   const log = say(io);
   const progress = new Progress(io.stderr as NodeJS.WriteStream, job.paths.length);
-  for (const s of job.skipped) log.err(`skipped ${s.path}: ${s.reason}`);
-  for (const w of job.warnings) log.err(`warning: ${w}`);
+  for (const s of job.skipped) log.err(`skipped ${printable(s.path)}: ${s.reason}`);
+  for (const w of job.warnings) log.err(`warning: ${printable(w)}`);
   if (job.matchedFiles === 0) {
     // Every input was skipped: "0 documents, exit 0" would read as a clean run.
     throw new UsageError(`no file to scan: every input was skipped (${job.skipped.length} file${job.skipped.length === 1 ? '' : 's'} of types that are not read, or the run's own files)`);
@@ -248,6 +248,8 @@ async function execute(
   }
   const summary = makeSummary();
   log.err(summary);
+  // A write to a file on stdout that fails (a full disk) may report its error on the next turn.
+  if (std) await new Promise((r) => setImmediate(r));
   const failed = std?.failure();
   if (failed) {
     log.err(`safeguard-scan: cannot write the results to standard output (${failed}); nothing after that point was written`);
