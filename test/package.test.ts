@@ -17,7 +17,7 @@ describe('package', () => {
     }
     expect(pkg.type).toBe('module');
     expect(pkg.engines.node).toBe('>=20');
-    expect(pkg.files).toEqual(['dist', 'lexicons']);
+    expect(pkg.files).toEqual(['dist', 'lexicons', 'policy']);
   });
 
   it('gives the same API to import and require', async () => {
