@@ -3,14 +3,21 @@
  * Scores the scanner on labelled examples (default ../shared/eval/*.jsonl) and prints the
  * figures of the foundation issue. --details lists the ids of wrong verdicts, missed spans
  * and absent violations (eval texts are invented, but we still print ids and phrases only).
+ *
+ * The external sets (../shared/eval/external/README.md) and the code lists have modes of their own:
+ *   npm run eval -- --negex FILE        [--split a|b] [--details] [--json]
+ *   npm run eval -- --physionet DIR     [--split a|b] [--details] [--json]
+ *   npm run eval -- --codelists [DIR]   [--list NAME] [--scope FILE] [--details] [--json]
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fg from 'fast-glob';
 import { createScanner } from '../src/scanner/index.js';
 import { evaluate, formatReport, readExamples } from './eval-lib.js';
+import { EXTERNAL_MODES, runExternal } from './eval-run-external.js';
 
 const args = process.argv.slice(2);
+if (args.some((a) => EXTERNAL_MODES.includes(a))) process.exit(runExternal(args));
 const details = args.includes('--details');
 const json = args.includes('--json');
 const files = args.filter((a) => !a.startsWith('--'));
