@@ -7,7 +7,7 @@ import { LineCounter, parseDocument, isSeq, isMap, isScalar, type Node as YamlNo
 import { isWithholdLevel, POLICY_THRESHOLDS } from '../model/policy.js';
 import { LexiconError, type LexiconProblem } from './errors.js';
 import { EntrySchema, inferKind, isFinding, type DisableEntry, type LoadedEntry } from './schema.js';
-import { checkRegex } from './regex-safety.js';
+import { judgeRegex } from './regex-judge.js';
 import { compileLexicon } from './compile.js';
 import { compileVocabularies, expandPattern } from './vocabulary.js';
 import { knownStems, seedStems } from '../text/stem.js';
@@ -69,7 +69,7 @@ const isStub = (e: ParsedEntry): e is Stub => e.kind === 'disable';
  * Parse and validate one lexicon file (YAML or JSON: a list of entries). Every problem in the
  * file is reported at once, each with its line, entry and field.
  */
-export function parseLexiconFile(file: string, source?: string): ParsedEntry[] {
+export function parseLexiconFile(file: string, source?: string, opts: { analysis?: boolean } = {}): ParsedEntry[] {
   const name = display(file);
   let text: string;
   try {
@@ -128,7 +128,7 @@ export function parseLexiconFile(file: string, source?: string): ParsedEntry[] {
       entry.patterns?.forEach((p, pi) => {
         const src = typeof p === 'string' ? p : p.regex;
         if (/\{[a-z][a-z0-9-]*\}/.test(src)) return;
-        const check = checkRegex(src, typeof p === 'string' || !p.caseSensitive ? 'giu' : 'gu');
+        const check = judgeRegex(src, typeof p === 'string' || !p.caseSensitive ? 'giu' : 'gu', { analysis: opts.analysis !== false });
         if (!check.ok) problems.push({ file: name, line: lineOf(node, ['patterns', pi], lc, line), entryId: id, field: `patterns.${pi}`, message: `pattern is refused: ${check.reason}` });
       });
     out.push(entry);
@@ -175,13 +175,17 @@ function builtinFiles(dir: string): string[] {
   return fg.sync('*.{yaml,yml,json}', { cwd: dir, absolute: true }).sort();
 }
 
-/** Parse every built-in file; any problem in any of them is reported together. */
+/**
+ * Parse every built-in file; any problem in any of them is reported together. Their patterns
+ * get the structural check here: the full analysis of every built-in pattern is the build's
+ * (scripts/check-patterns.ts), which fails on a refusal.
+ */
 function parseAll(files: string[]): ParsedEntry[] {
   const problems: LexiconProblem[] = [];
   const out: ParsedEntry[] = [];
   for (const f of files) {
     try {
-      out.push(...parseLexiconFile(f));
+      out.push(...parseLexiconFile(f, undefined, { analysis: false }));
     } catch (err) {
       if (err instanceof LexiconError) problems.push(...err.problems);
       else throw err;
@@ -313,7 +317,7 @@ function loadLexiconSet(opts: { builtin?: boolean; files?: string[]; entries?: P
     }
     for (const f of opts.files ?? []) {
       try {
-        add(parseLexiconFile(f), !opts.builtinSource);
+        add(parseLexiconFile(f, undefined, { analysis: !opts.builtinSource }), !opts.builtinSource);
       } catch (err) {
         if (err instanceof LexiconError) problems.push(...err.problems);
         else throw err;
@@ -325,20 +329,34 @@ function loadLexiconSet(opts: { builtin?: boolean; files?: string[]; entries?: P
     if (problems.length) throw new LexiconError(problems);
   }
   const entries = [...byId.values()];
-  checkPatterns(entries, problems);
+  checkPatterns(entries, problems, new Set(builtin.values()));
   if (problems.length) throw new LexiconError(problems);
   return { entries, version: lexiconHash(entries), files, disabled, overridden };
 }
 
 /** Every pattern with vocabulary references, once they are expanded, must compile and be safe to run (the others were checked when their file was read). */
-function checkPatterns(entries: LoadedEntry[], problems: LexiconProblem[]): void {
+function checkPatterns(entries: LoadedEntry[], problems: LexiconProblem[], builtinEntries: Set<LoadedEntry>): void {
   const vocab = compileVocabularies(entries, problems);
+  // A user file that adds to a built-in vocabulary changes what built-in patterns using it (or
+  // a vocabulary that uses it) expand to: those are analysed again.
+  const builtinNames = new Set([...builtinEntries].flatMap((e) => (e.kind === 'vocabulary' && e.name ? [e.name] : [])));
+  const changed = new Set(entries.flatMap((e) => (e.kind === 'vocabulary' && e.name && !builtinEntries.has(e) && builtinNames.has(e.name) ? [e.name] : [])));
+  const refs = (e: LoadedEntry) => [...(e.terms ?? []).map((t) => (typeof t === 'string' ? t : t.term)), ...(e.patterns ?? []).map((p) => (typeof p === 'string' ? p : p.regex))].join(' ');
+  for (let grew = changed.size > 0; grew; ) {
+    grew = false;
+    for (const e of entries) if (e.kind === 'vocabulary' && e.name && !changed.has(e.name) && [...changed].some((n) => refs(e).includes(`{${n}}`))) {
+      changed.add(e.name);
+      grew = true;
+    }
+  }
+  const usesChanged = (src: string) => changed.size > 0 && [...changed].some((n) => src.includes(`{${n}}`));
   for (const e of entries) {
     e.patterns?.forEach((p, pi) => {
       const raw = typeof p === 'string' ? p : p.regex;
       if (!/\{[a-z][a-z0-9-]*\}/.test(raw)) return;
       const src = expandPattern(raw, vocab, (m) => problems.push({ file: e.file, line: e.line, entryId: e.id, field: `patterns.${pi}`, message: m }));
-      const check = checkRegex(src, typeof p === 'string' || !p.caseSensitive ? 'giu' : 'gu');
+      // A built-in pattern was analysed by the build; a user's (or one using a user's vocabulary) is analysed now.
+      const check = judgeRegex(src, typeof p === 'string' || !p.caseSensitive ? 'giu' : 'gu', { analysis: !builtinEntries.has(e) || usesChanged(raw) });
       if (!check.ok) problems.push({ file: e.file, line: e.line, entryId: e.id, field: `patterns.${pi}`, message: `pattern is refused: ${check.reason}` });
     });
   }

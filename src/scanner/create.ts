@@ -3,6 +3,7 @@ import { compileLexicon, type CompiledLexicon } from '../lexicon/compile.js';
 import { LexiconError, type LexiconProblem } from '../lexicon/errors.js';
 import { loadLexicons, resolveLexiconPaths, type LexiconSet, type ParsedEntry } from '../lexicon/load.js';
 import { EntrySchema } from '../lexicon/schema.js';
+import { ScanTimeout, UNBOUNDED_BELOW, limitFor, withinTime } from './time-bound.js';
 import {
   describeError,
   ScanContextSchema,
@@ -108,6 +109,10 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const compiled = compiledFor(lexicon);
   const registry = buildRegistry(compiled, opts.detectors ?? []);
   const maxLength = opts.maxLength ?? DEFAULT_MAX_LENGTH;
+  // The caller's own lexicon entries (or vocabulary that built-in patterns use) were analysed at
+  // load, not at build, and the caller's detectors not at all: every scan with them is bounded
+  // in time.
+  const bounded = files.length > 0 || own.length > 0 || (opts.detectors?.length ?? 0) > 0;
 
   const failed = (error: string, id?: string): ScanResult => ({
     verdict: 'review',
@@ -143,11 +148,15 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     if (text.length > maxLength) return failed(`document too large: ${text.length} characters exceeds the limit of ${maxLength}`, id);
     try {
       const errors: string[] = [];
-      const input = match(analyse(text, compiled), compiled, ctxParsed.data);
-      const found = runRules(registry, input, errors);
-      const scored = score(input, found, thresholds, opts.includeText ? text : undefined);
+      const run = () => {
+        const input = match(analyse(text, compiled), compiled, ctxParsed.data);
+        const found = runRules(registry, input, errors);
+        return score(input, found, thresholds, opts.includeText ? text : undefined);
+      };
+      const scored = bounded || text.length >= UNBOUNDED_BELOW ? withinTime(limitFor(text.length), run) : run();
       return assemble(scored, thresholds, compiled, lexicon.version, id, errors);
     } catch (err) {
+      if (err instanceof ScanTimeout) return failed(err.message, id);
       return failed(describeError('the scanner', err), id);
     }
   }
