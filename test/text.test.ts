@@ -26,9 +26,12 @@ describe('normalise', () => {
   it('turns NBSP, tabs and other spaces into spaces and smart quotes into straight ones', () => {
     expect(normalise('a\u00a0b\tc\u2003d \u2018x\u2019 \u201cy\u201d').text).toBe("a b c d 'x' \"y\"");
   });
-  it('applies NFKC and composes combining marks', () => {
+  it('applies NFKC, and strips accents from Latin, Greek and Cyrillic letters only', () => {
     expect(normalise('\ufb01le').text).toBe('file');
-    expect(normalise('cafe\u0301').text).toBe('caf\u00e9');
+    expect(normalise('cafe\u0301').text).toBe('cafe');
+    expect(normalise('caf\u00e9 M\u00c2RAC Zo\u00eb').text).toBe('cafe MARAC Zoe');
+    // Marks that are part of other scripts' letters stay.
+    expect(normalise('\u0915\u093f').text).toBe('\u0915\u093f');
     const src = 'cafe\u0301 x';
     const n = normalise(src);
     const o = toOriginal(n, 3, 4); // the composed é maps back to "e" + combining mark

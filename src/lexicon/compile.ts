@@ -153,5 +153,30 @@ export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
   patterns.forEach((p, i) => p.prefixes?.forEach((x) => prefixTrie.add(x, i)));
   const prefiltered = patterns.filter((p) => p.prefixes && p.sticky);
   const unfiltered = patterns.filter((p) => !(p.prefixes && p.sticky));
-  return { entries, root, abbreviations, patterns, prefixTrie, prefiltered, unfiltered, vocabularies, text: textVocabulary(vocabularies) };
+  const text = textVocabulary(vocabularies, knownWords(root, abbreviations, vocabularies));
+  return { entries, root, abbreviations, patterns, prefixTrie, prefiltered, unfiltered, vocabularies, text };
+}
+
+const WORD = /^\p{L}{2,}$/u;
+
+/**
+ * Every word the lexicons use (terms, abbreviations, near-words, vocabularies), as written and
+ * by stem: the text layer joins a disguised word ("M A R A C") only when it is one of these.
+ */
+function knownWords(root: TrieNode, abbreviations: Map<string, TermRef[]>, vocab: Vocabularies): (lower: string) => boolean {
+  const known = new Set<string>();
+  const addKey = (key: string) => {
+    const w = key.slice(1);
+    if (WORD.test(w)) known.add(w);
+  };
+  const stack = [root];
+  for (let node = stack.pop(); node; node = stack.pop())
+    for (const [key, child] of node.next) {
+      addKey(key);
+      stack.push(child);
+    }
+  for (const a of abbreviations.keys()) if (WORD.test(a)) known.add(a.toLowerCase());
+  for (const p of phraseCache.values()) for (const k of p?.keys ?? []) addKey(k);
+  for (const v of vocab.values()) for (const w of v.words) if (WORD.test(w)) known.add(w.toLowerCase());
+  return (lower) => lower.length >= 3 && (known.has(lower) || known.has(stem(lower)));
 }

@@ -165,7 +165,7 @@ export function vocabularyRegex(v: CompiledVocabulary | undefined, flags = 'i'):
 }
 
 /** The text layer's structure words, from the vocabularies named in lexicons/structure.yaml. */
-export function textVocabulary(v: Vocabularies): TextVocabulary {
+export function textVocabulary(v: Vocabularies, knownWord: TextVocabulary['knownWord'] = NO_TEXT_VOCABULARY.knownWord): TextVocabulary {
   const headings = new Map<string, SectionKind>();
   const SECTION: [string, SectionKind][] = [
     ['heading-family', 'family'],
@@ -189,5 +189,6 @@ export function textVocabulary(v: Vocabularies): TextVocabulary {
     // A speaker's label ("Doctor:", "Pt:") may stand before the question.
     questionOpening: v.get('question-opener') ? new RegExp(`^(?:[A-Za-z_]{1,20}:\\s*)?${v.get('question-opener')!.source}(?![\\p{L}\\p{N}_])`, 'iu') : NO_TEXT_VOCABULARY.questionOpening,
     addressed: anywhere('addressing'),
+    knownWord,
   };
 }

@@ -1,5 +1,6 @@
 import { documentKind, type DocumentKind } from './kind.js';
 import { normalise, type Normalised } from './normalise.js';
+import { reveal } from './reveal.js';
 import { findSections, type Section } from './sections.js';
 import { sentenceIndex, splitSentences, type Sentence } from './sentences.js';
 import { tokenise, type Token } from './tokenise.js';
@@ -12,6 +13,7 @@ export { findSections, sectionAt, type Section, type SectionKind } from './secti
 export { documentKind, type DocumentKind } from './kind.js';
 export { NO_TEXT_VOCABULARY, type TextVocabulary } from './vocabulary.js';
 export { stem } from './stem.js';
+export { reveal, type KnownWord } from './reveal.js';
 
 /** Everything the detectors need about one document's text, computed once. */
 export interface Analysed {
@@ -47,7 +49,7 @@ function caseStyleOf(tokens: Token[]): Analysed['caseStyle'] {
 
 /** Normalise, tokenise, split into sentences and sections, and tell a letter from an entry. */
 export function analyse(original: string, vocab: TextVocabulary): Analysed {
-  const norm = normalise(original);
+  const norm = reveal(normalise(original), vocab.knownWord);
   const tokens = tokenise(norm.text);
   const sentences = splitSentences(norm.text, tokens, vocab);
   const sections = findSections(norm.text, vocab);

@@ -7,6 +7,8 @@
  * maps to [starts[s], ends[e - 1]) of the original.
  */
 
+import { CONFUSABLES } from './confusables.js';
+
 export interface Normalised {
   /** normalised text */
   text: string;
@@ -18,23 +20,16 @@ export interface Normalised {
   originalLength: number;
 }
 
-// Zero-width and invisible format characters that people (or copy-paste) put inside words.
-const INVISIBLE = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFE00-\uFE0F\uFEFF]/;
+// What a reader does not see: zero-width and format characters, joiners, variation selectors,
+// tag characters (U+E0000-E007F), Hangul fillers and the other default-ignorable code points.
+// Put inside a word ("do\u200Bmestic", "MA\u{E0041}RAC") they hide it from a matcher.
+const INVISIBLE = /^(?:\p{Default_Ignorable_Code_Point}|\p{Cf})$/u;
 // Every kind of horizontal space becomes one ordinary space.
 const SPACE = /[\t\v\f\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/;
-
-// Look-alike letters from Cyrillic and Greek that turn "domestic" into a different string for
-// a naive matcher. Mapping them keeps a disguised word findable; real Cyrillic text is not our
-// input, and a mis-mapped Russian word can only add matches, never hide them.
-const CONFUSABLES: Record<string, string> = {
-  '\u0430': 'a', '\u0435': 'e', '\u043E': 'o', '\u0440': 'p', '\u0441': 'c', '\u0443': 'y',
-  '\u0445': 'x', '\u0456': 'i', '\u0458': 'j', '\u0455': 's', '\u04BB': 'h', '\u0501': 'd',
-  '\u0410': 'A', '\u0412': 'B', '\u0415': 'E', '\u041A': 'K', '\u041C': 'M', '\u041D': 'H',
-  '\u041E': 'O', '\u0420': 'P', '\u0421': 'C', '\u0422': 'T', '\u0425': 'X', '\u0406': 'I',
-  '\u0408': 'J', '\u0405': 'S', '\u03BF': 'o', '\u03B1': 'a', '\u0391': 'A', '\u0392': 'B',
-  '\u0395': 'E', '\u0397': 'H', '\u0399': 'I', '\u039A': 'K', '\u039C': 'M', '\u039D': 'N',
-  '\u039F': 'O', '\u03A1': 'P', '\u03A4': 'T', '\u03A7': 'X', '\u03A5': 'Y', '\u0396': 'Z',
-};
+// Accents are stripped from Latin, Greek and Cyrillic letters ("Mârac", "dísclosed"): no
+// lexicon word needs them, and names read the same without them. Other scripts keep their marks.
+const STRIP_MARKS_SCRIPT = /^[\p{Script=Latin}\p{Script=Greek}\p{Script=Cyrillic}]/u;
+const ANY_MARK = /\p{M}/gu;
 
 const PUNCT_MAP: Record<string, string> = {
   '\u2018': "'", '\u2019': "'", '\u201A': "'", '\u201B': "'", '\u2032': "'", '\u0060': "'",
@@ -42,6 +37,13 @@ const PUNCT_MAP: Record<string, string> = {
   '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2015': '-', '\u2212': '-',
   '\u2022': '*', '\u25CF': '*', '\u25AA': '*', '\u2023': '*', '\u2043': '*',
 };
+
+/** A letter of a script whose accents we strip, without them ("â" -> "a"); anything else as it is. */
+function withoutMarks(s: string): string {
+  const d = s.normalize('NFD');
+  if (d.length === s.length || !STRIP_MARKS_SCRIPT.test(d)) return s;
+  return d.replace(ANY_MARK, '').normalize('NFC');
+}
 
 const isAscii = (code: number) => code < 0x80;
 const MARK = /\p{M}/u;
@@ -177,7 +179,7 @@ export function normalise(input: string): Normalised {
       const ch = input[j];
       if (c >= 0xd800 && c <= 0xdfff) break;
       if (!/\p{M}/u.test(ch)) break;
-      marks += ch;
+      if (!INVISIBLE.test(ch)) marks += ch; // a variation selector or grapheme joiner is dropped
       j++;
     }
 
@@ -197,7 +199,7 @@ export function normalise(input: string): Normalised {
     }
     const mapped = CONFUSABLES[cp] ?? PUNCT_MAP[cp];
     if (mapped !== undefined) {
-      push(marks ? (mapped + marks).normalize('NFKC') : mapped, i, j);
+      push(marks ? withoutMarks((mapped + marks).normalize('NFKC')) : mapped, i, j);
       i = j;
       continue;
     }
@@ -207,9 +209,10 @@ export function normalise(input: string): Normalised {
       i = j;
       continue;
     }
-    let s = (cp + marks).normalize('NFKC');
-    // NFKC can yield characters we map (e.g. fullwidth quotes); map them too.
-    if (s.length === 1 && PUNCT_MAP[s] !== undefined) s = PUNCT_MAP[s];
+    let s = withoutMarks((cp + marks).normalize('NFKC'));
+    // NFKC can yield characters we map (e.g. fullwidth quotes, or a small capital from a
+    // compatibility form); map them too.
+    if (s.length === 1 && (PUNCT_MAP[s] ?? CONFUSABLES[s]) !== undefined) s = PUNCT_MAP[s] ?? CONFUSABLES[s];
     if (s.length > 0) push(s, i, j);
     i = j;
   }

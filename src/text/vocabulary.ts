@@ -1,3 +1,4 @@
+import type { KnownWord } from './reveal.js';
 import type { SectionKind } from './sections.js';
 
 /**
@@ -21,6 +22,8 @@ export interface TextVocabulary {
   questionOpening: RegExp;
   /** matches anywhere in a sentence that speaks to someone ("you", "is there") */
   addressed: RegExp;
+  /** a word the lexicons use: a disguised one ("M A R A C", "abu-\nse") is joined when it is one (reveal.ts) */
+  knownWord: KnownWord;
 }
 
 const NEVER = /(?!)/;
@@ -34,4 +37,5 @@ export const NO_TEXT_VOCABULARY: TextVocabulary = {
   noBreakAfter: new Set(),
   questionOpening: NEVER,
   addressed: NEVER,
+  knownWord: () => false,
 };

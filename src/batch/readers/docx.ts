@@ -31,9 +31,11 @@ export function readDocxContent(bytes: Uint8Array, limits?: ZipLimits): DocxCont
   if (body === undefined) throw new ZipError('not a Word document (no word/document.xml)');
   const parts: DocxContent['parts'] = [];
   let hidden = false;
-  const add = (name: string, t: { text: string; hidden: boolean }) => {
+  const hiddenParts: DocxContent['parts'] = [];
+  const add = (name: string, t: { text: string; hiddenText: string; hidden: boolean }) => {
     hidden ||= t.hidden;
     parts.push({ name, text: t.text });
+    if (t.hiddenText) hiddenParts.push({ name: `${name} (hidden text)`, text: t.hiddenText });
   };
   add('body', ooxmlText(body));
   const names = zip.names();
@@ -52,5 +54,6 @@ export function readDocxContent(bytes: Uint8Array, limits?: ZipLimits): DocxCont
     .sort()
     .map((name) => ({ name: name.slice('word/media/'.length), bytes: zip.read(name)! }))
     .filter((i) => i.bytes.length >= MIN_OCR_IMAGE_BYTES);
-  return { parts, images, hidden };
+  // Hidden text after everything shown: a reader of the document meets it last, if at all.
+  return { parts: [...parts, ...hiddenParts], images, hidden };
 }

@@ -3,13 +3,16 @@
  * comments), as a reader sees it with tracked changes shown: paragraphs on their own lines,
  * tabs, line breaks, text boxes, tracked insertions and deletions (a patient can recover a
  * deletion from the file, so it is text to scan). Field codes are not text. Text hidden from
- * view (`w:vanish`) is kept, and reported, because it is in the file all the same.
+ * view (`w:vanish`) is kept apart (`hiddenText`): a hidden run inside a word must not break the
+ * word a reader sees, and it is scanned, and reported, because it is in the file all the same.
  *
  * One pass over the tags with a regex, linear in the size of the XML whatever its nesting.
  */
 
 export interface OoxmlText {
   text: string;
+  /** the runs hidden from view, in order, apart from one another */
+  hiddenText: string;
   hidden: boolean;
   deletions: boolean;
 }
@@ -32,6 +35,8 @@ const TAG = /<(\/?)([A-Za-z_][\w.:-]*)([^>]*?)(\/?)>|<!\[CDATA\[[\s\S]*?\]\]>|<\
 /** Text of one part. */
 export function ooxmlText(xml: string): OoxmlText {
   const out: string[] = [];
+  const hiddenOut: string[] = [];
+  let lastHidden = false;
   let hidden = false;
   let deletions = false;
   // Where we are: inside a text element (w:t, w:delText), inside field codes, inside
@@ -47,8 +52,13 @@ export function ooxmlText(xml: string): OoxmlText {
   TAG.lastIndex = 0;
   for (let m = TAG.exec(xml); m; m = TAG.exec(xml)) {
     if (textDepth > 0 && skipDepth === 0 && m.index > last) {
-      emit(decodeEntities(xml.slice(last, m.index)));
-      if (runHidden) hidden = true;
+      const t = decodeEntities(xml.slice(last, m.index));
+      if (runHidden) {
+        if (!lastHidden && hiddenOut.length) hiddenOut.push(' ');
+        hiddenOut.push(t);
+        hidden = true;
+      } else emit(t);
+      lastHidden = runHidden;
     }
     last = TAG.lastIndex;
     const name = m[2];
@@ -108,7 +118,8 @@ export function ooxmlText(xml: string): OoxmlText {
     .replace(/[ \t]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
-  return { text, hidden, deletions };
+  const hiddenText = hiddenOut.join('').replace(/\s+/g, ' ').trim();
+  return { text, hiddenText, hidden, deletions };
 }
 
 /**

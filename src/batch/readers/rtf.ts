@@ -1,6 +1,7 @@
 import { TextDecoder } from 'node:util';
 import { cp1252Decoder } from './cp1252.js';
 import { errorDoc } from './errors.js';
+import { joinParts } from './parts.js';
 import { BINARY_ERROR } from './text.js';
 import type { Reader } from './types.js';
 
@@ -52,19 +53,31 @@ function decoderFor(codepage: number): { decode(bytes: Uint8Array): string } {
 
 interface GroupState {
   skip: boolean;
+  /** \v: text hidden from view (kept apart, scanned all the same) */
+  hidden: boolean;
   /** \ucN: how many fallback characters follow each \uN */
   uc: number;
 }
 
 export class RtfError extends Error {}
 
-/** Text of an RTF document. Throws RtfError (text-free message) when it is not RTF. */
+/** Text of an RTF document as a reader sees it. Throws RtfError (text-free message) when it is not RTF. */
 export function rtfToText(src: string): string {
+  return rtfContent(src).text;
+}
+
+/**
+ * The text of an RTF document as a reader sees it, and apart from it the text hidden from view
+ * (`\v`): hidden text inside a word must not break the word, and it is scanned as its own part.
+ */
+export function rtfContent(src: string): { text: string; hidden: string } {
   if (!/^\s*\{\\rtf/.test(src)) throw new RtfError('not an RTF document (no {\\rtf header)');
-  const out: string[] = [];
+  const shown: string[] = [];
+  const hiddenOut: string[] = [];
+  let out = shown;
   let bytes: number[] = []; // \'hh bytes waiting to be decoded together (multi-byte code pages)
   let decoder = decoderFor(1252);
-  let state: GroupState = { skip: false, uc: 1 };
+  let state: GroupState = { skip: false, hidden: false, uc: 1 };
   const stack: GroupState[] = [];
   let ucSkip = 0; // fallback characters still to drop after a \uN
 
@@ -91,7 +104,8 @@ export function rtfToText(src: string): string {
       i++;
     } else if (c === '}') {
       flushBytes();
-      state = stack.pop() ?? { skip: false, uc: 1 };
+      state = stack.pop() ?? { skip: false, hidden: false, uc: 1 };
+      out = state.hidden ? hiddenOut : shown;
       ucSkip = 0;
       i++;
     } else if (c === '\\') {
@@ -117,6 +131,12 @@ export function rtfToText(src: string): string {
           decoder = decoderFor(param);
         } else if (word === 'mac') {
           decoder = decoderFor(10000);
+        } else if (word === 'v') {
+          flushBytes();
+          const hide = param !== 0;
+          if (hide && !state.hidden) hiddenOut.push(' '); // one hidden run is not joined to the last
+          state.hidden = hide;
+          out = hide ? hiddenOut : shown;
         } else if (word === 'uc' && param !== undefined) {
           state.uc = Math.max(0, param);
         } else if (word === 'u' && param !== undefined) {
@@ -170,11 +190,13 @@ export function rtfToText(src: string): string {
     }
   }
   flushBytes();
-  return out
-    .join('')
-    .replace(/[ \t]+\n/g, '\n')
-    .replace(/^\s+/, '')
-    .trimEnd();
+  const tidy = (parts: string[]) =>
+    parts
+      .join('')
+      .replace(/[ \t]+\n/g, '\n')
+      .replace(/^\s+/, '')
+      .trimEnd();
+  return { text: tidy(shown), hidden: tidy(hiddenOut) };
 }
 
 /** `.rtf`: bytes are read one to one (latin1) because RTF is a byte stream in its own code page. */
@@ -182,9 +204,10 @@ export const readRtf: Reader = async (_path, bytes) => {
   if (bytes.includes(0)) return [errorDoc(BINARY_ERROR)];
   const src = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
   try {
-    const text = rtfToText(src);
+    const { text, hidden } = rtfContent(src);
     // As with PDF and docx: a letter that is only a picture must not pass as an empty document.
-    return [text.trim() === '' ? errorDoc('RTF has no text (images only?)') : { text }];
+    if (text.trim() === '' && hidden.trim() === '') return [errorDoc('RTF has no text (images only?)')];
+    return [hidden ? { ...joinParts([{ name: 'body', text }, { name: 'hidden text', text: hidden }]), flags: ['hidden-text'] } : { text }];
   } catch (err) {
     if (err instanceof RtfError) return [errorDoc(err.message)];
     return [errorDoc('corrupt or unreadable RTF')];
