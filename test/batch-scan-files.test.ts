@@ -187,12 +187,14 @@ describe('a worker that dies or hangs', () => {
     const dir = tempDir();
     try {
       const files = writeDocs(dir, 24);
-      writeText(join(dir, 'part-000', 'doc-000003.txt'), 'Seen today. Denies DV. '.repeat(200_000));
-      const docs = await collect(scanFiles(['.'], { cwd: dir, concurrency: 2, batchSize: 6, maxBytes: 40_000_000, limits: { pool: { timeoutMs: 250 } } }));
+      // Millions of "?" take many seconds to scan; an ordinary document takes milliseconds, and
+      // the limit leaves room for a busy machine.
+      writeText(join(dir, 'part-000', 'doc-000003.txt'), '?'.repeat(6_000_000));
+      const docs = await collect(scanFiles(['.'], { cwd: dir, concurrency: 2, batchSize: 6, maxBytes: 40_000_000, limits: { pool: { timeoutMs: 2000 } } }));
       expect(docs.map((d) => d.path)).toEqual(files);
       const errors = docs.filter((d) => d.error);
       expect(errors.map((d) => d.path)).toEqual(['part-000/doc-000003.txt']);
-      expect(errors[0].error).toMatch(/no progress for 0 s \(time limit\)|no progress for \d+ s \(time limit\)/);
+      expect(errors[0].error).toMatch(/no progress for \d+ s \(time limit\)/);
     } finally {
       rmrf(dir);
     }

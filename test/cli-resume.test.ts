@@ -144,4 +144,24 @@ describe('--resume', () => {
     expect(resumed.stderr).toMatch(/1 with errors/);
     expectExactlyOnce(out, ['in/000-binary.txt', ...many]);
   });
+
+  it('SIGTERM stops within its grace period even when a document is still being scanned; what was written is a whole prefix', async () => {
+    const d3 = join(dir, 'slow');
+    writeText(join(d3, 'in', 'a.txt'), 'Seen today, well.');
+    // Millions of "?" take several seconds to scan here: long past the 5 s grace once stopped.
+    writeText(join(d3, 'in', 'b.txt'), '?'.repeat(8_000_000));
+    const out = join(d3, 'out.jsonl');
+    const args = ['scan', 'in', '-o', out, '--resume', '--concurrency', '1'];
+    const { child, done } = startCli(args, { cwd: d3 });
+    while (lineCount(out) < 1) await sleep(5);
+    await sleep(300);
+    const t0 = performance.now();
+    child.kill('SIGTERM');
+    const r = await done;
+    const stopped = performance.now() - t0;
+    expect(r.code).toBe(143);
+    expect(stopped).toBeLessThan(12_000); // 5 s grace, and the rest is the worker's end
+    expect(jsonLines(readFileSync(out, 'utf8')).map((d) => d.path)).toEqual(['in/a.txt']);
+    expect(r.stderr).toMatch(/--resume to finish/);
+  }, 60_000);
 });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { htmlToText, readerFor, readFile, rtfToText, SUPPORTED_EXTENSIONS } from '../src/batch/readers/index.js';
 import type { ReadDocument, ReaderOptions } from '../src/batch/readers/types.js';
 import { writeFixtures } from './fixtures/make-fixtures.js';
+import { makeDocxParts } from './fixtures/scans.js';
 
 // Permission errors cannot be produced for real when the tests run as root (as CI does), so a
 // file named `denied.txt` fails to read with EACCES; everything else reads for real.
@@ -167,6 +168,13 @@ describe('docx', () => {
   });
   it('reports a corrupt docx without its text', async () => {
     expect(await read('corrupt.docx')).toEqual([{ text: '', error: 'corrupt or unreadable docx: not a ZIP archive (no end of central directory)' }]);
+  });
+  it('counts what a file expands to against --max-bytes: a small Word file with more text than the limit is an error', async () => {
+    writeFileSync(join(dir, 'expands.docx'), await makeDocxParts({ body: Array.from({ length: 2000 }, () => 'Seen today, well. Review in six weeks.') }));
+    const [whole] = await read('expands.docx');
+    expect(whole.error).toBeUndefined();
+    const limit = 20_000; // above the file's size, below its text's
+    expect((await read('expands.docx', { ...base, maxBytes: limit }))[0]).toEqual({ text: '', error: `its text is ${whole.text.length} characters, over --max-bytes ${limit} (the file expands to more than the limit)` });
   });
 });
 

@@ -16,6 +16,7 @@ import { emptyResume, type ResumeState } from './journal.js';
 import { loadManifest } from './manifest.js';
 import { DEFAULT_POOL_LIMITS, expandOffThread, WorkerPool, type PoolLimits } from './pool.js';
 import { DEFAULT_READER_LIMITS, type ReaderLimits } from './reader-host.js';
+import { makeSpillDir, removeSpillDir } from './spill.js';
 import { runOrdered, type Emitted, type RunState } from './run.js';
 import type { RenderFormat, WorkerConfig } from './worker.js';
 
@@ -218,7 +219,8 @@ export async function prepareJob(patterns: string[], opts: BatchOptions = {}, in
     },
     returnText: internals.returnText,
     render: internals.render,
-    readerLimits: { ...DEFAULT_READER_LIMITS, ...opts.limits?.reader },
+    // An archive may inflate to 25 times --max-bytes (a Word file's XML is mostly markup).
+    readerLimits: { ...DEFAULT_READER_LIMITS, maxInflatedBytes: Math.max(64 * 1024 * 1024, 25 * maxBytes), ...opts.limits?.reader },
   };
   const state: RunState = { filesDone: 0, filesTotal: paths.length };
   const keep = resume.doneKeys.size ? (d: { path: string; record?: string }) => !resume.doneKeys.has(documentKey(d.path, d.record)) : undefined;
@@ -234,12 +236,15 @@ export async function prepareJob(patterns: string[], opts: BatchOptions = {}, in
     state,
     async *run() {
       if (paths.length === 0) return;
-      const pool = await WorkerPool.start(Math.min(concurrency, paths.length), config, { ...DEFAULT_POOL_LIMITS, ...opts.limits?.pool });
+      // Record files of many records spill their results here (spill.ts), removed at the end.
+      const spillDir = makeSpillDir();
+      const pool = await WorkerPool.start(Math.min(concurrency, paths.length), { ...config, spillDir }, { ...DEFAULT_POOL_LIMITS, ...opts.limits?.pool });
       job.lexiconVersion = pool.lexiconVersion;
       try {
         yield* runOrdered(pool, { cwd, paths, patientOf, knownOf, errorOf: unreadable.size ? (p) => unreadable.get(p) : undefined, keep, signal: opts.signal, state, batchSize: opts.batchSize, window: opts.window });
       } finally {
         await pool.close();
+        removeSpillDir(spillDir);
       }
     },
   };

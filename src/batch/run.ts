@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import type { Patient } from '../model/index.js';
 import { compareRecords } from '../model/index.js';
 import type { WorkerPool } from './pool.js';
+import { readSpill } from './spill.js';
 import type { DocMeta, DocOut, FileResult, Task } from './worker.js';
 
 /** One document, in order: its result object, or (when the workers render) its output text. */
@@ -43,6 +44,12 @@ export interface RunOptions {
   window?: number;
   /** abort: stop dispatching, let what is in flight finish, emit it, and return */
   signal?: AbortSignal;
+  /**
+   * After an abort, how long what is in flight may take to finish (default 5 s): past it the run
+   * returns without it (a hung document must not keep a stopped run alive); what was emitted is
+   * a prefix in order, and a resumed run scans the rest.
+   */
+  graceMs?: number;
   /** false: leave a document out (resume: already recorded) */
   keep?: (d: DocMeta) => boolean;
   state?: RunState;
@@ -73,7 +80,18 @@ export async function* runOrdered(pool: WorkerPool, opts: RunOptions): AsyncGene
     wake = undefined;
     w?.();
   };
-  opts.signal?.addEventListener('abort', poke, { once: true });
+  let graceOver = false;
+  let grace: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    grace = setTimeout(() => {
+      graceOver = true;
+      poke();
+    }, opts.graceMs ?? 5_000);
+    grace.unref();
+    poke();
+  };
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
 
   const dispatch = () => {
     while (!opts.signal?.aborted && next < paths.length && inFlight < maxInFlight && next - emit < window) {
@@ -114,7 +132,7 @@ export async function* runOrdered(pool: WorkerPool, opts: RunOptions): AsyncGene
         emit++;
         state.filesDone = emit;
         if (r.unchanged) state.unchanged = (state.unchanged ?? 0) + 1;
-        const docs = r.docs.length > 1 ? [...r.docs].sort((a, b) => compareRecords(a.meta.record, b.meta.record)) : r.docs;
+        const docs = r.spill ? readSpill(r.spill.path) : r.docs.length > 1 ? [...r.docs].sort((a, b) => compareRecords(a.meta.record, b.meta.record)) : r.docs;
         for (const d of docs) {
           if (opts.keep && !opts.keep(d.meta)) continue;
           yield d;
@@ -122,12 +140,13 @@ export async function* runOrdered(pool: WorkerPool, opts: RunOptions): AsyncGene
         continue;
       }
       // Interrupted and everything dispatched has come back: the emitted files are a prefix.
-      if (opts.signal?.aborted && inFlight === 0 && !ready.has(emit)) return;
+      if (opts.signal?.aborted && ((inFlight === 0 && !ready.has(emit)) || graceOver)) return;
       await new Promise<void>((res) => {
         wake = res;
       });
     }
   } finally {
-    opts.signal?.removeEventListener('abort', poke);
+    opts.signal?.removeEventListener('abort', onAbort);
+    if (grace) clearTimeout(grace);
   }
 }

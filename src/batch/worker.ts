@@ -6,7 +6,7 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { POLICY_THRESHOLDS as DEFAULT_THRESHOLDS, verdictAtLeast, type DocumentResult, type Patient, type Thresholds, type Verdict } from '../model/index.js';
+import { compareRecords, POLICY_THRESHOLDS as DEFAULT_THRESHOLDS, verdictAtLeast, type DocumentResult, type Patient, type Thresholds, type Verdict } from '../model/index.js';
 import { csvRow, jsonBody, jsonlLine, stylishLine } from '../report/index.js';
 import { createScanner, type Scanner } from '../scanner/index.js';
 import { looksBinary } from './decode.js';
@@ -16,6 +16,7 @@ import { loadFile, readBytes, type ReadDocument, type ReaderOptions } from './re
 import { DEFAULT_READER_LIMITS, ReaderHost, type ReaderLimits } from './reader-host.js';
 import type { HeavyReader } from './readers/index.js';
 import { errorResult, fromScan } from './results.js';
+import { SPILL_ABOVE, SpillWriter } from './spill.js';
 
 export const WORKER_FLAG = 'safeguard-scan:batch-worker';
 
@@ -36,6 +37,8 @@ export interface WorkerConfig {
   render?: RenderFormat;
   /** time and memory limits of the reader child process */
   readerLimits?: ReaderLimits;
+  /** where a record file of many records puts its results (spill.ts); without it they come back in the message */
+  spillDir?: string;
 }
 
 export type RenderFormat = 'jsonl' | 'json' | 'stylish' | 'csv';
@@ -68,6 +71,8 @@ export interface Task {
 export interface FileResult {
   i: number;
   docs: DocOut[];
+  /** a record file of many records: its results, in record order, are in this spill file (spill.ts) */
+  spill?: { path: string; count: number };
   /** the journal's results for this file still hold (same bytes, settings and lexicons): nothing new */
   unchanged?: boolean;
 }
@@ -172,11 +177,23 @@ export function createFileScanner(cfg: WorkerConfig, progress?: Int32Array): Fil
     }
     const docs: DocOut[] = [];
     const want = cfg.returnText;
-    for (const rd of read) {
+    const one = (rd: ReadDocument) => {
       const d = scanText(t.path, rd, t.patient, input);
       const give = !!want && !!d.sha256 && (want === 'findings' ? d.findings.length > 0 : verdictAtLeast(d.verdict, want as Verdict));
-      docs.push(out(d, give ? rd.text : undefined));
+      return out(d, give ? rd.text : undefined);
+    };
+    if (cfg.spillDir && read.length > SPILL_ABOVE) {
+      // Many records: in record order (as the run emits them) to a spill file, not one message.
+      read.sort((a, b) => compareRecords(a.record, b.record));
+      const spill = new SpillWriter(cfg.spillDir, t.i);
+      for (let k = 0; k < read.length; k++) {
+        spill.add(one(read[k]));
+        if ((k & 1023) === 0) beat();
+      }
+      if (progress) Atomics.store(progress, CURRENT, -1);
+      return { i: t.i, docs: [], spill: spill.finish() };
     }
+    for (const rd of read) docs.push(one(rd));
     if (progress) Atomics.store(progress, CURRENT, -1);
     return { i: t.i, docs };
   }

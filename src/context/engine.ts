@@ -60,24 +60,46 @@ export function buildContextIndex(doc: Analysed, hits: Hit[], entries: LoadedEnt
   const bySentence = new Map<number, Cue[]>();
   for (const [sIdx, list] of cuesBy) {
     const ps = pseudoBy.get(sIdx) ?? [];
-    const kept = list.filter((c) => {
-      // A pseudo-trigger switches off any cue inside it, the patient's too ("FHx (from pt):").
+    const longer = containedInLonger(list);
+    const kept = list.filter((c, i) => {
+      // A cue inside a pseudo-trigger is switched off (but kept, to report what blocked it).
       if (c.modifier !== 'terminate') {
         const p = ps.find((ph) => inside(c.hit, ph));
         if (p) {
-          // Kept, switched off: ConText examples can then show which pseudo-trigger stopped it.
           c.suppressedBy = entries[p.entry] as LoadedContext;
           return true;
         }
       }
-      // A strictly longer trigger covering this one wins.
-      return !list.some(
-        (o) => o !== c && o.modifier !== 'patient' && c.modifier !== 'patient' && inside(c.hit, o.hit) && o.hit.end - o.hit.start > c.hit.end - c.hit.start,
-      );
+      // Of overlapping cues the longer wins ("not ruled out" over "not").
+      return !longer[i];
     });
     bySentence.set(sIdx, kept);
   }
   return { bySentence };
+}
+
+/**
+ * For each cue, whether a strictly longer cue (not a patient barrier, and not itself one)
+ * contains it. One sort and a sweep: a sentence of a thousand "?" cues must not cost a
+ * million comparisons.
+ */
+function containedInLonger(list: Cue[]): boolean[] {
+  const out = new Array<boolean>(list.length).fill(false);
+  const order = list.map((_, i) => i).filter((i) => list[i].modifier !== 'patient');
+  order.sort((x, y) => list[x].hit.start - list[y].hit.start || list[y].hit.end - list[x].hit.end);
+  // The furthest end among cues starting earlier (or at the same place and ending later),
+  // and the earliest start that reaches it.
+  let maxEnd = -1;
+  let startOfMax = -1;
+  for (const i of order) {
+    const h = list[i].hit;
+    if (maxEnd > h.end || (maxEnd === h.end && startOfMax < h.start)) out[i] = true;
+    if (h.end > maxEnd) {
+      maxEnd = h.end;
+      startOfMax = h.start;
+    }
+  }
+  return out;
 }
 
 /** Words between two tokens: windows count words, as NegEx does, not brackets and commas. */

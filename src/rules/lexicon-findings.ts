@@ -19,7 +19,7 @@ function ageRegex(lex: CompiledLexicon): RegExp {
   );
 }
 
-function textAges(lex: CompiledLexicon, text: string, forename?: string): number[] {
+export function textAges(lex: CompiledLexicon, text: string, forename?: string): number[] {
   const ages = [...text.matchAll(ageRegex(lex))].map((m) => Number(m[1] ?? m[2] ?? m[3]));
   // "Amelia (15) attended": the patient's forename with an age in brackets.
   if (forename) {
@@ -38,7 +38,7 @@ export function detectLexiconFindings(input: DetectInput): RawFinding[] {
     if (!isFinding(e)) continue;
     if (e.onlyUnderAge !== undefined) {
       // Counts only for a patient known to be under the age (e.g. emergency contraception < 16).
-      ages ??= textAges(input.lexicon, input.doc.norm.text, input.patient.forename);
+      ages ??= input.documentAges?.() ?? textAges(input.lexicon, input.doc.norm.text, input.patient.forename);
       const young = (input.patient.age !== undefined && input.patient.age < e.onlyUnderAge) || ages.some((a) => a < e.onlyUnderAge!);
       if (!young) continue;
     }

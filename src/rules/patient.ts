@@ -55,7 +55,7 @@ function reLine(lex: CompiledLexicon): ReLine {
  * Whose record this is: from the caller, else from a letter's "Re:" line
  * (e.g. "Re: Derek HAINES  DOB 19/11/1955  NHS 913 609 4692").
  */
-export function resolvePatient(doc: Analysed, lex: CompiledLexicon, given?: Patient): PatientIdentity {
+export function resolvePatient(doc: Pick<Analysed, 'norm' | 'sections'>, lex: CompiledLexicon, given?: Patient): PatientIdentity {
   const re_ = reLine(lex);
   const id: PatientIdentity = { nameParts: [] };
   if (given?.name) id.nameParts = nameParts(given.name, re_.titles);

@@ -44,12 +44,20 @@ function shapesOf(lex: CompiledLexicon): Shapes {
  * the information came from someone else. Relationship words followed by a health statement
  * ("cares for his mother, who has dementia") are the same kind of finding.
  */
+/**
+ * Finding types that, anywhere in a document, make every other person's health in it count as
+ * told by someone else. A document read in parts (scanner/windows.ts) must know them for the
+ * whole document before it reads each part.
+ */
+export const SUPPLIED_TYPES: readonly string[] = ['third-party-information', 'in-confidence'];
+
 export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): Contextual[] {
   const { doc } = input;
   const idx = hitIndex(input);
   const sh = shapesOf(input.lexicon);
   const names = findings.filter((f) => f.type === 'person-name');
-  const supplied = findings.some((f) => f.type === 'third-party-information' || f.type === 'in-confidence');
+  // Someone other than the patient supplied information somewhere in the document.
+  const supplied = input.documentTypes ? SUPPLIED_TYPES.some((t) => input.documentTypes!.has(t)) : findings.some((f) => SUPPLIED_TYPES.includes(f.type));
   const sentenceOf = (tok: number) => doc.tokenSentence[tok];
   const out: Contextual[] = [];
   const covered = new Set<number>();

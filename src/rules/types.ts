@@ -58,6 +58,10 @@ export interface DetectInput {
   kind: DocumentKind;
   /** ConText for a token range, memoised per document */
   contextFor(a: number, b: number): ContextResult;
+  /** ages written anywhere in the whole document, when this is a part of a longer one */
+  documentAges?: () => number[];
+  /** when this is a part of a longer one: the types of finding anywhere in the whole document */
+  documentTypes?: ReadonlySet<string>;
 }
 
 /** A detector reads the analysed document and returns findings. It may throw: the scanner fails closed. */

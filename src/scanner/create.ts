@@ -4,6 +4,7 @@ import { LexiconError, type LexiconProblem } from '../lexicon/errors.js';
 import { loadLexicons, resolveLexiconPaths, type LexiconSet, type ParsedEntry } from '../lexicon/load.js';
 import { EntrySchema } from '../lexicon/schema.js';
 import { ScanTimeout, UNBOUNDED_BELOW, limitFor, withinTime } from './time-bound.js';
+import { scanInWindows, WINDOWED_ABOVE } from './windows.js';
 import {
   describeError,
   ScanContextSchema,
@@ -149,6 +150,12 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
     try {
       const errors: string[] = [];
       const run = () => {
+        if (text.length > WINDOWED_ABOVE) {
+          // A long document, window by window: bounded memory, the same findings (windows.ts).
+          const w = scanInWindows(text, { compiled, registry, thresholds, includeText: !!opts.includeText, context: ctxParsed.data });
+          errors.push(...w.errors);
+          return w.scored;
+        }
         const input = match(analyse(text, compiled), compiled, ctxParsed.data);
         const found = runRules(registry, input, errors);
         return score(input, found, thresholds, opts.includeText ? text : undefined);

@@ -8,7 +8,7 @@ import { matchLexicon } from '../lexicon/match.js';
 import { describeError, type ContextResult, type Finding, type ScanContext, type ScanResult, type Thresholds } from '../model/index.js';
 import { resolvePatient } from '../rules/patient.js';
 import type { Registry } from '../rules/registry.js';
-import type { Contextual, DetectInput, RawFinding } from '../rules/types.js';
+import type { Contextual, DetectInput, PatientIdentity, RawFinding } from '../rules/types.js';
 import { words } from '../rules/vocab.js';
 import { reasonsFor } from '../score/reasons.js';
 import { accumulated, applyRaise, decide, findingScore, levelOf, type Scored } from '../score/verdict.js';
@@ -19,8 +19,16 @@ export function analyse(text: string, lex: CompiledLexicon): Analysed {
   return analyseText(text, lex.text);
 }
 
+/** What a part of a longer document is told about the whole (see windows.ts). */
+export interface WholeDocument {
+  patient: PatientIdentity;
+  ages: () => number[];
+  /** the types of finding anywhere in the document, once known */
+  types?: ReadonlySet<string>;
+}
+
 /** match: every lexicon hit, the ConText index over them, and whose record it is. */
-export function match(doc: Analysed, lex: CompiledLexicon, context: ScanContext): DetectInput {
+export function match(doc: Analysed, lex: CompiledLexicon, context: ScanContext, whole?: WholeDocument): DetectInput {
   const hits = matchLexicon(doc, lex);
   const ctxIndex = buildContextIndex(doc, hits, lex.entries);
   const memo = new Map<number, ContextResult>();
@@ -29,10 +37,12 @@ export function match(doc: Analysed, lex: CompiledLexicon, context: ScanContext)
     lexicon: lex,
     hits,
     context: ctxIndex,
-    patient: resolvePatient(doc, lex, context.patient),
+    patient: whole?.patient ?? resolvePatient(doc, lex, context.patient),
     given: context.patient,
     // The caller's word, else the text layer's: one decision, whatever the entry point.
     kind: context.kind ?? doc.kind,
+    ...(whole ? { documentAges: whole.ages } : {}),
+    ...(whole?.types ? { documentTypes: whole.types } : {}),
     contextFor(a, b) {
       const key = a * 1_000_003 + b;
       let r = memo.get(key);
@@ -82,10 +92,11 @@ function dedupe(findings: Contextual[]): Contextual[] {
  * rules: every source in the registry, stage by stage (detect, combine, document). A source
  * that throws is reported and the others go on: the scan then fails closed.
  */
-export function runRules(registry: Registry, input: DetectInput, errors: string[]): Contextual[] {
+export function runRules(registry: Registry, input: DetectInput, errors: string[], opts: { documentRules?: boolean } = {}): Contextual[] {
   let found: Contextual[] = [];
   let deduped = false;
   for (const src of registry.sources) {
+    if (src.stage === 'document' && opts.documentRules === false) continue;
     try {
       if (src.stage === 'detect') {
         // No spread: a document can have more findings than a call's argument limit.
@@ -106,9 +117,30 @@ export function runRules(registry: Registry, input: DetectInput, errors: string[
   return deduped ? found : dedupe(found);
 }
 
+/** The document stage alone, over findings gathered from the parts of a long document. */
+export function runDocumentRules(registry: Registry, input: DetectInput, found: Contextual[], errors: string[]): void {
+  for (const src of registry.sources) {
+    if (src.stage !== 'document') continue;
+    try {
+      src.apply(input, found);
+    } catch (err) {
+      errors.push(describeError(`rules "${src.name}"`, err));
+    }
+  }
+}
+
 /** score: each finding's score and level under the thresholds, raised where a document rule says. */
 export function score(input: DetectInput, found: Contextual[], t: Thresholds, includeText: string | undefined): Scored[] {
+  return settle(scoreFindings(input, found, t, { includeText }), found, t);
+}
+
+/**
+ * Each finding's score before the document rules have their say, with offsets in the original
+ * text (shifted by `shift` when the document is a part of a longer one, `includeText` the whole).
+ */
+export function scoreFindings(input: DetectInput, found: Contextual[], t: Thresholds, opts: { includeText?: string; shift?: number }): Scored[] {
   const { doc } = input;
+  const shift = opts.shift ?? 0;
   // Only read for uncertain findings, the ones a question could hold back.
   const asked = (tok: number) => {
     const sent = doc.sentences[doc.tokenSentence[tok]];
@@ -121,18 +153,24 @@ export function score(input: DetectInput, found: Contextual[], t: Thresholds, in
       category: f.category,
       type: f.type,
       ruleId: f.ruleId,
-      start: o.start,
-      end: o.end,
+      start: o.start + shift,
+      end: o.end + shift,
       score: Math.round(findingScore(f.category, f.weight, modifiers, modifiers.uncertain && asked(f.startTok) ? undefined : t.review) * 1e4) / 1e4,
       modifiers,
-      triggers,
+      triggers: shift ? triggers.map((x) => ({ ...x, start: x.start + shift, end: x.end + shift })) : triggers,
     };
-    if (includeText !== undefined) finding.text = includeText.slice(o.start, o.end);
-    const s: Scored = { finding, weight: f.weight };
-    applyRaise(s, f.raise, t);
-    finding.level = levelOf(finding, t);
-    return s;
+    if (opts.includeText !== undefined) finding.text = opts.includeText.slice(finding.start, finding.end);
+    return { finding, weight: f.weight };
   });
+}
+
+/** Raise what the document rules marked, and give each finding its level. `found[i]` is `scored[i]`'s. */
+export function settle(scored: Scored[], found: Contextual[], t: Thresholds): Scored[] {
+  scored.forEach((s, i) => {
+    applyRaise(s, found[i].raise, t);
+    s.finding.level = levelOf(s.finding, t);
+  });
+  return scored;
 }
 
 /** assemble: the verdict, reasons and result; a scan that did not fully run is never visible. */

@@ -49,14 +49,38 @@ function lines(text: string): Line[] {
   }
 }
 
-export function findSections(text: string, vocab: TextVocabulary): Section[] {
+/**
+ * Where a part of a document read on its own starts, as the whole document had it there: the
+ * section open at that point and whether the letter was signed before it. A letterhead and a
+ * salutation are only looked for at a document's start.
+ */
+export interface SectionState {
+  kind: SectionKind;
+  heading?: string;
+  signed: boolean;
+}
+
+/** The section state at a normalised offset of a document with these sections. */
+export function sectionStateAt(sections: readonly Section[], offset: number): SectionState | undefined {
+  let open: Section | undefined;
+  let signed = false;
+  for (const s of sections) {
+    if (s.start > offset) break;
+    open = s;
+    if (s.kind === 'signature' && s.start < offset) signed = true;
+  }
+  if (!open) return undefined;
+  return open.heading !== undefined ? { kind: open.kind, heading: open.heading, signed } : { kind: open.kind, signed };
+}
+
+export function findSections(text: string, vocab: TextVocabulary, from?: SectionState): Section[] {
   const { salutation: SALUTATION, signOff: SIGN_OFF, regarding: REGARDING } = vocab;
   const ls = lines(text);
   const out: Section[] = [];
-  const salutationLine = ls.findIndex((l) => SALUTATION.test(l.text));
+  const salutationLine = from ? -1 : ls.findIndex((l) => SALUTATION.test(l.text));
   // A letter header is only recognised when a salutation comes early enough to be one.
   let headerEnd = salutationLine >= 0 && salutationLine <= 25 ? salutationLine : -1;
-  if (headerEnd < 0) {
+  if (headerEnd < 0 && !from) {
     // No salutation (discharge summaries, ED letters): a first block of short lines that are
     // not sentences, followed by a blank line, is a letterhead.
     const blank = ls.findIndex((l) => l.text.trim() === '');
@@ -68,8 +92,8 @@ export function findSections(text: string, vocab: TextVocabulary): Section[] {
       block.every((l) => l.text.length <= 90 && !/[.!?]\s*$/.test(l.text.trim()) && !REGARDING.test(l.text));
     if (letterhead) headerEnd = blank;
   }
-  let current: Section | null = null;
-  let signed = false;
+  let current: Section | null = from ? { kind: from.kind, start: 0, end: text.length, heading: from.heading } : null;
+  let signed = from?.signed ?? false;
   const open = (kind: SectionKind, start: number, heading?: string) => {
     if (current) {
       current.end = Math.max(current.start, start);

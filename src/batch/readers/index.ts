@@ -80,12 +80,22 @@ export function loadFile(path: string, opts: ReaderOptions): Loaded {
   }
 }
 
+/**
+ * --max-bytes bounds what a file expands to as well as the file: a small archive or PDF whose
+ * text has more characters than the limit has bytes is an error, as a file that large would
+ * have been. (A text file's characters never outnumber its bytes.)
+ */
+function withinMaxBytes(d: ReadDocument, maxBytes: number): ReadDocument {
+  if (d.error || d.text.length <= maxBytes) return d;
+  return errorDoc(`its text is ${d.text.length} characters, over --max-bytes ${maxBytes} (the file expands to more than the limit)`, d.record !== undefined ? { record: d.record } : {});
+}
+
 /** A loaded file's documents, by the reader for its type (heavy types in a reader child process). Never rejects. */
 export async function readBytes(path: string, bytes: Uint8Array, options: ReaderOptions, heavy?: HeavyReader): Promise<ReadDocument[]> {
   const ext = extname(path).toLowerCase();
   try {
-    if (HEAVY_EXTENSIONS.includes(ext)) return await (heavy ?? (await defaultHeavyReader())).read(ext, bytes, { ocr: options.ocr !== false });
-    return await readerFor(path)!(path, bytes, options);
+    const docs = HEAVY_EXTENSIONS.includes(ext) ? await (heavy ?? (await defaultHeavyReader())).read(ext, bytes, { ocr: options.ocr !== false }) : await readerFor(path)!(path, bytes, options);
+    return docs.map((d) => withinMaxBytes(d, options.maxBytes));
   } catch (err) {
     // Readers catch their own failures; this is the last guard, and it stays text-free.
     return [errorDoc(`could not read ${ext.slice(1)} file (${errorKind(err)})`)];

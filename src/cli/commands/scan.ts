@@ -191,7 +191,7 @@ async function execute(
     }
     interrupted = sig;
     progress.clear();
-    log.err(`safeguard-scan: ${sig}: finishing the documents in progress, then stopping (again to stop at once)`);
+    log.err(`safeguard-scan: ${sig}: finishing the documents in progress (for up to 5 s), then stopping (again to stop at once)`);
     controller.abort();
   };
   process.on('SIGINT', onSignal);
