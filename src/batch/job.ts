@@ -66,6 +66,10 @@ export interface JobInternals {
   returnText?: Verdict | 'findings';
   /** render in the workers (CLI streaming formats) */
   render?: RenderFormat;
+  /** redact each document in the workers (the redact command) */
+  redact?: WorkerConfig['redact'];
+  /** scan each document a second time with other lexicon globs, relative to cwd (the impact command) */
+  compare?: { lexicons: string[] };
 }
 
 export interface Job {
@@ -218,6 +222,8 @@ export async function prepareJob(patterns: string[], opts: BatchOptions = {}, in
     },
     returnText: internals.returnText,
     render: internals.render,
+    ...(internals.redact ? { redact: internals.redact } : {}),
+    ...(internals.compare ? { compare: { lexicons: resolveLexicons(cwd, internals.compare.lexicons) } } : {}),
     readerLimits: { ...DEFAULT_READER_LIMITS, ...opts.limits?.reader },
   };
   const state: RunState = { filesDone: 0, filesTotal: paths.length };
