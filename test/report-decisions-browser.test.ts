@@ -130,7 +130,7 @@ describe('recording decisions in the html report (Chromium)', () => {
     expect(Object.keys(csv)).toEqual(['path', 'record', 'sha256', 'verdictShown', 'decision', 'decidedAt']);
     expect(csv).toMatchObject({ path: 'entries/consultations.csv', verdictShown: 'review', decision: 'redact-and-show' });
     expect(lines.find((l) => String(l.path).includes('discharge'))).toMatchObject({ decision: 'withhold', decidedAt: '2025-01-10T08:00:00Z', note: 'earlier note' });
-    for (const d of docs) for (const piece of d.text.split(/[.\n]/).map((s) => s.trim()).filter((s) => s.length > 12)) expect(text).not.toContain(piece);
+    for (const d of docs) for (const piece of (d.text ?? "").split(/[.\n]/).map((s) => s.trim()).filter((s) => s.length > 12)) expect(text).not.toContain(piece);
   });
 
   it.skipIf(!hasChromium)('clears a decision: undecided again, after a reload too, and left out of the export', async () => {
