@@ -134,7 +134,7 @@ describe('scan --decisions', () => {
   });
 
   it('html: decided documents leave the queue for a section of their own, void ones say "decide again"', async () => {
-    write('d5.jsonl', [decided('docs/abuse.txt', 'withhold', { note: 'MARAC aware' })]);
+    write('d5.jsonl', [decided('docs/abuse.txt', 'withhold', { note: 'MARAC aware' }), decided('docs/sti.txt', 'show', { sha256: 'c'.repeat(64) })]);
     const r = await runCliInProcess(['scan', 'docs', '-o', 'report.html', '--decisions', 'd5.jsonl', '--concurrency', '1'], { cwd: dir });
     expect(r.code).toBe(0);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
@@ -145,6 +145,8 @@ describe('scan --decisions', () => {
     expect(decidedPart).toMatch(/Decided already \(1\)/);
     expect(decidedPart).toContain('data-path="docs/abuse.txt"');
     expect(html).toMatch(/<span class="n">1<\/span><span class="k">in the review queue \(1 decided already\)<\/span>/);
+    // the decision on sti.txt was made on another text: back in the queue, marked
+    expect(queue).toMatch(/<span class="badge again">Decide again: text changed<\/span><h3 id="doc-\d+-h">docs\/sti\.txt<\/h3>/);
   });
 
   it('refuses a bad decisions file (exit 2, naming file, line and field) and --decisions with --resume', async () => {
