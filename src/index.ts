@@ -10,3 +10,7 @@ export type { Detector, RawFinding, DetectInput, Rule, RuleMeta, RuleExamples } 
 export { scanFiles, type ScanFilesOptions } from './batch/scan-files.js';
 export { BatchUsageError, type BatchOptions } from './batch/job.js';
 export { ConfigSchema, ConfigError, loadConfig, findConfig, type Config } from './config.js';
+export { redact, originalOffset, redactedOffset, RedactionError, RedactOptionsSchema, REDACTION_LABEL, type RedactOptions, type RedactResult } from './report/redact.js';
+export { parseDecisions, decisionFor, applyDecision, decisionLine, type Decisions, type DecisionState } from './report/decisions.js';
+export { calibrate, verdictAt, type Calibration, type ThresholdPoint } from './authoring/calibrate.js';
+export { compareRuns, type Impact, type MovedDocument, type RuleChange } from './authoring/impact.js';

@@ -67,6 +67,10 @@ export interface JobInternals {
   returnText?: Verdict | 'findings';
   /** render in the workers (CLI streaming formats) */
   render?: RenderFormat;
+  /** redact each document in the workers (the redact command) */
+  redact?: WorkerConfig['redact'];
+  /** scan each document a second time with other lexicon globs, relative to cwd (the impact command) */
+  compare?: { lexicons: string[] };
 }
 
 export interface Job {
@@ -219,6 +223,8 @@ export async function prepareJob(patterns: string[], opts: BatchOptions = {}, in
     },
     returnText: internals.returnText,
     render: internals.render,
+    ...(internals.redact ? { redact: internals.redact } : {}),
+    ...(internals.compare ? { compare: { lexicons: resolveLexicons(cwd, internals.compare.lexicons) } } : {}),
     // An archive may inflate to 25 times --max-bytes (a Word file's XML is mostly markup).
     readerLimits: { ...DEFAULT_READER_LIMITS, maxInflatedBytes: Math.max(64 * 1024 * 1024, 25 * maxBytes), ...opts.limits?.reader },
   };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DocumentResult, ScanResult } from '../model/index.js';
+import { OCR_CONFIDENCE_REVIEW, type DocumentResult, type ScanResult } from '../model/index.js';
 import { toolVersion } from '../version.js';
 
 /** Files larger than this are recorded as errors without being read, unless --max-bytes says otherwise. */
@@ -20,8 +20,7 @@ export interface ResultExtra {
   input?: DocumentResult['input'];
 }
 
-/** Below this mean OCR confidence (0-100) the text read may be wrong: a clinician looks (DESIGN.md). */
-export const OCR_CONFIDENCE_REVIEW = 60;
+export { OCR_CONFIDENCE_REVIEW };
 
 function extras(extra: ResultExtra): Partial<DocumentResult> {
   const o: Partial<DocumentResult> = {};

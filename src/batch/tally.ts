@@ -11,12 +11,18 @@ export class Tally {
   verdicts: Record<Verdict, number> = { visible: 0, review: 0, withhold: 0 };
   /** documents with at least one finding counting towards each category */
   categories: Record<Category, number> = { thirdParty: 0, safeguarding: 0, sensitive: 0, harm: 0 };
+  /** documents with a recorded decision that still holds (scan --decisions) */
+  decided = 0;
+  /** verdicts of the documents nobody has decided yet: the review queue, and what --fail-on counts */
+  undecided: Record<Verdict, number> = { visible: 0, review: 0, withhold: 0 };
 
-  add(d: Pick<DocumentResult, 'verdict' | 'categories' | 'error' | 'bytes'>): void {
+  add(d: Pick<DocumentResult, 'verdict' | 'categories' | 'error' | 'bytes' | 'decision'>): void {
     this.documents++;
     this.bytes += d.bytes ?? 0;
     if (d.error) this.errors++;
     if (d.verdict in this.verdicts) this.verdicts[d.verdict]++;
+    if (d.decision !== undefined) this.decided++;
+    else if (d.verdict in this.undecided) this.undecided[d.verdict]++;
     for (const c of CATS) if ((d.categories?.[c]?.count ?? 0) > 0) this.categories[c]++;
   }
 
@@ -24,12 +30,17 @@ export class Tally {
     this.documents += o.documents;
     this.bytes += o.bytes;
     this.errors += o.errors;
-    for (const v of Object.keys(this.verdicts) as Verdict[]) this.verdicts[v] += o.verdicts[v];
+    this.decided += o.decided;
+    for (const v of Object.keys(this.verdicts) as Verdict[]) {
+      this.verdicts[v] += o.verdicts[v];
+      this.undecided[v] += o.undecided[v];
+    }
     for (const c of CATS) this.categories[c] += o.categories[c];
   }
 
+  /** undecided documents at or above a verdict: a document whose recorded decision holds is out of the queue and of the exit code */
   atLeast(v: Verdict): number {
-    return v === 'review' ? this.verdicts.review + this.verdicts.withhold : this.verdicts.withhold;
+    return v === 'review' ? this.undecided.review + this.undecided.withhold : this.undecided.withhold;
   }
 }
 
@@ -56,7 +67,7 @@ export function formatSummary(s: SummaryInput): string {
   const lines = [
     `${s.interrupted ? `interrupted (${s.interrupted}): ` : ''}${t.documents} documents from ${s.files} files` +
       `${s.skipped ? `, ${s.skipped} files skipped` : ''}; ${t.verdicts.withhold} withhold, ${t.verdicts.review} review, ${t.verdicts.visible} visible` +
-      `${t.errors ? `, ${t.errors} with errors` : ''}`,
+      `${t.errors ? `, ${t.errors} with errors` : ''}${t.decided ? `; ${t.decided} decided, ${t.undecided.withhold + t.undecided.review} undecided at review or above` : ''}`,
     `  categories: ${CATS.map((c) => `${c} ${t.categories[c]}`).join(', ')}`,
   ];
   if (s.resumed) lines.push(`  resumed: ${s.resumed} documents were already recorded; ${s.run.documents} scanned now`);

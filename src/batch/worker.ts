@@ -6,8 +6,8 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { compareRecords, POLICY_THRESHOLDS as DEFAULT_THRESHOLDS, verdictAtLeast, type DocumentResult, type Patient, type Thresholds, type Verdict } from '../model/index.js';
-import { csvRow, jsonBody, jsonlLine, stylishLine } from '../report/index.js';
+import { compareRecords, POLICY_THRESHOLDS as DEFAULT_THRESHOLDS, verdictAtLeast, type Category, type DocumentResult, type Patient, type RedactOperator, type Thresholds, type Verdict } from '../model/index.js';
+import { csvRow, jsonBody, jsonlLine, redact, RedactionError, stylishLine, type DecisionState, type RedactResult } from '../report/index.js';
 import { createScanner, type Scanner } from '../scanner/index.js';
 import { looksBinary } from './decode.js';
 import { expandInputs } from './expand.js';
@@ -39,12 +39,16 @@ export interface WorkerConfig {
   readerLimits?: ReaderLimits;
   /** where a record file of many records puts its results (spill.ts); without it they come back in the message */
   spillDir?: string;
+  /** redact each document that was read and scanned (the redact command): the result comes back as `redaction` */
+  redact?: { categories: Category[]; operator: RedactOperator };
+  /** scan each document a second time with these lexicon files (the impact command): the result comes back as `alt` */
+  compare?: { lexicons?: string[] };
 }
 
 export type RenderFormat = 'jsonl' | 'json' | 'stylish' | 'csv';
 
 /** What the main thread needs of every document: order, resume keys, the tally. */
-export type DocMeta = Pick<DocumentResult, 'path' | 'record' | 'verdict' | 'bytes' | 'error' | 'categories'>;
+export type DocMeta = Pick<DocumentResult, 'path' | 'record' | 'verdict' | 'bytes' | 'error' | 'categories' | 'decision'>;
 
 export interface DocOut {
   meta: DocMeta;
@@ -54,6 +58,12 @@ export interface DocOut {
   out?: string;
   /** the scanned text (with `returnText`, when the document qualifies) */
   text?: string;
+  /** with `redact`: the redacted text and its log, or why the document was not redacted */
+  redaction?: RedactResult | { error: string };
+  /** with `compare`: the same text scanned with the other lexicons */
+  alt?: DocumentResult;
+  /** set in the main thread (scan --decisions): the document's recorded decision, holding or void */
+  decided?: DecisionState;
 }
 
 /** One file to read and scan. `i` is its place in the sorted run. */
@@ -124,6 +134,9 @@ export const PROGRESS_SLOTS = 2;
 export const CURRENT = 0;
 export const BEAT = 1;
 
+/** The patient a document is scanned for: the caller's (a manifest), completed by what its record file says. */
+const patientFor = (given: Patient | undefined, rd: ReadDocument): Patient | undefined => (given || rd.patient ? { ...given, ...rd.patient } : undefined);
+
 export function createFileScanner(cfg: WorkerConfig, progress?: Int32Array): FileScanner {
   const scanner: Scanner = createScanner({
     lexicons: cfg.lexicons && cfg.lexicons.length ? cfg.lexicons : undefined,
@@ -131,6 +144,9 @@ export function createFileScanner(cfg: WorkerConfig, progress?: Int32Array): Fil
     includeText: cfg.includeText,
   });
   const lv = scanner.lexiconVersion;
+  const altScanner: Scanner | undefined = cfg.compare
+    ? createScanner({ lexicons: cfg.compare.lexicons && cfg.compare.lexicons.length ? cfg.compare.lexicons : undefined, thresholds: cfg.thresholds as Thresholds | undefined, includeText: cfg.includeText })
+    : undefined;
   const readerOpts: ReaderOptions = { ...cfg.reader, maxBytes: cfg.maxBytes };
   // The settings that change results, hashed: with the file's bytes and the lexicons, the key of a recorded result.
   // Canonical: the same settings give the same hash whichever entry point spelt them out.
@@ -180,7 +196,10 @@ export function createFileScanner(cfg: WorkerConfig, progress?: Int32Array): Fil
     const one = (rd: ReadDocument) => {
       const d = scanText(t.path, rd, t.patient, input);
       const give = !!want && !!d.sha256 && (want === 'findings' ? d.findings.length > 0 : verdictAtLeast(d.verdict, want as Verdict));
-      return out(d, give ? rd.text : undefined);
+      const o = out(d, give ? rd.text : undefined);
+      if (cfg.redact) o.redaction = redactDoc(rd, d, patientFor(t.patient, rd));
+      if (altScanner) o.alt = scanWith(altScanner, t.path, rd, t.patient, input);
+      return o;
     };
     if (cfg.spillDir && read.length > SPILL_ABOVE) {
       // Many records: in record order (as the run emits them) to a spill file, not one message.
@@ -197,13 +216,24 @@ export function createFileScanner(cfg: WorkerConfig, progress?: Int32Array): Fil
     if (progress) Atomics.store(progress, CURRENT, -1);
     return { i: t.i, docs };
   }
-  function scanText(path: string, rd: ReadDocument, given?: Patient, input?: DocumentResult['input']): DocumentResult {
+  function scanWith(sc: Scanner, path: string, rd: ReadDocument, given?: Patient, input?: DocumentResult['input']): DocumentResult {
     const extra = { record: rd.record, encoding: rd.encoding, parts: rd.parts, ocr: rd.ocr, incomplete: rd.incomplete, hiddenText: rd.flags?.includes('hidden-text'), input };
-    if (rd.error) return errorResult(path, rd.error, lv, extra);
-    if (looksBinary(rd.text)) return errorResult(path, 'binary content (NUL bytes or control characters), not a text document', lv, extra);
-    const patient = given || rd.patient ? { ...given, ...rd.patient } : undefined;
+    if (rd.error) return errorResult(path, rd.error, sc.lexiconVersion, extra);
+    if (looksBinary(rd.text)) return errorResult(path, 'binary content (NUL bytes or control characters), not a text document', sc.lexiconVersion, extra);
     // No kind: whether it is a letter is the text layer's decision, as for every entry point.
-    return fromScan(path, rd.text, scanner.scan(rd.text, { patient }), extra);
+    return fromScan(path, rd.text, sc.scan(rd.text, { patient: patientFor(given, rd) }), extra);
+  }
+  function scanText(path: string, rd: ReadDocument, given?: Patient, input?: DocumentResult['input']): DocumentResult {
+    return scanWith(scanner, path, rd, given, input);
+  }
+  /** A document whose reading or scan failed is not redacted at all: its findings cannot be trusted to cover it. */
+  function redactDoc(rd: ReadDocument, d: DocumentResult, patient: Patient | undefined): DocOut['redaction'] {
+    if (d.error) return { error: d.error };
+    try {
+      return redact(rd.text, d, { scanner, categories: cfg.redact!.categories, operator: cfg.redact!.operator, ...(patient ? { patient } : {}) });
+    } catch (err) {
+      return { error: err instanceof RedactionError ? err.message : `redaction failed (${err instanceof Error ? err.name : typeof err})` };
+    }
   }
   return { lexiconVersion: lv, scanFile, scanText, close: () => host.close() };
 }

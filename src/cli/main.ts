@@ -6,10 +6,13 @@ import { OutputError } from '../batch/output.js';
 import { PoolError } from '../batch/pool.js';
 import { ConfigError, OUTPUT_FORMATS } from '../config.js';
 import { describeProblem, LexiconError } from '../lexicon/errors.js';
-import { printable } from '../report/index.js';
+import { InputFileError, printable } from '../report/index.js';
 import { toolVersion } from '../version.js';
+import { calibrateCommand, type CalibrateFlags } from './commands/calibrate.js';
 import { checkCommand } from './commands/check.js';
+import { impactCommand, type ImpactFlags } from './commands/impact.js';
 import { lexiconLint, lexiconStats, lexiconTest } from './commands/lexicon.js';
+import { redactCommand, type RedactFlags } from './commands/redact.js';
 import { scanCommand, type ScanFlags } from './commands/scan.js';
 import { EXIT, processIo, say, UsageError, type CliIo } from './io.js';
 
@@ -71,7 +74,30 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .option('--patients <file.csv>', 'patient manifest: path,name,nhsNumber,dateOfBirth[,sex]')
     .option('--no-ocr', 'do not OCR scanned PDF pages and images (they are then errors to review)')
     .option('--config <file>', 'config file (default: safeguard-scan.config.json from here upward)')
+    .option('--decisions <file>', 'recorded decisions (decisions.jsonl from the html report): decided documents are marked and leave the review queue and the exit code')
     .action(async (paths: string[], o: ScanFlags) => done(await scanCommand(paths, o, io)));
+
+  program
+    .command('redact')
+    .description('write each document with its affirmed findings replaced by category labels, and a log of what was redacted (no text)')
+    .argument('<paths...>', 'files, directories or globs')
+    .requiredOption('--out-dir <dir>', 'where DIR/<path>.redacted.txt and DIR/<path>.redaction.json go')
+    .option('--categories <list>', 'comma-separated: thirdParty, safeguarding, sensitive, harm (default thirdParty)')
+    .addOption(new Option('--operator <operator>', 'replace: a label such as [third party] (default); redact: nothing in its place').choices(['replace', 'redact']))
+    .option('--lexicons <glob>', 'extra lexicon files (repeatable)', collect)
+    .option('--ignore <glob>', 'glob of files to leave out (repeatable)', collect)
+    .option('--concurrency <n>', 'worker threads (default: the number of cores)', positiveInt('--concurrency'))
+    .option('--max-bytes <size>', 'files larger than this are errors (default 10M)', byteSize)
+    .option('--text-column <name>', 'csv: the column holding the text')
+    .option('--id-column <name>', 'csv: the column holding the record id')
+    .option('--patient-name-column <name>', "csv: the column holding the patient's name")
+    .option('--nhs-number-column <name>', "csv: the column holding the patient's NHS number")
+    .option('--text-field <name>', 'jsonl: the field holding the text')
+    .option('--id-field <name>', 'jsonl: the field holding the record id')
+    .option('--patients <file.csv>', 'patient manifest: path,name,nhsNumber,dateOfBirth[,sex]')
+    .option('--no-ocr', 'do not OCR scanned PDF pages and images (they are then errors)')
+    .option('--config <file>', 'config file (default: safeguard-scan.config.json from here upward)')
+    .action(async (paths: string[], o: RedactFlags) => done(await redactCommand(paths, o, io)));
 
   program
     .command('check')
@@ -85,6 +111,39 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .option('--no-ocr', 'do not OCR a scanned PDF or an image (it is then an error to review)')
     .option('--config <file>', 'config file (lexicons, thresholds, failOn)')
     .action(async (text: string | undefined, o) => done(await checkCommand(text, o, io)));
+
+  program
+    .command('calibrate')
+    .description("precision and recall of the review and withhold thresholds against clinicians' decisions, and the thresholds that would have kept every withheld document out of visible")
+    .requiredOption('--results <file>', 'results of a scan (scan --format jsonl)')
+    .requiredOption('--decisions <file>', 'decisions.jsonl exported from the html report')
+    .option('--html <file>', 'also write the curves as a self-contained HTML page')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--config <file>', 'config file (its thresholds are the current ones)')
+    .action(async (o: CalibrateFlags) => done(await calibrateCommand(o, io)));
+
+  program
+    .command('impact')
+    .description('what a lexicon change does: documents scanned with the current lexicons and with the candidates on top, a from -> to table, and each moved document with the rules that moved it')
+    .argument('[paths...]', 'files, directories or globs (or --results FILE)')
+    .requiredOption('--lexicons <glob>', 'the candidate lexicon files (repeatable), added on top of the built-in and config lexicons', collect)
+    .option('--results <file>', 'compare with a recorded run (scan --format jsonl); its documents are scanned again with the candidates on top')
+    .option('--allow-laxer', 'do not fail when a document becomes less strict (a reviewed, deliberate change)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--include-text', 'show the matched text of the rules that made a difference (patient data)')
+    .option('--ignore <glob>', 'glob of files to leave out (repeatable)', collect)
+    .option('--concurrency <n>', 'worker threads (default: the number of cores)', positiveInt('--concurrency'))
+    .option('--max-bytes <size>', 'files larger than this are errors (default 10M)', byteSize)
+    .option('--text-column <name>', 'csv: the column holding the text')
+    .option('--id-column <name>', 'csv: the column holding the record id')
+    .option('--patient-name-column <name>', "csv: the column holding the patient's name")
+    .option('--nhs-number-column <name>', "csv: the column holding the patient's NHS number")
+    .option('--text-field <name>', 'jsonl: the field holding the text')
+    .option('--id-field <name>', 'jsonl: the field holding the record id')
+    .option('--patients <file.csv>', 'patient manifest: path,name,nhsNumber,dateOfBirth[,sex]')
+    .option('--no-ocr', 'do not OCR scanned PDF pages and images (they are then errors)')
+    .option('--config <file>', 'config file (default: safeguard-scan.config.json from here upward)')
+    .action(async (paths: string[], o: ImpactFlags) => done(await impactCommand(paths, o, io)));
 
   const lexicon = program.command('lexicon').description('test, lint and count lexicon entries');
   const lines = { ...say(io), cwd: io.cwd };
@@ -107,7 +166,7 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
   return program;
 }
 
-const EXPECTED = [LexiconError, UsageError, BatchUsageError, ConfigError, ManifestError, JournalError, OutputError, PoolError];
+const EXPECTED = [LexiconError, UsageError, BatchUsageError, ConfigError, ManifestError, JournalError, OutputError, PoolError, InputFileError];
 
 /** Run the CLI with `argv` (node, script, args...) and return its exit code; never throws. */
 export async function main(argv = process.argv, io: CliIo = processIo()): Promise<number> {

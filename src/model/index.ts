@@ -4,3 +4,5 @@ export * from './result.js';
 export * from './document.js';
 export * from './errors.js';
 export * from './policy.js';
+export * from './decision.js';
+export * from './redaction.js';

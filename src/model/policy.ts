@@ -14,3 +14,6 @@ export const FLOOR_CATEGORIES: readonly Category[] = ['safeguarding', 'thirdPart
 /** Does an entry or rule of this category and weight report what POLICY places at withhold? */
 export const isWithholdLevel = (category: Category, weight: number): boolean =>
   FLOOR_CATEGORIES.includes(category) && weight >= POLICY_THRESHOLDS.withhold;
+
+/** Below this mean OCR confidence (0-100) the text read may be wrong: a clinician looks (DESIGN.md). */
+export const OCR_CONFIDENCE_REVIEW = 60;

@@ -18,6 +18,7 @@ export const CSV_COLUMNS: readonly string[] = [
   'reasons',
   'error',
   'encoding',
+  'decision',
 ];
 
 /**
@@ -52,6 +53,7 @@ export function csvRow(d: DocumentResult): string {
     textCell(d.reasons.slice(0, TOP_REASONS).join(' | ')),
     textCell(d.error),
     textCell(d.encoding),
+    textCell(d.decision),
   ];
   return `${cells.join(',')}\r\n`;
 }

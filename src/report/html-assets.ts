@@ -39,12 +39,12 @@ header.top .meta { color: var(--muted); font-size: 13px; margin: 0; }
 .notice { margin: 14px 0 0; padding: 8px 12px; border-left: 4px solid var(--withhold); background: var(--withhold-bg); font-size: 13px; border-radius: 4px; }
 h2 { font-size: 17px; margin: 28px 0 10px; }
 .panel { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 16px 18px; }
-.totals { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 12px; margin-bottom: 16px; }
+.totals { display: grid; grid-template-columns: repeat(5, minmax(0, 1fr)); gap: 12px; margin-bottom: 16px; }
 .total { border-radius: 8px; padding: 10px 14px; border: 1px solid var(--line); background: var(--card); }
 .total .n { font-size: 26px; font-weight: 700; line-height: 1.1; display: block; }
 .total .k { font-size: 13px; color: var(--muted); }
 .total.withhold { border-top: 4px solid var(--withhold); } .total.review { border-top: 4px solid var(--review); }
-.total.visible { border-top: 4px solid var(--visible); } .total.errors { border-top: 4px solid var(--muted); }
+.total.visible { border-top: 4px solid var(--visible); } .total.errors { border-top: 4px solid var(--muted); } .total.queue { border-top: 4px solid var(--focus); }
 .charts { display: flex; flex-wrap: wrap; gap: 24px 40px; }
 .chart { max-width: 100%; height: auto; }
 .chart-title { font-weight: 600; font-size: 13px; fill: var(--ink); }
@@ -66,6 +66,20 @@ h2 { font-size: 17px; margin: 28px 0 10px; }
 .doc-head h3 { margin: 0; font-size: 15px; font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; word-break: break-all; }
 .badge { display: inline-block; font-size: 12px; font-weight: 700; letter-spacing: 0.04em; text-transform: uppercase; padding: 1px 8px; border-radius: 999px; border: 1px solid currentColor; }
 .badge.withhold { color: var(--withhold); background: var(--withhold-bg); } .badge.review { color: var(--review); background: var(--review-bg); } .badge.visible { color: var(--visible); background: var(--visible-bg); }
+.badge.again { color: #fff; background: var(--focus); border-color: var(--focus); }
+fieldset.decide { margin: 12px 0 0; padding: 8px 12px; border: 1px solid var(--line); border-radius: 6px; display: flex; flex-wrap: wrap; gap: 6px 16px; align-items: center; font-size: 14px; }
+fieldset.decide legend { font-weight: 600; font-size: 13px; padding: 0 4px; }
+fieldset.decide label { cursor: pointer; white-space: nowrap; }
+fieldset.decide input[type=radio] { accent-color: var(--focus); margin: 0 4px 0 0; vertical-align: -1px; }
+fieldset.decide input[type=text] { font: inherit; font-size: 13px; padding: 2px 6px; border: 1px solid var(--line); border-radius: 4px; width: 260px; max-width: 100%; }
+fieldset.decide input:focus, .controls button:focus, fieldset.decide button:focus { outline: 3px solid var(--focus); outline-offset: 1px; }
+.decided-state { font-size: 13px; color: var(--muted); }
+.doc.decided { border-left-style: double; }
+.doc.decided .decided-state { color: var(--visible); font-weight: 600; }
+.decided-h { margin-top: 36px; }
+.decisions-bar { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; width: 100%; font-size: 13px; }
+.decisions-bar button, fieldset.decide button { font: inherit; font-size: 13px; padding: 2px 10px; border: 1px solid var(--line); border-radius: 4px; background: #f8f9fb; cursor: pointer; }
+#decided-status { color: var(--muted); }
 .score { font-size: 13px; color: var(--muted); font-variant-numeric: tabular-nums; }
 .chips { display: inline-flex; flex-wrap: wrap; gap: 4px; }
 .chip { font-size: 12px; padding: 0 7px; border-radius: 4px; border: 1px solid; }
@@ -94,7 +108,7 @@ th { font-weight: 600; color: var(--muted); background: #f8f9fb; }
 td.num { font-variant-numeric: tabular-nums; }
 .rows { background: var(--card); border: 1px solid var(--line); border-radius: 8px; overflow: hidden; font-size: 13px; }
 .rows .block.lazy { content-visibility: auto; contain-intrinsic-size: auto 6400px; }
-.row { display: grid; grid-template-columns: 96px 56px minmax(180px, 2fr) minmax(120px, 1fr) minmax(180px, 2fr); gap: 0 12px; padding: 5px 10px; border-bottom: 1px solid var(--line); align-items: baseline; }
+.row { display: grid; grid-template-columns: 96px 56px minmax(180px, 2fr) minmax(120px, 1fr) minmax(180px, 2fr) 110px; gap: 0 12px; padding: 5px 10px; border-bottom: 1px solid var(--line); align-items: baseline; }
 .row.head { font-weight: 600; color: var(--muted); background: #f8f9fb; }
 .row .num { font-variant-numeric: tabular-nums; }
 .row .path { font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; }
@@ -103,6 +117,7 @@ td.num { font-variant-numeric: tabular-nums; }
 [hidden] { display: none !important; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 760px) { .totals { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
+@media print { fieldset.decide .clear, .decisions-bar { display: none !important; } }
 ${filterRules()}
 @media print { .controls, #tip { display: none !important; } .doc { break-inside: avoid; content-visibility: visible; } body { background: #fff; } }
 `;
@@ -172,6 +187,103 @@ export const JS = `
   document.addEventListener('focusin', function (e) { var m = markOf(e.target); if (m) show(m); });
   document.addEventListener('focusout', function (e) { if (markOf(e.target)) hide(); });
   document.addEventListener('keydown', function (e) { if (e.key === 'Escape') hide(); });
+
+  // Decisions: one per document, kept in this browser (localStorage, so that they survive a
+  // reload) and exported as decisions.jsonl. A document is known by its path, record and the
+  // sha256 of its text; nothing of its text is stored or exported.
+  var STORE = 'safeguard-scan.decisions.v1';
+  var LABEL = { show: 'Show', 'redact-and-show': 'Redact and show', withhold: 'Withhold' };
+  var store = {};
+  try { store = JSON.parse(window.localStorage.getItem(STORE) || '{}') || {}; } catch (err) { store = {}; }
+  function save() {
+    try { window.localStorage.setItem(STORE, JSON.stringify(store)); } catch (err) { /* storage off or full: decisions last until the page closes; export them */ }
+  }
+  var arts = Array.prototype.slice.call(document.querySelectorAll('article.doc[data-sha256]'));
+  var decidedStatus = document.getElementById('decided-status');
+  function keyOf(a) { return JSON.stringify([a.getAttribute('data-path'), a.getAttribute('data-record'), a.getAttribute('data-sha256')]); }
+  function when(x) { var t = x ? Date.parse(x.decidedAt) : NaN; return isNaN(t) ? -Infinity : t; }
+  // The decision in force: the later of the one recorded before (scan --decisions) and this browser's (a cleared one included).
+  function decisionOf(a) {
+    var stored = store[keyOf(a)] || null;
+    var recorded = null;
+    try { recorded = JSON.parse(a.getAttribute('data-recorded') || 'null'); } catch (err) { recorded = null; }
+    var d = when(stored) >= when(recorded) ? stored : recorded;
+    return d && d.decision ? d : null;
+  }
+  function line(d) {
+    var o = { path: d.path };
+    if (d.record !== null && d.record !== undefined) o.record = d.record;
+    o.sha256 = d.sha256; o.verdictShown = d.verdictShown; o.decision = d.decision; o.decidedAt = d.decidedAt;
+    if (d.note) o.note = d.note;
+    return JSON.stringify(o) + '\\n';
+  }
+  function showDecision(a) {
+    var d = decisionOf(a);
+    var radios = a.querySelectorAll('fieldset.decide input[type=radio]');
+    for (var i = 0; i < radios.length; i++) radios[i].checked = !!d && radios[i].value === d.decision;
+    var note = a.querySelector('fieldset.decide input[name=note]');
+    if (d) note.value = d.note || '';
+    a.classList.toggle('decided', !!d);
+    a.querySelector('.decided-state').textContent = d ? 'Decided: ' + LABEL[d.decision] + ' (' + d.decidedAt.replace('T', ' ').slice(0, 16) + ' UTC)' : 'Not decided';
+  }
+  function count() {
+    var decided = 0, queue = 0;
+    arts.forEach(function (a) {
+      if (decisionOf(a)) decided++;
+      else if (a.getAttribute('data-verdict') !== 'visible') queue++;
+    });
+    decidedStatus.textContent = decided + ' of ' + arts.length + ' decided; ' + queue + ' left in the review queue';
+  }
+  function decide(a, value) {
+    var note = a.querySelector('fieldset.decide input[name=note]').value.trim();
+    var d = { path: a.getAttribute('data-path'), record: a.getAttribute('data-record'), sha256: a.getAttribute('data-sha256'),
+      verdictShown: a.getAttribute('data-verdict'), decision: value, decidedAt: new Date().toISOString() };
+    if (note) d.note = note;
+    store[keyOf(a)] = d;
+    save(); showDecision(a); count();
+  }
+  arts.forEach(function (a) {
+    var box = a.querySelector('fieldset.decide');
+    if (!box) return;
+    box.addEventListener('change', function (e) {
+      var t = e.target;
+      if (t.type === 'radio' && t.checked) decide(a, t.value);
+      else if (t.name === 'note') { var d = decisionOf(a); if (d) decide(a, d.decision); }
+    });
+    box.querySelector('.clear').addEventListener('click', function () {
+      store[keyOf(a)] = { cleared: true, decidedAt: new Date().toISOString() };
+      a.querySelector('fieldset.decide input[name=note]').value = '';
+      save(); showDecision(a); count();
+    });
+    showDecision(a);
+  });
+  count();
+  document.getElementById('export-decisions').addEventListener('click', function () {
+    var text = arts.map(decisionOf).filter(Boolean).map(line).join('');
+    // A blob link, downloaded: no request leaves the page (the CSP allows none).
+    var makeHref = URL.createObjectURL.bind(URL), dropHref = URL.revokeObjectURL.bind(URL);
+    var href = makeHref(new Blob([text], { type: 'application/x-ndjson' }));
+    var link = document.createElement('a');
+    link.href = href; link.download = 'decisions.jsonl'; link.hidden = true;
+    document.body.appendChild(link); link.click();
+    setTimeout(function () { dropHref(href); link.remove(); }, 1000);
+  });
+  // "n" (or the button): the next undecided document after the one in focus, its first decision button focused.
+  function nextUndecided() {
+    var here = document.activeElement && document.activeElement.closest ? document.activeElement.closest('article.doc') : null;
+    var from = here ? arts.indexOf(here) + 1 : 0;
+    for (var k = 0; k < arts.length; k++) {
+      var a = arts[(from + k) % arts.length];
+      if (!decisionOf(a) && a.offsetParent !== null) { a.scrollIntoView({ block: 'start' }); a.querySelector('fieldset.decide input[type=radio]').focus(); return; }
+    }
+  }
+  document.getElementById('next-undecided').addEventListener('click', nextUndecided);
+  document.addEventListener('keydown', function (e) {
+    var t = e.target;
+    if (e.key !== 'n' || e.ctrlKey || e.metaKey || e.altKey || (t && (t.type === 'text' || t.tagName === 'TEXTAREA'))) return;
+    e.preventDefault();
+    nextUndecided();
+  });
 })();
 `;
 

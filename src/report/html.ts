@@ -1,5 +1,6 @@
 import type { DocumentResult } from '../model/index.js';
-import type { Category, Verdict } from '../model/index.js';
+import { decisionLine, type DecisionState } from './decisions.js';
+import { DECISIONS, type Category, type DecisionValue, type Verdict } from '../model/index.js';
 import { CSP, CSS, JS } from './html-assets.js';
 import { barChart } from './html-chart.js';
 import { esc } from './html-escape.js';
@@ -14,7 +15,11 @@ import { LineIndex } from './lines.js';
  * rest are summary rows), so a report of a very large run still opens in a browser.
  */
 
-export type ReportDocument = DocumentResult & { text?: string };
+export type ReportDocument = DocumentResult & {
+  text?: string;
+  /** the recorded decision (scan --decisions): holding, or void with why */
+  decided?: DecisionState;
+};
 
 export interface HtmlReportOptions {
   title?: string;
@@ -25,6 +30,34 @@ export interface HtmlReportOptions {
 }
 
 const VERDICT_LABEL: Record<Verdict, string> = { withhold: 'Withhold', review: 'Review', visible: 'Visible' };
+const DECISION_LABEL: Record<DecisionValue, string> = { show: 'Show', 'redact-and-show': 'Redact and show', withhold: 'Withhold' };
+
+/** A recorded decision still holds for this document (it leaves the review queue). */
+const isDecided = (d: ReportDocument) => d.decided?.state === 'decided' || (d.decided === undefined && d.decision !== undefined);
+
+/**
+ * The clinician's decision for one document: three radio buttons (arrow keys and Space, or the
+ * mouse), an optional note, and a way to clear it. The script keeps it in this browser and
+ * exports it; what identifies the document (path, record, sha256 of its text, the verdict
+ * shown) is in the article's data attributes, never its text.
+ */
+function decisionBlock(d: ReportDocument, id: string): string {
+  const radios = DECISIONS.map((v) => `<label><input type="radio" name="${id}-decision" value="${v}" autocomplete="off">${DECISION_LABEL[v]}</label>`).join('');
+  return (
+    `<fieldset class="decide"><legend>Decision</legend>${radios}` +
+    `<label class="note">Note <input type="text" name="note" maxlength="2000" autocomplete="off" placeholder="optional" aria-label="Note on the decision for ${esc(docLabel(d))}"></label>` +
+    `<button type="button" class="clear">Clear</button><span class="decided-state" role="status">Not decided</span></fieldset>`
+  );
+}
+
+/** What the script needs to record a decision: the document's identity, and a decision recorded earlier (scan --decisions). */
+function decisionAttrs(d: ReportDocument): string {
+  if (!d.sha256) return '';
+  let a = ` data-path="${esc(d.path)}" data-sha256="${d.sha256}"`;
+  if (d.record !== undefined) a += ` data-record="${esc(d.record)}"`;
+  if (d.decided?.state === 'decided') a += ` data-recorded="${esc(decisionLine(d.decided.decision).trim())}"`;
+  return a;
+}
 
 /** Categories a document has counted findings in; `none` when it has none (for the filter). */
 function docCategories(d: DocumentResult): Category[] {
@@ -67,8 +100,9 @@ function findingsTable(d: ReportDocument): string {
 
 function article(d: ReportDocument, n: number): string {
   const id = `doc-${n}`;
+  const again = d.decided?.state === 'void' ? `<span class="badge again">Decide again: ${d.decided.why === 'text-changed' ? 'text changed' : 'verdict stricter'}</span>` : '';
   const head =
-    `<div class="doc-head"><span class="badge ${d.verdict}">${VERDICT_LABEL[d.verdict]}</span>` +
+    `<div class="doc-head"><span class="badge ${d.verdict}">${VERDICT_LABEL[d.verdict]}</span>${again}` +
     `<h3 id="${id}-h">${esc(docLabel(d))}</h3><span class="score">score ${d.score.toFixed(2)}</span>` +
     `<span class="chips">${categoryChips(d)}</span></div>`;
   const error = d.error ? `<p class="error">Could not be read: ${esc(d.error)}</p>` : '';
@@ -80,7 +114,8 @@ function article(d: ReportDocument, n: number): string {
       : d.error
         ? ''
         : '<p class="note">Text not included in this report.</p>';
-  return `<article class="doc v-${d.verdict}" id="${id}" aria-labelledby="${id}-h" ${filterAttrs(d)}>${head}${error}${encoding}${reasons}${text}${findingsTable(d)}</article>\n`;
+  const decide = d.sha256 ? decisionBlock(d, id) : '';
+  return `<article class="doc v-${d.verdict}" id="${id}" aria-labelledby="${id}-h" ${filterAttrs(d)}${decisionAttrs(d)}>${head}${error}${encoding}${reasons}${text}${findingsTable(d)}${decide}</article>\n`;
 }
 
 /**
@@ -95,14 +130,14 @@ function summaryRow(d: DocumentResult): string {
   return (
     `<div class="row" role="row" ${filterAttrs(d)}><span role="cell"><span class="badge ${d.verdict}">${VERDICT_LABEL[d.verdict]}</span></span>` +
     `<span role="cell" class="num">${d.score.toFixed(2)}</span><span role="cell" class="path">${esc(docLabel(d))}</span>` +
-    `<span role="cell">${categoryChips(d)}</span><span role="cell">${esc(top)}</span></div>\n`
+    `<span role="cell">${categoryChips(d)}</span><span role="cell">${esc(top)}</span><span role="cell" class="decision">${d.decision ? esc(DECISION_LABEL[d.decision as DecisionValue] ?? d.decision) : ''}</span></div>\n`
   );
 }
 
 const ROWS_HEAD =
   `<h2 id="rows-h">Documents without text in this report</h2><div class="rows" role="table" aria-labelledby="rows-h">` +
   `<div class="row head" role="row"><span role="columnheader">Verdict</span><span role="columnheader">Score</span>` +
-  `<span role="columnheader">Document</span><span role="columnheader">Categories</span><span role="columnheader">Reason</span></div>\n`;
+  `<span role="columnheader">Document</span><span role="columnheader">Categories</span><span role="columnheader">Reason</span><span role="columnheader">Decision</span></div>\n`;
 
 interface Totals {
   verdict: Record<Verdict, number>;
@@ -110,18 +145,25 @@ interface Totals {
   findings: Record<Category, number>;
   none: number;
   errors: number;
+  /** undecided documents at review or above: the review queue */
+  queue: number;
+  decided: number;
 }
 
-function totalsOf(docs: DocumentResult[]): Totals {
+function totalsOf(docs: ReportDocument[]): Totals {
   const t: Totals = {
     verdict: { withhold: 0, review: 0, visible: 0 },
     category: { thirdParty: 0, safeguarding: 0, sensitive: 0, harm: 0 },
     findings: { thirdParty: 0, safeguarding: 0, sensitive: 0, harm: 0 },
     none: 0,
     errors: 0,
+    queue: 0,
+    decided: 0,
   };
   for (const d of docs) {
     t.verdict[d.verdict]++;
+    if (isDecided(d)) t.decided++;
+    else if (d.verdict !== 'visible') t.queue++;
     if (d.error) t.errors++;
     const cats = docCategories(d);
     if (cats.length === 0) t.none++;
@@ -147,7 +189,8 @@ function summary(t: Totals, total: number): string {
   return (
     `<section aria-labelledby="sum-h"><h2 id="sum-h">Summary of ${total} document${total === 1 ? '' : 's'}</h2>` +
     `<div class="totals">${card('withhold', t.verdict.withhold, 'withhold')}${card('review', t.verdict.review, 'review')}` +
-    `${card('visible', t.verdict.visible, 'visible')}${card('errors', t.errors, 'could not be read')}</div>` +
+    `${card('visible', t.verdict.visible, 'visible')}${card('errors', t.errors, 'could not be read')}` +
+    `${card('queue', t.queue, `in the review queue${t.decided ? ` (${t.decided} decided already)` : ''}`)}</div>` +
     `<div class="panel"><div class="charts">${charts}</div>` +
     `<table class="by-category"><caption class="sr-only">Findings by category</caption><thead><tr><th scope="col">Category</th><th scope="col">Documents</th><th scope="col">Counted findings</th></tr></thead><tbody>${rows}</tbody></table></div></section>\n`
   );
@@ -166,10 +209,14 @@ function controls(t: Totals, total: number): string {
     `<fieldset><legend>Verdict</legend>${VERDICTS.map((v) => box('verdict', v, VERDICT_LABEL[v], t.verdict[v])).join('')}</fieldset>` +
     `<fieldset><legend>Category</legend>${CATEGORIES.map((c) => box('category', c, CATEGORY_LABEL[c], t.category[c])).join('')}` +
     `${box('category', 'none', 'No counted findings', t.none)}</fieldset>` +
-    `<span class="status" id="status" role="status" aria-live="polite">Showing ${total} of ${total} documents</span></form>` +
+    `<span class="status" id="status" role="status" aria-live="polite">Showing ${total} of ${total} documents</span>` +
+    `<div class="decisions-bar"><span id="decided-status" role="status" aria-live="polite"></span>` +
+    `<button type="button" id="next-undecided" title="Shortcut: n">Next undecided (n)</button>` +
+    `<button type="button" id="export-decisions">Export decisions.jsonl</button></div></form>` +
     `<ul class="legend" aria-label="Highlight legend"><li>Highlights:</li>${legend}` +
     `<li><mark class="swatch c-safeguarding weak">faint</mark> = negated or hypothetical (does not count)</li>` +
-    `<li>Hover or focus (Tab) a highlight for its type, context and rule.</li></ul>\n`
+    `<li>Hover or focus (Tab) a highlight for its type, context and rule.</li>` +
+    `<li>Decide each document with its Decision buttons (Tab, then arrow keys or Space); decisions stay in this browser until exported.</li></ul>\n`
   );
 }
 
@@ -195,6 +242,10 @@ export function* htmlReportChunks(docs: ReportDocument[], opts: HtmlReportOption
   yield controls(t, sorted.length);
   yield '<main id="docs" aria-labelledby="docs-h">\n';
   const withText = (d: ReportDocument) => opts.includeAllText || VERDICT_RANK[d.verdict] >= VERDICT_RANK.review;
+  // The queue first (undecided, riskiest first); documents decided already after it, still open to change.
+  const decided = sorted.filter((d) => withText(d) && isDecided(d));
+  const ordered = decided.length ? [...sorted.filter((d) => withText(d) && !isDecided(d)), ...decided, ...sorted.filter((d) => !withText(d))] : sorted;
+  const firstDecided = decided[0];
   let n = 0;
   let rows = -1; // summary rows in the open rows table; -1 while it is closed
   const rowsTotal = sorted.filter((d) => !withText(d)).length;
@@ -204,10 +255,11 @@ export function* htmlReportChunks(docs: ReportDocument[], opts: HtmlReportOption
     rows = -1;
     return end;
   };
-  for (const d of sorted) {
+  for (const d of ordered) {
     n++;
     if (withText(d)) {
-      yield closeRows() + article(d, n);
+      const heading = d === firstDecided ? `<h2 id="decided-h" class="decided-h">Decided already (${decided.length}): out of the review queue</h2>\n` : '';
+      yield closeRows() + heading + article(d, n);
       continue;
     }
     let open = '';

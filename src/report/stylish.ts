@@ -10,9 +10,13 @@ const MARK: Record<Verdict, string> = { visible: 'visible ', review: 'REVIEW  ',
 
 export const where = (d: Pick<DocumentResult, 'path' | 'record'>): string => docLabel(d);
 
-export function stylishLine(d: DocumentResult): string {
+/** Width of the decision column (`scan --decisions`): the longest decision, "redact-and-show". */
+const DECISION_WIDTH = 15;
+
+export function stylishLine(d: DocumentResult, opts: { decisionColumn?: boolean } = {}): string {
   const why = d.error ? `error: ${printable(d.error)}` : d.reasons.slice(0, 2).join(' ');
-  return `${MARK[d.verdict]}  ${d.score.toFixed(2)}  ${where(d)}${why ? `  ${why}` : ''}\n`;
+  const decided = opts.decisionColumn ? `  ${(d.decision ?? 'undecided').padEnd(DECISION_WIDTH)}` : '';
+  return `${MARK[d.verdict]}  ${d.score.toFixed(2)}${decided}  ${where(d)}${why ? `  ${why}` : ''}\n`;
 }
 
 /** `check`: the document line, then each finding (offsets, category, type, score, modifiers) and the reasons. */

@@ -77,30 +77,43 @@ function locate(header: string[], opts: ReaderOptions): { idx: Record<string, nu
   return { idx };
 }
 
-export const readCsv: Reader = async (_path, bytes, opts) => {
-  const d = decodeDocument(bytes);
-  if ('error' in d) return [errorDoc(d.error)];
-  const enc = d.encoding ? { encoding: d.encoding } : {};
+/** One row of a record file, as the reader and the rewriter both see it. */
+export type CsvRow =
+  | { kind: 'row'; record: string; row: string; cells: string[]; textIndex: number; patient?: Patient }
+  | { kind: 'short'; record: string; row: string; cells: string[] }
+  | { kind: 'bad'; record: string; line: number; code: string };
+
+export interface CsvRecords {
+  delimiter: string;
+  header: string[];
+  rows: CsvRow[];
+}
+
+/**
+ * A CSV file's records, with their ids, in file order: the one reading of a record file that
+ * scan (readCsv) and redact (rewriteCsv) share, so a record's id and text are the same in both.
+ */
+export function csvRecords(text: string, opts: ReaderOptions): CsvRecords | { error: string } {
   let events: Event[];
   try {
-    events = parseEvents(d.text);
+    events = parseEvents(text);
   } catch (err) {
     const code = (err as { code?: string }).code ?? 'CSV_ERROR';
-    return [errorDoc(`malformed CSV (${code})`, enc)];
+    return { error: `malformed CSV (${code})` };
   }
   const first = events[0];
-  if (!first || first.kind !== 'row') return [errorDoc(first ? `malformed CSV header at line ${first.line} (${first.code})` : 'empty CSV: no header row', enc)];
+  if (!first || first.kind !== 'row') return { error: first ? `malformed CSV header at line ${first.line} (${first.code})` : 'empty CSV: no header row' };
   const header = first.cells.map((h) => h.replace(/^\uFEFF/, ''));
   const where = locate(header, opts);
-  if ('error' in where) return [errorDoc(where.error, enc)];
+  if ('error' in where) return { error: where.error };
   const { idx } = where;
-  const docs: ReadDocument[] = [];
+  const rows: CsvRow[] = [];
   const ids = new RecordIds();
   for (let k = 1; k < events.length; k++) {
     const ev = events[k];
     const row = String(k + 1);
     if (ev.kind === 'bad') {
-      docs.push(errorDoc(`malformed CSV row at line ${ev.line} (${ev.code})`, { record: ids.take(row), ...enc }));
+      rows.push({ kind: 'bad', record: ids.take(row), line: ev.line, code: ev.code });
       continue;
     }
     const cell = (flag: string) => {
@@ -108,19 +121,59 @@ export const readCsv: Reader = async (_path, bytes, opts) => {
       return i === undefined ? undefined : ev.cells[i];
     };
     const record = ids.take(cell('--id-column')?.trim() || row);
-    const text = cell('--text-column');
-    if (text === undefined) {
-      docs.push(errorDoc(`row ${row} has no ${quoteName(opts.textColumn!)} cell (too few columns)`, { record, ...enc }));
+    if (cell('--text-column') === undefined) {
+      rows.push({ kind: 'short', record, row, cells: ev.cells });
       continue;
     }
-    const doc: ReadDocument = { record, text, ...enc };
     const patient: Patient = {};
     const name = cell('--patient-name-column')?.trim();
     const nhs = cell('--nhs-number-column')?.trim();
     if (name) patient.name = name;
     if (nhs) patient.nhsNumber = nhs;
-    if (patient.name || patient.nhsNumber) doc.patient = patient;
-    docs.push(doc);
+    rows.push({ kind: 'row', record, row, cells: ev.cells, textIndex: idx['--text-column']!, ...(patient.name || patient.nhsNumber ? { patient } : {}) });
   }
-  return docs;
+  return { delimiter: sniffDelimiter(text), header, rows };
+}
+
+export const readCsv: Reader = async (_path, bytes, opts) => {
+  const d = decodeDocument(bytes);
+  if ('error' in d) return [errorDoc(d.error)];
+  const enc = d.encoding ? { encoding: d.encoding } : {};
+  const parsed = csvRecords(d.text, opts);
+  if ('error' in parsed) return [errorDoc(parsed.error, enc)];
+  return parsed.rows.map((r): ReadDocument => {
+    if (r.kind === 'bad') return errorDoc(`malformed CSV row at line ${r.line} (${r.code})`, { record: r.record, ...enc });
+    if (r.kind === 'short') return errorDoc(`row ${r.row} has no ${quoteName(opts.textColumn!)} cell (too few columns)`, { record: r.record, ...enc });
+    return { record: r.record, text: r.cells[r.textIndex], ...enc, ...(r.patient ? { patient: r.patient } : {}) };
+  });
 };
+
+/** A cell as RFC 4180 writes it: quoted when it holds the delimiter, a quote, a line break or edge spaces. */
+function csvCell(cell: string, delimiter: string): string {
+  return cell.includes(delimiter) || /["\r\n]|^\s|\s$/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+}
+
+/**
+ * The same CSV with each record's text cell replaced (`replace(record)`: the new text, or
+ * undefined to leave the row out). Rows that could not be read are left out too: what cannot be
+ * read cannot be redacted. The other cells, the header and the delimiter are kept.
+ */
+export function rewriteCsv(text: string, opts: ReaderOptions, replace: (record: string) => string | undefined): { text: string; omitted: string[] } | { error: string } {
+  const parsed = csvRecords(text, opts);
+  if ('error' in parsed) return parsed;
+  const { delimiter } = parsed;
+  const line = (cells: string[]) => cells.map((c) => csvCell(c, delimiter)).join(delimiter) + '\r\n';
+  let out = line(parsed.header);
+  const omitted: string[] = [];
+  for (const r of parsed.rows) {
+    const t = r.kind === 'row' ? replace(r.record) : undefined;
+    if (r.kind !== 'row' || t === undefined) {
+      omitted.push(r.record);
+      continue;
+    }
+    const cells = [...r.cells];
+    cells[r.textIndex] = t;
+    out += line(cells);
+  }
+  return { text: out, omitted };
+}

@@ -2,7 +2,7 @@ import type { Patient } from '../../model/index.js';
 import { errorDoc, listNames, quoteName } from './errors.js';
 import { RecordIds } from './ids.js';
 import { decodeDocument } from './text.js';
-import type { ReadDocument, Reader } from './types.js';
+import type { ReadDocument, Reader, ReaderOptions } from './types.js';
 
 /**
  * `.jsonl` record files: one JSON object a line, text from `--text-field`. A record's id is the
@@ -33,12 +33,18 @@ function scalar(v: unknown): string | undefined {
 /** Top-level keys, to help the user pick a field. */
 const keysOf = (o: unknown) => (o && typeof o === 'object' && !Array.isArray(o) ? listNames(Object.keys(o), 'field') : '(not an object)');
 
-export const readJsonl: Reader = async (_path, bytes, opts) => {
-  const d = decodeDocument(bytes);
-  if ('error' in d) return [errorDoc(d.error)];
-  const enc = d.encoding ? { encoding: d.encoding } : {};
-  const lines = d.text.split(/\r?\n/);
-  const docs: ReadDocument[] = [];
+/** One line of a JSONL record file, as the reader and the rewriter both see it. */
+export type JsonlLine =
+  | { kind: 'record'; record: string; line: number; obj: Record<string, unknown>; text: string; patient?: Patient }
+  | { kind: 'bad'; record: string; line: number; error: string };
+
+/**
+ * A JSONL file's records, with their ids, in file order: the one reading that scan (readJsonl)
+ * and redact (rewriteJsonl) share. An error for the whole file (no --text-field) is returned alone.
+ */
+export function jsonlRecords(text: string, opts: ReaderOptions): JsonlLine[] | { error: string } {
+  const lines = text.split(/\r?\n/);
+  const out: JsonlLine[] = [];
   const ids = new RecordIds();
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].trim();
@@ -48,33 +54,76 @@ export const readJsonl: Reader = async (_path, bytes, opts) => {
     try {
       obj = JSON.parse(line);
     } catch {
-      docs.push(errorDoc(`line ${lineNo}: invalid JSON`, { record: ids.take(lineNo), ...enc }));
+      out.push({ kind: 'bad', record: ids.take(lineNo), line: i + 1, error: `line ${lineNo}: invalid JSON` });
       continue;
     }
     if (!opts.textField) {
       // Named once for the whole file: every record would fail the same way.
-      return [errorDoc(`--text-field is required for JSONL files; fields of the first record: ${keysOf(obj)}`, enc)];
+      return { error: `--text-field is required for JSONL files; fields of the first record: ${keysOf(obj)}` };
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      docs.push(errorDoc(`line ${lineNo}: not a JSON object`, { record: ids.take(lineNo), ...enc }));
+      out.push({ kind: 'bad', record: ids.take(lineNo), line: i + 1, error: `line ${lineNo}: not a JSON object` });
       continue;
     }
     const record = ids.take((opts.idField ? scalar(get(obj, opts.idField)) : undefined) ?? lineNo);
-    const text = get(obj, opts.textField);
-    if (typeof text !== 'string') {
-      const what = text === undefined ? 'missing' : `not a string (${text === null ? 'null' : Array.isArray(text) ? 'array' : typeof text})`;
-      docs.push(errorDoc(`line ${lineNo}: field ${quoteName(opts.textField)} is ${what}; fields: ${keysOf(obj)}`, { record, ...enc }));
+    const value = get(obj, opts.textField);
+    if (typeof value !== 'string') {
+      const what = value === undefined ? 'missing' : `not a string (${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value})`;
+      out.push({ kind: 'bad', record, line: i + 1, error: `line ${lineNo}: field ${quoteName(opts.textField)} is ${what}; fields: ${keysOf(obj)}` });
       continue;
     }
-    const doc: ReadDocument = { record, text, ...enc };
     const patient: Patient = {};
     const name = opts.patientNameColumn ? scalar(get(obj, opts.patientNameColumn)) : undefined;
     const nhs = opts.nhsNumberColumn ? scalar(get(obj, opts.nhsNumberColumn)) : undefined;
     if (name) patient.name = name;
     if (nhs) patient.nhsNumber = nhs;
-    if (name || nhs) doc.patient = patient;
-    docs.push(doc);
+    out.push({ kind: 'record', record, line: i + 1, obj: obj as Record<string, unknown>, text: value, ...(name || nhs ? { patient } : {}) });
   }
-  if (docs.length === 0 && !opts.textField) return [errorDoc('--text-field is required for JSONL files', enc)];
-  return docs;
+  if (out.length === 0 && !opts.textField) return { error: '--text-field is required for JSONL files' };
+  return out;
+}
+
+export const readJsonl: Reader = async (_path, bytes, opts) => {
+  const d = decodeDocument(bytes);
+  if ('error' in d) return [errorDoc(d.error)];
+  const enc = d.encoding ? { encoding: d.encoding } : {};
+  const parsed = jsonlRecords(d.text, opts);
+  if ('error' in parsed) return [errorDoc(parsed.error, enc)];
+  return parsed.map((l): ReadDocument =>
+    l.kind === 'bad' ? errorDoc(l.error, { record: l.record, ...enc }) : { record: l.record, text: l.text, ...enc, ...(l.patient ? { patient: l.patient } : {}) },
+  );
 };
+
+/** Set a field the way `get` found it: a key of that name, else a dotted path of existing objects. */
+function set(obj: Record<string, unknown>, field: string, value: string): void {
+  if (field in obj) {
+    obj[field] = value;
+    return;
+  }
+  const parts = field.split('.');
+  let cur = obj;
+  for (const part of parts.slice(0, -1)) cur = cur[part] as Record<string, unknown>;
+  cur[parts[parts.length - 1]] = value;
+}
+
+/**
+ * The same JSONL with each record's text field replaced (`replace(record)`: the new text, or
+ * undefined to leave the line out). Lines that could not be read are left out too. Every other
+ * field is kept; each line is written again as compact JSON.
+ */
+export function rewriteJsonl(text: string, opts: ReaderOptions, replace: (record: string) => string | undefined): { text: string; omitted: string[] } | { error: string } {
+  const parsed = jsonlRecords(text, opts);
+  if ('error' in parsed) return parsed;
+  let out = '';
+  const omitted: string[] = [];
+  for (const l of parsed) {
+    const t = l.kind === 'record' ? replace(l.record) : undefined;
+    if (l.kind !== 'record' || t === undefined) {
+      omitted.push(l.record);
+      continue;
+    }
+    set(l.obj, opts.textField!, t);
+    out += JSON.stringify(l.obj) + '\n';
+  }
+  return { text: out, omitted };
+}

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { BatchUsageError, prepareJob, type BatchOptions } from '../../batch/job.js';
 import { compactJournal, emptyResume, readJournal, tallyJournal, type ResumeState } from '../../batch/journal.js';
@@ -7,10 +7,24 @@ import { Progress } from '../../batch/progress.js';
 import type { RecordFieldOptions } from '../../batch/readers/types.js';
 import type { Emitted } from '../../batch/run.js';
 import { formatSummary, Tally } from '../../batch/tally.js';
-import type { RenderFormat } from '../../batch/worker.js';
+import { renderDoc, type RenderFormat } from '../../batch/worker.js';
 import { findConfig, loadConfig, OUTPUT_FORMATS, type Config, type OutputFormat } from '../../config.js';
-import type { Verdict } from '../../model/index.js';
-import { csvHeader, htmlReportChunks, JSON_OPEN, jsonClose, jsonItem, printable, sarifChunks, type ReportDocument } from '../../report/index.js';
+import { documentKey, type Verdict } from '../../model/index.js';
+import {
+  applyDecision,
+  csvHeader,
+  decisionFor,
+  htmlReportChunks,
+  JSON_OPEN,
+  jsonClose,
+  jsonItem,
+  parseDecisions,
+  printable,
+  sarifChunks,
+  stylishLine,
+  type Decisions,
+  type ReportDocument,
+} from '../../report/index.js';
 import { toolVersion } from '../../version.js';
 import { EXIT, say, UsageError, type CliIo } from '../io.js';
 
@@ -30,6 +44,8 @@ export interface ScanFlags extends RecordFieldOptions {
   ocr?: boolean;
   /** overwrite an output file that already holds results */
   force?: boolean;
+  /** recorded decisions (decisions.jsonl from the html report) */
+  decisions?: string;
 }
 
 export const FORMAT_OF_EXT: Record<string, OutputFormat> = { '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.json': 'json', '.csv': 'csv', '.sarif': 'sarif', '.html': 'html', '.htm': 'html' };
@@ -43,16 +59,19 @@ interface Writer {
 /** Formats rendered in the workers: the main thread only writes their text. */
 const RENDERED: Partial<Record<OutputFormat, RenderFormat>> = { jsonl: 'jsonl', json: 'json', stylish: 'stylish', csv: 'csv' };
 
-function makeWriter(format: OutputFormat, sink: Sink, opts: { summaryInStylish: boolean; lexiconVersion: () => string }): Writer {
+function makeWriter(format: OutputFormat, sink: Sink, opts: { summaryInStylish: boolean; lexiconVersion: () => string; decisionColumn?: boolean }): Writer {
+  // Rendered in the workers, or (when decisions are applied here first) rendered now.
+  const text = (e: Emitted): string =>
+    e.out ?? (format === 'stylish' ? stylishLine(e.doc!, { decisionColumn: opts.decisionColumn }) : renderDoc(RENDERED[format]!, e.doc!));
   switch (format) {
     case 'jsonl':
-      return { doc: (e) => sink.write(e.out!), end: () => undefined };
+      return { doc: (e) => sink.write(text(e)), end: () => undefined };
     case 'json': {
       let first = true;
       sink.write(JSON_OPEN);
       return {
         doc: (e) => {
-          sink.write(jsonItem(e.out!, first));
+          sink.write(jsonItem(text(e), first));
           first = false;
         },
         end: () => sink.write(jsonClose(!first)),
@@ -60,12 +79,12 @@ function makeWriter(format: OutputFormat, sink: Sink, opts: { summaryInStylish: 
     }
     case 'csv':
       sink.write(csvHeader());
-      return { doc: (e) => sink.write(e.out!), end: () => undefined };
+      return { doc: (e) => sink.write(text(e)), end: () => undefined };
     case 'sarif':
     case 'html': {
       const docs: ReportDocument[] = [];
       return {
-        doc: (e) => docs.push(e.text !== undefined ? { ...e.doc!, text: e.text } : e.doc!),
+        doc: (e) => docs.push({ ...e.doc!, ...(e.text !== undefined ? { text: e.text } : {}), ...(e.decided ? { decided: e.decided } : {}) }),
         end: () => {
           const chunks =
             format === 'sarif' ? sarifChunks(docs, { toolVersion: toolVersion(), lexiconVersion: opts.lexiconVersion() }) : htmlReportChunks(docs, {});
@@ -75,7 +94,7 @@ function makeWriter(format: OutputFormat, sink: Sink, opts: { summaryInStylish: 
     }
     default:
       return {
-        doc: (e) => sink.write(e.out!),
+        doc: (e) => sink.write(text(e)),
         end: (s) => {
           if (opts.summaryInStylish) sink.write('\n' + s + '\n');
         },
@@ -83,11 +102,45 @@ function makeWriter(format: OutputFormat, sink: Sink, opts: { summaryInStylish: 
   }
 }
 
+/** A decisions file, read and checked whole before any work: a problem names the file, the line and the field. */
+export function loadDecisions(abs: string, shown: string): Decisions {
+  let text: string;
+  try {
+    text = readFileSync(abs, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read the decisions file ${shown} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  return parseDecisions(text, shown);
+}
+
 /** The config file for a command: `--config FILE`, or the nearest one from the working directory upward. */
 export function loadConfigFor(flags: { config?: string }, cwd: string): { config: Config; file?: string } {
   const file = flags.config ? resolve(cwd, flags.config) : findConfig(cwd);
   if (!file) return { config: {} };
   return { config: loadConfig(file), file };
+}
+
+/** The reading options of a command that reads paths as scan does (scan, redact, impact): flags over the config; list options add to it. */
+export type ReadingFlags = Pick<ScanFlags, keyof RecordFieldOptions | 'includeText' | 'lexicons' | 'ignore' | 'concurrency' | 'maxBytes' | 'patients' | 'ocr'>;
+
+export function batchOptions(flags: ReadingFlags, config: Config, cwd: string): BatchOptions {
+  return {
+    cwd,
+    ignore: [...(config.ignore ?? []), ...(flags.ignore ?? [])],
+    lexicons: [...(config.lexicons ?? []), ...(flags.lexicons ?? [])],
+    thresholds: config.thresholds,
+    includeText: !!flags.includeText,
+    concurrency: flags.concurrency ?? config.concurrency,
+    maxBytes: flags.maxBytes ?? config.maxBytes,
+    textColumn: flags.textColumn ?? config.textColumn,
+    idColumn: flags.idColumn ?? config.idColumn,
+    patientNameColumn: flags.patientNameColumn ?? config.patientNameColumn,
+    nhsNumberColumn: flags.nhsNumberColumn ?? config.nhsNumberColumn,
+    textField: flags.textField ?? config.textField,
+    idField: flags.idField ?? config.idField,
+    patients: flags.patients ?? config.patients,
+    ocr: flags.ocr === false ? false : (config.ocr ?? true),
+  };
 }
 
 /** Does a file already hold results of a run (a jsonl journal)? Its first line is read, nothing more. */
@@ -117,30 +170,16 @@ export async function scanCommand(patterns: string[], flags: ScanFlags, io: CliI
     throw new UsageError(`cannot tell the format of ${output} from its extension${ext ? ` ${ext}` : ''}: add --format (${OUTPUT_FORMATS.join(', ')}) or use one of ${Object.keys(FORMAT_OF_EXT).join(', ')}`);
   const format: OutputFormat = flags.format ?? (output ? FORMAT_OF_EXT[ext] : undefined) ?? config.format ?? 'stylish';
   const failOn: Verdict = flags.failOn ?? config.failOn ?? 'withhold';
-  const includeText = !!flags.includeText;
   if (format === 'html' && !output) throw new UsageError('the html report holds record text and is written only to a file: add -o report.html');
   if (flags.resume && !output) throw new UsageError('--resume needs -o FILE.jsonl (the output file is the journal of the run)');
   if (flags.resume && format !== 'jsonl') throw new UsageError(`--resume works with --format jsonl only (the journal), not ${format}`);
+  if (flags.resume && flags.decisions)
+    throw new UsageError('--decisions cannot be combined with --resume: documents already recorded are not read again, so their decisions could not be checked; run the scan with --resume first, then scan again with --decisions (or without -o)');
+  const decisions = flags.decisions !== undefined ? loadDecisions(resolve(io.cwd, flags.decisions), flags.decisions) : undefined;
   if (output && !flags.resume && !flags.force && holdsResults(resolve(io.cwd, output)))
     throw new UsageError(`${output} already holds the results of a run: add --resume to finish or update it, or --force to start again`);
 
-  const opts: BatchOptions = {
-    cwd: io.cwd,
-    ignore: [...(config.ignore ?? []), ...(flags.ignore ?? [])],
-    lexicons: [...(config.lexicons ?? []), ...(flags.lexicons ?? [])],
-    thresholds: config.thresholds,
-    includeText,
-    concurrency: flags.concurrency ?? config.concurrency,
-    maxBytes: flags.maxBytes ?? config.maxBytes,
-    textColumn: flags.textColumn ?? config.textColumn,
-    idColumn: flags.idColumn ?? config.idColumn,
-    patientNameColumn: flags.patientNameColumn ?? config.patientNameColumn,
-    nhsNumberColumn: flags.nhsNumberColumn ?? config.nhsNumberColumn,
-    textField: flags.textField ?? config.textField,
-    idField: flags.idField ?? config.idField,
-    patients: flags.patients ?? config.patients,
-    ocr: flags.ocr === false ? false : (config.ocr ?? true),
-  };
+  const opts = batchOptions(flags, config, io.cwd);
 
   // The output is opened before any work: an unwritable path fails here, with nothing lost.
   let file: FileSink | undefined;
@@ -157,8 +196,10 @@ export async function scanCommand(patterns: string[], flags: ScanFlags, io: CliI
     const controller = new AbortController();
     opts.signal = controller.signal;
     const exclude = output ? [{ path: resolve(io.cwd, output), reason: 'the output file of this run' }] : [];
-    const job = await prepareJob(patterns, opts, { resume, exclude, returnText: format === 'html' ? 'review' : format === 'sarif' ? 'findings' : undefined, render: RENDERED[format] });
-    return await execute(job, controller, io, { format, failOn, file, resume, t0, output });
+    if (decisions && flags.decisions) exclude.push({ path: resolve(io.cwd, flags.decisions), reason: 'the decisions file of this run' });
+    // With decisions, rows are rendered here, after each document's decision is applied.
+    const job = await prepareJob(patterns, opts, { resume, exclude, returnText: format === 'html' ? 'review' : format === 'sarif' ? 'findings' : undefined, render: decisions ? undefined : RENDERED[format] });
+    return await execute(job, controller, io, { format, failOn, file, resume, t0, output, decisions });
   } catch (err) {
     file?.discard();
     throw err;
@@ -169,7 +210,7 @@ async function execute(
   job: Awaited<ReturnType<typeof prepareJob>>,
   controller: AbortController,
   io: CliIo,
-  o: { format: OutputFormat; failOn: Verdict; file?: FileSink; resume: ResumeState; t0: number; output?: string },
+  o: { format: OutputFormat; failOn: Verdict; file?: FileSink; resume: ResumeState; t0: number; output?: string; decisions?: Decisions },
 ): Promise<number> {
   const log = say(io);
   const progress = new Progress(io.stderr as NodeJS.WriteStream, job.paths.length);
@@ -202,7 +243,8 @@ async function execute(
   const resumed = o.resume.recorded.size > 0;
   o.file?.begin(resumed ? 'append' : 'truncate');
   const summaryInStylish = !!o.file || !io.stdout.isTTY;
-  const writer = makeWriter(o.format, sink, { summaryInStylish, lexiconVersion: () => job.lexiconVersion ?? '' });
+  const writer = makeWriter(o.format, sink, { summaryInStylish, lexiconVersion: () => job.lexiconVersion ?? '', decisionColumn: !!o.decisions });
+  const matched = new Set<string>();
   const run = new Tally();
   let total = new Tally();
   let warnedVersion = false;
@@ -213,6 +255,13 @@ async function execute(
         progress.clear();
         log.err(`resume: ${o.output} holds results of other lexicons (${[...o.resume.lexiconVersions].filter((v) => v !== job.lexiconVersion).join(', ')}); those documents are scanned again with ${job.lexiconVersion}`);
       }
+      if (o.decisions && e.doc) {
+        const s = decisionFor(e.doc, o.decisions);
+        if (s.state !== 'none') matched.add(documentKey(e.doc.path, e.doc.record));
+        e.doc = applyDecision(e.doc, s);
+        if (e.doc.decision !== undefined) e.meta = { ...e.meta, decision: e.doc.decision };
+        if (s.state !== 'none') e.decided = s;
+      }
       writer.doc(e);
       run.add(e.meta);
       if (!resumed) total.add(e.meta);
@@ -222,6 +271,11 @@ async function execute(
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     progress.clear();
+  }
+  if (o.decisions && !interrupted) {
+    const unmatched = [...o.decisions.values()].filter((d) => !matched.has(documentKey(d.path, d.record ?? undefined)));
+    if (unmatched.length)
+      log.err(`warning: ${unmatched.length} of ${o.decisions.size} recorded decisions match no document of this run (paths are as the report showed them, relative to where it was scanned), e.g. ${unmatched.slice(0, 3).map((d) => JSON.stringify(printable(d.path))).join(', ')}`);
   }
   const seconds = (performance.now() - o.t0) / 1000;
   const makeSummary = () =>
