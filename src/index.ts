@@ -10,3 +10,4 @@ export type { Detector, RawFinding, DetectInput, Rule, RuleMeta, RuleExamples } 
 export { scanFiles, type ScanFilesOptions } from './batch/scan-files.js';
 export { BatchUsageError, type BatchOptions } from './batch/job.js';
 export { ConfigSchema, ConfigError, loadConfig, findConfig, type Config } from './config.js';
+export { toFhirLabels, applyLabels, type FhirLabels, type Coding as FhirCoding } from './report/index.js';

@@ -1,6 +1,7 @@
 import type { Patient } from '../../model/index.js';
 import { errorDoc, listNames, quoteName } from './errors.js';
 import { RecordIds } from './ids.js';
+import { looksLikeFhirLines, readNdjsonText } from './fhir/read.js';
 import { decodeDocument } from './text.js';
 import type { ReadDocument, Reader } from './types.js';
 
@@ -8,7 +9,8 @@ import type { ReadDocument, Reader } from './types.js';
  * `.jsonl` record files: one JSON object a line, text from `--text-field`. A record's id is the
  * `--id-field` value, or else its line number. A bad line is an error document for that line;
  * the others go on. `--patient-name-column` and `--nhs-number-column` name fields here too.
- * Field names may be dotted paths (`letter.body`) for nested objects.
+ * Field names may be dotted paths (`letter.body`) for nested objects. A file whose first object
+ * has a `resourceType` is FHIR NDJSON instead (fhir/read.ts).
  */
 
 function get(obj: unknown, field: string): unknown {
@@ -33,9 +35,11 @@ function scalar(v: unknown): string | undefined {
 /** Top-level keys, to help the user pick a field. */
 const keysOf = (o: unknown) => (o && typeof o === 'object' && !Array.isArray(o) ? listNames(Object.keys(o), 'field') : '(not an object)');
 
-export const readJsonl: Reader = async (_path, bytes, opts) => {
+export const readJsonl: Reader = async (_path, bytes, opts, heavy) => {
   const d = decodeDocument(bytes);
   if ('error' in d) return [errorDoc(d.error)];
+  // Objects with a resourceType are FHIR resources (NDJSON), whatever --text-field says (DESIGN.md).
+  if (looksLikeFhirLines(d.text)) return readNdjsonText(d.text, opts, heavy, d.encoding);
   const enc = d.encoding ? { encoding: d.encoding } : {};
   const lines = d.text.split(/\r?\n/);
   const docs: ReadDocument[] = [];
