@@ -123,6 +123,12 @@ export async function startService(options: ServeOptions, logSink: LogSink = pro
     }
   });
 
+  // While draining, each answer closes its connection, so that keep-alive clients let the server stop.
+  let closing = false;
+  app.addHook('onSend', async (_req, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
   app.addHook('onResponse', async (req, reply) => {
     const bytes = Number(req.headers['content-length']);
     log.request({
@@ -162,9 +168,9 @@ export async function startService(options: ServeOptions, logSink: LogSink = pro
   app.post('/scan', async (req) => {
     const parsed = ScanRequestSchema.safeParse(req.body);
     if (!parsed.success) {
+      // An unknown field is named by the object that holds it, never by its name (a name can be record text).
       const issue = parsed.error.issues[0];
-      const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
-      throw new HttpError(400, `${issue.code === 'unrecognized_keys' ? 'unknown field' : issueMessage(issue)}`, jsonPointer(path as (string | number)[]));
+      throw new HttpError(400, issueMessage(issue), jsonPointer(issue.path as (string | number)[]));
     }
     const r = await scanned({ kind: 'text', text: parsed.data.text, ...(parsed.data.context ? { context: parsed.data.context } : {}) });
     return r.scan;
@@ -194,21 +200,26 @@ export async function startService(options: ServeOptions, logSink: LogSink = pro
   const url = typeof addr === 'object' && addr ? `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}` : '';
   log.event('listening', { url, workers: pool.workers, maxPending: queue.limit, auth: !!authorised, version: toolVersion(), lexiconVersion: pool.lexiconVersion });
 
-  let closing: Promise<void> | undefined;
+  let stopped: Promise<void> | undefined;
   return {
     app,
     settings,
     url,
     lexiconVersion: pool.lexiconVersion,
     close() {
-      closing ??= (async () => {
+      stopped ??= (async () => {
+        closing = true;
         log.event('draining', { pending: queue.size });
-        await app.close();
+        const closed = app.close();
         await queue.drained();
+        // Every request has had its answer; a connection still open after a moment is idle.
+        const grace = setTimeout(() => app.server.closeAllConnections(), 1000);
+        await closed;
+        clearTimeout(grace);
         await pool.close();
         log.event('stopped');
       })();
-      return closing;
+      return stopped;
     },
   };
 }
