@@ -166,7 +166,12 @@ describe('the service under pressure', () => {
     const svc = await startService({ port: 0, concurrency: 1, maxPending: 1, timeoutMs: 400, maxBodyBytes: 20 * 1024 * 1024 }, log.sink);
     try {
       const slow = post(svc.url, '/scan', { text: big(6) });
-      await new Promise((r) => setTimeout(r, 100));
+      // Once the slow request holds the only place, the next one is refused.
+      for (let i = 0; i < 100; i++) {
+        const h = (await (await fetch(svc.url + '/healthz')).json()) as { pending: number };
+        if (h.pending === 1) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
       const refused = await post(svc.url, '/scan', { text: 'BP 120/80.' });
       expect(refused.status).toBe(503);
       expect(refused.headers.get('retry-after')).toBe('1');

@@ -88,30 +88,34 @@ export async function startService(options: ServeOptions, logSink: LogSink = pro
     connectionTimeout: settings.timeoutMs * 2,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // Node checks request time limits every 30 s by default: a slow client would hold its
+    // connection for up to 30 s past --timeout.
+    http: { connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(settings.timeoutMs / 4))) },
   });
   app.server.headersTimeout = Math.min(60_000, settings.timeoutMs);
   app.server.maxConnections = 1024;
 
-  // JSON of our own parsing: errors in our words with a line and column, and the raw text kept
-  // for /fhir (sent to the worker as it came).
+  // The body is taken as text and parsed in a hook, not in the content-type parser: fastify
+  // closes the connection after a parser error, which would make every malformed request cost
+  // a client its keep-alive connection. Our errors give a line and column, never the text.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser(['application/json', 'application/fhir+json'], { parseAs: 'string' }, (req, body, done) => {
-    const text = body as string;
-    if (text.trim() === '') return done(new HttpError(400, 'the body is empty', ''), undefined);
+  app.addContentTypeParser(['application/json', 'application/fhir+json'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addHook('preValidation', async (req) => {
+    if (typeof req.body !== 'string') return;
+    const text = req.body;
+    if (text.trim() === '') throw new HttpError(400, 'the body is empty', '');
     try {
-      const value = JSON.parse(text) as unknown;
       (req as FastifyRequest & { rawText?: string }).rawText = text;
-      done(null, value);
+      req.body = JSON.parse(text) as unknown;
     } catch (err) {
       const m = /position (\d+)/.exec(err instanceof Error ? err.message : '');
       let where = '';
       if (m) {
         const pos = Math.min(Number(m[1]), text.length);
         const before = text.slice(0, pos);
-        const line = before.split('\n').length;
-        where = ` (line ${line}, column ${pos - before.lastIndexOf('\n')})`;
+        where = ` (line ${before.split('\n').length}, column ${pos - before.lastIndexOf('\n')})`;
       }
-      done(new HttpError(400, `the body is not valid JSON${where}`, ''), undefined);
+      throw new HttpError(400, `the body is not valid JSON${where}`, '');
     }
   });
 
