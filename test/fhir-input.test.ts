@@ -74,11 +74,13 @@ describe('DocumentReference attachments', () => {
     expect(doc.ocr?.pages).toBe(1);
   }, 60_000);
 
-  it('scans the attachment text: a do-not-disclose line on the OCRed image withholds the document', async () => {
-    write('img.json', { resourceType: 'DocumentReference', content: [{ attachment: { contentType: 'image/png', data: b64(page) } }] });
-    const [d] = await scanned('img.json');
+  it('scans the attachment text: a do-not-disclose line in an attached PDF withholds the document, and the finding names its page', async () => {
+    write('att.json', { resourceType: 'DocumentReference', content: [{ attachment: { contentType: 'application/pdf', data: b64(makePdf(['Re: Alex Example', 'Do not disclose this letter to the patient.'])) } }] });
+    const [d] = await scanned('att.json');
     expect(d.verdict).toBe('withhold');
-    expect(d.findings.some((f) => f.category === 'harm')).toBe(true);
+    const harm = d.findings.find((f) => f.category === 'harm')!;
+    const part = d.parts!.find((p) => p.start <= harm.start && harm.end <= p.end);
+    expect(part?.name).toBe('content[0].attachment page 1');
   }, 60_000);
 
   it('an attachment given only by url is an error naming the line and FHIR path; what was read is still scanned, never visible', async () => {
