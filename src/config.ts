@@ -11,7 +11,7 @@ import { ThresholdsSchema } from './model/index.js';
 import { thresholdProblems } from './score/floors.js';
 
 export const CONFIG_FILE = 'safeguard-scan.config.json';
-export const OUTPUT_FORMATS = ['stylish', 'json', 'jsonl', 'csv', 'sarif', 'html'] as const;
+export const OUTPUT_FORMATS = ['stylish', 'json', 'jsonl', 'csv', 'sarif', 'html', 'fhir'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 const column = z.string().min(1);

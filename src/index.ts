@@ -14,3 +14,4 @@ export { redact, originalOffset, redactedOffset, RedactionError, RedactOptionsSc
 export { parseDecisions, decisionFor, applyDecision, decisionLine, type Decisions, type DecisionState } from './report/decisions.js';
 export { calibrate, verdictAt, type Calibration, type ThresholdPoint } from './authoring/calibrate.js';
 export { compareRuns, type Impact, type MovedDocument, type RuleChange } from './authoring/impact.js';
+export { toFhirLabels, applyLabels, type FhirLabels, type Coding as FhirCoding } from './report/index.js';

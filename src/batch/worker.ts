@@ -6,8 +6,9 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { compareRecords, POLICY_THRESHOLDS as DEFAULT_THRESHOLDS, verdictAtLeast, type Category, type DocumentResult, type Patient, type RedactOperator, type Thresholds, type Verdict } from '../model/index.js';
-import { csvRow, jsonBody, jsonlLine, redact, RedactionError, stylishLine, type DecisionState, type RedactResult } from '../report/index.js';
+import { compareRecords, POLICY_THRESHOLDS as DEFAULT_THRESHOLDS, verdictAtLeast, type Category, type DocumentResult, type Patient, type RedactOperator, type ScanContext, type ScanResult, type Thresholds, type Verdict } from '../model/index.js';
+import { csvRow, documentReferenceFor, jsonBody, jsonlLine, labelRoot, redact, RedactionError, stylishLine, type DecisionState, type LabelTarget, type RedactResult } from '../report/index.js';
+import { decodeDocument } from './readers/text.js';
 import { createScanner, type Scanner } from '../scanner/index.js';
 import { looksBinary } from './decode.js';
 import { expandInputs } from './expand.js';
@@ -45,7 +46,7 @@ export interface WorkerConfig {
   compare?: { lexicons?: string[] };
 }
 
-export type RenderFormat = 'jsonl' | 'json' | 'stylish' | 'csv';
+export type RenderFormat = 'jsonl' | 'json' | 'stylish' | 'csv' | 'fhir';
 
 /** What the main thread needs of every document: order, resume keys, the tally. */
 export type DocMeta = Pick<DocumentResult, 'path' | 'record' | 'verdict' | 'bytes' | 'error' | 'categories' | 'decision'>;
@@ -64,6 +65,11 @@ export interface DocOut {
   alt?: DocumentResult;
   /** set in the main thread (scan --decisions): the document's recorded decision, holding or void */
   decided?: DecisionState;
+  /**
+   * With `render: 'fhir'`, on one document of each file: the file's labelled resources (JSON),
+   * and whether they are the input's own FHIR resources or DocumentReferences made for it.
+   */
+  fhir?: { fromFhir: boolean; resources: string[] };
 }
 
 /** One file to read and scan. `i` is its place in the sorted run. */
@@ -76,7 +82,12 @@ export interface Task {
   known?: { sha256?: string; settings?: string; lexiconVersion?: string };
   /** this path cannot be read at all (a folder that could not be listed): an error row, nothing read */
   error?: string;
+  /** not a file: a text or a FHIR resource sent to the service, scanned here as a file's document is */
+  inline?: InlineInput;
 }
+
+/** What the service sends: a text with its scan context (POST /scan), or a FHIR resource as JSON (POST /fhir). */
+export type InlineInput = { kind: 'text'; text: string; context?: ScanContext } | { kind: 'fhir'; json: string };
 
 export interface FileResult {
   i: number;
@@ -85,9 +96,11 @@ export interface FileResult {
   spill?: { path: string; count: number };
   /** the journal's results for this file still hold (same bytes, settings and lexicons): nothing new */
   unchanged?: boolean;
+  /** an inline task's answer: the library's ScanResult, or the labelled FHIR resource (JSON) */
+  reply?: { scan?: ScanResult; fhir?: string };
 }
 
-const RENDER: Record<RenderFormat, (d: DocumentResult) => string> = { jsonl: jsonlLine, json: jsonBody, stylish: stylishLine, csv: csvRow };
+const RENDER: Record<RenderFormat, (d: DocumentResult) => string> = { jsonl: jsonlLine, json: jsonBody, stylish: stylishLine, csv: csvRow, fhir: () => '' };
 
 export const renderDoc = (f: RenderFormat, d: DocumentResult): string => RENDER[f](d);
 
@@ -177,6 +190,11 @@ export function createFileScanner(cfg: WorkerConfig, progress?: Int32Array): Fil
     };
     if (progress) Atomics.store(progress, CURRENT, t.i);
     beat();
+    if (t.inline) {
+      const reply = await scanInline(t.inline);
+      if (progress) Atomics.store(progress, CURRENT, -1);
+      return { i: t.i, docs: [], reply };
+    }
     // The same reader every entry point uses; it never throws (a failure is an error document).
     const loaded = t.error ? { docs: [{ text: '', error: t.error }] } : loadFile(t.abs, readerOpts);
     let read: ReadDocument[];
@@ -193,15 +211,18 @@ export function createFileScanner(cfg: WorkerConfig, progress?: Int32Array): Fil
     }
     const docs: DocOut[] = [];
     const want = cfg.returnText;
+    const scanned: { rd: ReadDocument; d: DocumentResult }[] = [];
     const one = (rd: ReadDocument) => {
       const d = scanText(t.path, rd, t.patient, input);
       const give = !!want && !!d.sha256 && (want === 'findings' ? d.findings.length > 0 : verdictAtLeast(d.verdict, want as Verdict));
       const o = out(d, give ? rd.text : undefined);
       if (cfg.redact) o.redaction = redactDoc(rd, d, patientFor(t.patient, rd));
       if (altScanner) o.alt = scanWith(altScanner, t.path, rd, t.patient, input);
+      if (cfg.render === 'fhir') scanned.push({ rd, d });
       return o;
     };
-    if (cfg.spillDir && read.length > SPILL_ABOVE) {
+    // FHIR output labels the file's resources together, so it is never spilled.
+    if (cfg.spillDir && read.length > SPILL_ABOVE && cfg.render !== 'fhir') {
       // Many records: in record order (as the run emits them) to a spill file, not one message.
       read.sort((a, b) => compareRecords(a.record, b.record));
       const spill = new SpillWriter(cfg.spillDir, t.i);
@@ -213,8 +234,49 @@ export function createFileScanner(cfg: WorkerConfig, progress?: Int32Array): Fil
       return { i: t.i, docs: [], spill: spill.finish() };
     }
     for (const rd of read) docs.push(one(rd));
+    if (cfg.render === 'fhir' && docs.length) docs[0].fhir = fhirOutput(scanned, 'bytes' in loaded ? loaded.bytes : undefined);
     if (progress) Atomics.store(progress, CURRENT, -1);
     return { i: t.i, docs };
+  }
+
+  /**
+   * A file's FHIR output: read from FHIR, its own resources labelled (parsed again here: the
+   * reader kept where each document is, not the resource); otherwise a DocumentReference per
+   * document (with its text only under --include-text).
+   */
+  function fhirOutput(scanned: { rd: ReadDocument; d: DocumentResult }[], bytes: Uint8Array | undefined): DocOut['fhir'] {
+    const decoded = bytes && scanned.some((s) => s.rd.fhir) ? decodeDocument(bytes) : undefined;
+    if (!decoded || 'error' in decoded) return { fromFhir: false, resources: scanned.map(({ rd, d }) => JSON.stringify(documentReferenceFor(d, cfg.includeText && d.sha256 ? rd.text : undefined))) };
+    const targets = (line: number | undefined) =>
+      scanned.filter((s) => s.rd.fhir && s.rd.fhir.line === line).map(({ rd, d }): LabelTarget => ({ path: rd.fhir!.path, also: rd.fhir!.also, result: d }));
+    const hasLines = scanned.some((s) => s.rd.fhir?.line !== undefined);
+    if (!hasLines) return { fromFhir: true, resources: [JSON.stringify(labelRoot(JSON.parse(decoded.text), targets(undefined)))] };
+    const resources: string[] = [];
+    decoded.text.split(/\r?\n/).forEach((line, i) => {
+      if (!line.trim()) return;
+      let value: unknown;
+      try {
+        value = JSON.parse(line);
+      } catch {
+        // A line that is not JSON cannot be labelled: it is listed as a DocumentReference holding its error.
+        for (const s of scanned) if (s.rd.fhir?.line === i + 1) resources.push(JSON.stringify(documentReferenceFor(s.d)));
+        return;
+      }
+      resources.push(JSON.stringify(labelRoot(value, targets(i + 1))));
+    });
+    return { fromFhir: true, resources };
+  }
+
+  /** A service request, scanned as the library and a file's documents are. */
+  async function scanInline(input: InlineInput): Promise<FileResult['reply']> {
+    if (input.kind === 'text') return { scan: scanner.scan(input.text, input.context ?? {}) };
+    const read = await readBytes('request.json', Buffer.from(input.json, 'utf8'), readerOpts, heavy);
+    const targets: LabelTarget[] = [];
+    for (const rd of read) {
+      const d = scanText('request', rd);
+      if (rd.fhir) targets.push({ path: rd.fhir.path, also: rd.fhir.also, result: d });
+    }
+    return { fhir: JSON.stringify(labelRoot(JSON.parse(input.json), targets)) };
   }
   function scanWith(sc: Scanner, path: string, rd: ReadDocument, given?: Patient, input?: DocumentResult['input']): DocumentResult {
     const extra = { record: rd.record, encoding: rd.encoding, parts: rd.parts, ocr: rd.ocr, incomplete: rd.incomplete, hiddenText: rd.flags?.includes('hidden-text'), input };

@@ -14,6 +14,7 @@ import { impactCommand, type ImpactFlags } from './commands/impact.js';
 import { lexiconLint, lexiconStats, lexiconTest } from './commands/lexicon.js';
 import { redactCommand, type RedactFlags } from './commands/redact.js';
 import { scanCommand, type ScanFlags } from './commands/scan.js';
+import { serveCommand, type ServeFlags } from './commands/serve.js';
 import { EXIT, processIo, say, UsageError, type CliIo } from './io.js';
 
 export { EXIT } from './io.js';
@@ -38,6 +39,22 @@ function byteSize(v: string): number {
   const mult = unit === 'k' ? 1024 : unit === 'm' ? 1024 ** 2 : unit === 'g' ? 1024 ** 3 : 1;
   const n = Math.floor(Number(m[1]) * mult);
   if (n < 1) throw new InvalidArgumentError('must be at least 1 byte');
+  return n;
+}
+
+/** --timeout 30s, 500ms, 2m (a bare number is seconds) */
+function duration(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/i.exec(v.trim());
+  if (!m) throw new InvalidArgumentError('give a time, e.g. 30s, 500ms or 2m');
+  const unit = (m[2] ?? 's').toLowerCase();
+  const ms = Math.round(Number(m[1]) * (unit === 'ms' ? 1 : unit === 'm' ? 60_000 : 1000));
+  if (ms < 1) throw new InvalidArgumentError('must be at least 1 ms');
+  return ms;
+}
+
+function port(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('give a port number from 0 to 65535');
   return n;
 }
 
@@ -144,6 +161,21 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .option('--no-ocr', 'do not OCR scanned PDF pages and images (they are then errors)')
     .option('--config <file>', 'config file (default: safeguard-scan.config.json from here upward)')
     .action(async (paths: string[], o: ImpactFlags) => done(await impactCommand(paths, o, io)));
+
+  program
+    .command('serve')
+    .description('run the HTTP service (POST /scan, POST /fhir, GET /healthz, GET /openapi.json) until SIGTERM')
+    .option('--host <host>', 'address to listen on (other than loopback only with --token-file)', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0: any free port)', port, 8787)
+    .option('--token-file <file>', 'file holding the bearer token every request but /healthz must carry')
+    .option('--max-body <size>', 'largest request body, e.g. 10mb (default 10mb)', byteSize)
+    .option('--timeout <time>', 'answer 504 after this long, e.g. 30s (default 30s)', duration)
+    .option('--concurrency <n>', 'worker threads scanning (default 1)', positiveInt('--concurrency'))
+    .option('--max-pending <n>', 'requests waiting or scanning at once before 503 (default 32 per worker)', positiveInt('--max-pending'))
+    .option('--lexicons <glob>', 'extra lexicon files (repeatable)', collect)
+    .option('--no-ocr', 'do not OCR scanned PDF attachments and images (they are then errors to review)')
+    .option('--config <file>', 'config file (lexicons, thresholds, concurrency, ocr)')
+    .action(async (o: ServeFlags) => done(await serveCommand(o, io)));
 
   const lexicon = program.command('lexicon').description('test, lint and count lexicon entries');
   const lines = { ...say(io), cwd: io.cwd };

@@ -1,4 +1,4 @@
-/** The output formats: stylish, json, jsonl, csv, sarif and the html review report. Writers know no commands or files. */
+/** The output formats: stylish, json, jsonl, csv, sarif, the html review report and FHIR labels. Writers know no commands or files. */
 export { CSV_COLUMNS, csvHeader, csvRow, formatCsv } from './csv.js';
 export { artifactUri, formatSarif, sarifChunks, UNREADABLE_RULE_ID, type SarifOptions } from './sarif.js';
 export { htmlReportChunks, renderHtmlReport, type HtmlReportOptions, type ReportDocument } from './html.js';
@@ -19,3 +19,4 @@ export { redact, originalOffset, redactedOffset, RedactionError, RedactOptionsSc
 export { calibrationHtml, calibrationText } from './calibration.js';
 export { describeIssue, InputFileError, parseJsonlLine } from './jsonl-input.js';
 export { impactText } from './impact.js';
+export * from './fhir/index.js';

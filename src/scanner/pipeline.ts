@@ -11,6 +11,7 @@ import type { Registry } from '../rules/registry.js';
 import type { Contextual, DetectInput, PatientIdentity, RawFinding } from '../rules/types.js';
 import { words } from '../rules/vocab.js';
 import { reasonsFor } from '../score/reasons.js';
+import { suggestedCodes } from '../score/suggested-codes.js';
 import { accumulated, applyRaise, decide, findingScore, levelOf, type Scored } from '../score/verdict.js';
 import { analyse as analyseText, isQuestion, toOriginal, type Analysed } from '../text/index.js';
 
@@ -187,6 +188,8 @@ export function assemble(scored: Scored[], t: Thresholds, lex: CompiledLexicon, 
     lexiconVersion,
   };
   if (id !== undefined) result.id = id;
+  const codes = suggestedCodes(findings);
+  if (codes.length) result.suggestedCodes = codes;
   if (errors.length) {
     // Fail closed: a document that was not fully scanned is never shown unreviewed.
     if (result.verdict === 'visible') result.verdict = 'review';

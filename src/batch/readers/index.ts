@@ -1,38 +1,26 @@
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
+import { DOCUMENT_READERS } from './by-type.js';
 import { readCsv } from './csv.js';
 import { errorDoc, errorKind } from './errors.js';
+import { readFhirJson, readFhirNdjson } from './fhir/read.js';
 import { HEAVY_EXTENSIONS } from './kinds.js';
-import { readHtml } from './html.js';
 import { readJsonl } from './jsonl.js';
 import { describeOptionIssues, ReaderOptionsSchema } from './options.js';
-import { readRtf } from './rtf.js';
-import { readPlainText } from './text.js';
-import type { ReadDocument, Reader, ReaderOptions } from './types.js';
+import type { HeavyReader, ReadDocument, Reader, ReaderOptions } from './types.js';
 
-/** Where heavy files (docx, pdf, images) are read: a reader child process (see reader-host.ts). */
-export interface HeavyReader {
-  read(ext: string, bytes: Uint8Array, opts: { ocr: boolean; onProgress?: () => void }): Promise<ReadDocument[]>;
-}
-
-/** Word 97-2003: a binary format we do not read; it is an error to review, never skipped as harmless. */
-const readDoc: Reader = async () => [errorDoc('Word 97-2003 .doc files are not read: save it as .docx (or PDF) and scan that')];
-
-export type { ReadDocument, Reader, ReaderOptions } from './types.js';
+export type { HeavyReader, ReadDocument, Reader, ReaderOptions, FhirSource } from './types.js';
 export { ReaderOptionsSchema } from './options.js';
 export { htmlToText } from './html.js';
 export { rtfToText } from './rtf.js';
 
 const READERS: Record<string, Reader> = {
-  '.txt': readPlainText,
-  '.md': readPlainText,
-  '.text': readPlainText,
-  '.html': readHtml,
-  '.htm': readHtml,
-  '.rtf': readRtf,
-  '.doc': readDoc,
+  ...DOCUMENT_READERS,
   '.csv': readCsv,
+  // A .jsonl file whose objects have a resourceType is FHIR NDJSON (jsonl.ts decides); .json is always FHIR.
   '.jsonl': readJsonl,
+  '.ndjson': readFhirNdjson,
+  '.json': readFhirJson,
 };
 
 /** Extensions we can read, lower case with the dot. */
@@ -93,8 +81,10 @@ function withinMaxBytes(d: ReadDocument, maxBytes: number): ReadDocument {
 /** A loaded file's documents, by the reader for its type (heavy types in a reader child process). Never rejects. */
 export async function readBytes(path: string, bytes: Uint8Array, options: ReaderOptions, heavy?: HeavyReader): Promise<ReadDocument[]> {
   const ext = extname(path).toLowerCase();
+  // Started only if the file needs it (a PDF, or a FHIR resource with a PDF attachment).
+  const lazy: HeavyReader = { read: async (e, b, o) => (heavy ?? (await defaultHeavyReader())).read(e, b, o) };
   try {
-    const docs = HEAVY_EXTENSIONS.includes(ext) ? await (heavy ?? (await defaultHeavyReader())).read(ext, bytes, { ocr: options.ocr !== false }) : await readerFor(path)!(path, bytes, options);
+    const docs = HEAVY_EXTENSIONS.includes(ext) ? await lazy.read(ext, bytes, { ocr: options.ocr !== false }) : await readerFor(path)!(path, bytes, options, lazy);
     return docs.map((d) => withinMaxBytes(d, options.maxBytes));
   } catch (err) {
     // Readers catch their own failures; this is the last guard, and it stays text-free.

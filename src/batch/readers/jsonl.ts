@@ -1,6 +1,7 @@
 import type { Patient } from '../../model/index.js';
 import { errorDoc, listNames, quoteName } from './errors.js';
 import { RecordIds } from './ids.js';
+import { looksLikeFhirLines, readNdjsonText } from './fhir/read.js';
 import { decodeDocument } from './text.js';
 import type { ReadDocument, Reader, ReaderOptions } from './types.js';
 
@@ -83,9 +84,11 @@ export function jsonlRecords(text: string, opts: ReaderOptions): JsonlLine[] | {
   return out;
 }
 
-export const readJsonl: Reader = async (_path, bytes, opts) => {
+export const readJsonl: Reader = async (_path, bytes, opts, heavy) => {
   const d = decodeDocument(bytes);
   if ('error' in d) return [errorDoc(d.error)];
+  // Objects with a resourceType are FHIR resources (NDJSON), whatever --text-field says (DESIGN.md).
+  if (looksLikeFhirLines(d.text)) return readNdjsonText(d.text, opts, heavy, d.encoding);
   const enc = d.encoding ? { encoding: d.encoding } : {};
   const parsed = jsonlRecords(d.text, opts);
   if ('error' in parsed) return [errorDoc(parsed.error, enc)];

@@ -25,6 +25,20 @@ export interface ReadDocument {
   ocr?: OcrInfo;
   /** what the reader saw that a clinician should know */
   flags?: ReadFlag[];
+  /** read from a FHIR resource: where it is, so that the output can label that resource */
+  fhir?: FhirSource;
+}
+
+/** A document's resource in a FHIR file: the line of its root value (NDJSON), its path in that value, and the Binaries read as its attachments. */
+export interface FhirSource {
+  line?: number;
+  path: (string | number)[];
+  also?: (string | number)[][];
+}
+
+/** Where heavy files (docx, pdf, images) are read: a reader child process (see reader-host.ts). */
+export interface HeavyReader {
+  read(ext: string, bytes: Uint8Array, opts: { ocr: boolean; onProgress?: () => void }): Promise<ReadDocument[]>;
 }
 
 /** `hidden-text`: text hidden from view in the file (HTML display:none, RTF \v, Word vanish) is in `text`. */
@@ -48,5 +62,5 @@ export interface ReaderOptions extends RecordFieldOptions {
   ocr?: boolean;
 }
 
-/** A reader for one file type. Async because docx/pdf libraries are. */
-export type Reader = (path: string, bytes: Uint8Array, opts: ReaderOptions) => Promise<ReadDocument[]>;
+/** A reader for one file type. Async because docx/pdf libraries are. `heavy` reads the heavy formats a file holds (a FHIR attachment's PDF). */
+export type Reader = (path: string, bytes: Uint8Array, opts: ReaderOptions, heavy: HeavyReader) => Promise<ReadDocument[]>;

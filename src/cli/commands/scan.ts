@@ -9,15 +9,19 @@ import type { Emitted } from '../../batch/run.js';
 import { formatSummary, Tally } from '../../batch/tally.js';
 import { renderDoc, type RenderFormat } from '../../batch/worker.js';
 import { findConfig, loadConfig, OUTPUT_FORMATS, type Config, type OutputFormat } from '../../config.js';
-import { documentKey, type Verdict } from '../../model/index.js';
+import { documentKey, maxVerdict, type Verdict } from '../../model/index.js';
 import {
   applyDecision,
   csvHeader,
   decisionFor,
+  FHIR_COLLECTION_OPEN,
+  fhirCollectionClose,
+  fhirEntry,
   htmlReportChunks,
   JSON_OPEN,
   jsonClose,
   jsonItem,
+  labelsFor,
   parseDecisions,
   printable,
   sarifChunks,
@@ -50,6 +54,12 @@ export interface ScanFlags extends RecordFieldOptions {
 
 export const FORMAT_OF_EXT: Record<string, OutputFormat> = { '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.json': 'json', '.csv': 'csv', '.sarif': 'sarif', '.html': 'html', '.htm': 'html' };
 
+/** The format an output file's name asks for: `x.fhir.json` is FHIR, otherwise by its extension. */
+export function formatOfFile(file: string): OutputFormat | undefined {
+  if (/\.fhir\.json$/i.test(file)) return 'fhir';
+  return FORMAT_OF_EXT[extname(file).toLowerCase()];
+}
+
 /** A format written as documents arrive; csv too. sarif and html need the whole run (they hold its results in memory). */
 interface Writer {
   doc(e: Emitted): void;
@@ -57,7 +67,54 @@ interface Writer {
 }
 
 /** Formats rendered in the workers: the main thread only writes their text. */
-const RENDERED: Partial<Record<OutputFormat, RenderFormat>> = { jsonl: 'jsonl', json: 'json', stylish: 'stylish', csv: 'csv' };
+const RENDERED: Partial<Record<OutputFormat, RenderFormat>> = { jsonl: 'jsonl', json: 'json', stylish: 'stylish', csv: 'csv', fhir: 'fhir' };
+
+/**
+ * `--format fhir`: a run whose input is one FHIR resource (one .json file, or a one-line NDJSON
+ * file) writes that resource back, labelled (a Bundle in gives the Bundle out); any other run
+ * writes a Bundle of type collection: each input resource labelled, and a DocumentReference for
+ * each document that was not FHIR. At most one resource is held back, to tell the two apart.
+ */
+function fhirWriter(sink: Sink): Writer {
+  let held: { fromFhir: boolean; json: string } | undefined;
+  let opened = false;
+  let first = true;
+  let worst: Verdict = 'visible';
+  const entry = (json: string) => {
+    sink.write(fhirEntry(json, first));
+    first = false;
+  };
+  const open = () => {
+    opened = true;
+    sink.write(FHIR_COLLECTION_OPEN);
+    if (held) entry(held.json);
+    held = undefined;
+  };
+  return {
+    doc: (e) => {
+      worst = maxVerdict(worst, e.meta.verdict);
+      const f = e.fhir;
+      if (!f) return;
+      for (const json of f.resources) {
+        if (opened) entry(json);
+        else if (!held) held = { fromFhir: f.fromFhir, json };
+        else {
+          open();
+          entry(json);
+        }
+      }
+    },
+    end: () => {
+      if (!opened && held?.fromFhir) {
+        sink.write(held.json + '\n');
+        return;
+      }
+      if (!opened) open();
+      const labels = labelsFor([{ verdict: worst, findings: [] }]);
+      sink.write(fhirCollectionClose(labels.security.length || labels.tag.length ? { security: labels.security, tag: labels.tag } : undefined, !first));
+    },
+  };
+}
 
 function makeWriter(format: OutputFormat, sink: Sink, opts: { summaryInStylish: boolean; lexiconVersion: () => string; decisionColumn?: boolean }): Writer {
   // Rendered in the workers, or (when decisions are applied here first) rendered now.
@@ -80,6 +137,8 @@ function makeWriter(format: OutputFormat, sink: Sink, opts: { summaryInStylish: 
     case 'csv':
       sink.write(csvHeader());
       return { doc: (e) => sink.write(text(e)), end: () => undefined };
+    case 'fhir':
+      return fhirWriter(sink);
     case 'sarif':
     case 'html': {
       const docs: ReportDocument[] = [];
@@ -162,13 +221,13 @@ function holdsResults(file: string): boolean {
 
 export async function scanCommand(patterns: string[], flags: ScanFlags, io: CliIo): Promise<number> {
   const t0 = performance.now();
-  const { config } = loadConfigFor(flags, io.cwd);
+  const { config, file: configFile } = loadConfigFor(flags, io.cwd);
   // Flags override the config; list options (lexicons, ignore) add to it.
   const output = flags.output;
   const ext = output ? extname(output).toLowerCase() : '';
-  if (output && !flags.format && !FORMAT_OF_EXT[ext])
-    throw new UsageError(`cannot tell the format of ${output} from its extension${ext ? ` ${ext}` : ''}: add --format (${OUTPUT_FORMATS.join(', ')}) or use one of ${Object.keys(FORMAT_OF_EXT).join(', ')}`);
-  const format: OutputFormat = flags.format ?? (output ? FORMAT_OF_EXT[ext] : undefined) ?? config.format ?? 'stylish';
+  if (output && !flags.format && !formatOfFile(output))
+    throw new UsageError(`cannot tell the format of ${output} from its extension${ext ? ` ${ext}` : ''}: add --format (${OUTPUT_FORMATS.join(', ')}) or use one of ${[...Object.keys(FORMAT_OF_EXT), '.fhir.json'].join(', ')}`);
+  const format: OutputFormat = flags.format ?? (output ? formatOfFile(output) : undefined) ?? config.format ?? 'stylish';
   const failOn: Verdict = flags.failOn ?? config.failOn ?? 'withhold';
   if (format === 'html' && !output) throw new UsageError('the html report holds record text and is written only to a file: add -o report.html');
   if (flags.resume && !output) throw new UsageError('--resume needs -o FILE.jsonl (the output file is the journal of the run)');
@@ -197,8 +256,11 @@ export async function scanCommand(patterns: string[], flags: ScanFlags, io: CliI
     opts.signal = controller.signal;
     const exclude = output ? [{ path: resolve(io.cwd, output), reason: 'the output file of this run' }] : [];
     if (decisions && flags.decisions) exclude.push({ path: resolve(io.cwd, flags.decisions), reason: 'the decisions file of this run' });
-    // With decisions, rows are rendered here, after each document's decision is applied.
-    const job = await prepareJob(patterns, opts, { resume, exclude, returnText: format === 'html' ? 'review' : format === 'sarif' ? 'findings' : undefined, render: decisions ? undefined : RENDERED[format] });
+    // A .json file is read as FHIR: the run's own config file is not a document.
+    if (configFile) exclude.push({ path: configFile, reason: 'the config file of this run' });
+    // With decisions, rows are rendered here, after each document's decision is applied (FHIR
+    // output is put together in the workers, file by file).
+    const job = await prepareJob(patterns, opts, { resume, exclude, returnText: format === 'html' ? 'review' : format === 'sarif' ? 'findings' : undefined, render: decisions && format !== 'fhir' ? undefined : RENDERED[format] });
     return await execute(job, controller, io, { format, failOn, file, resume, t0, output, decisions });
   } catch (err) {
     file?.discard();
