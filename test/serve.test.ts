@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanContext, ScanResult } from '../src/model/index.js';
 import { ScanResultSchema } from '../src/model/index.js';
+import { redact } from '../src/report/index.js';
 import { createScanner } from '../src/scanner/index.js';
 import { startService, type Service } from '../src/serve/server.js';
 import { CLI, ensureBuilt, rmrf, ROOT, runCliInProcess, tempDir } from './batch-helpers.js';
@@ -50,7 +51,7 @@ describe('the service without a token (loopback)', () => {
     expect(h).toMatchObject({ status: 'ok', workers: 2, lexiconVersion: scanner.lexiconVersion });
     const o = (await (await fetch(svc.url + '/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>> };
     expect(o.openapi).toBe('3.1.0');
-    expect(Object.keys(o.paths).sort()).toEqual(['/fhir', '/healthz', '/openapi.json', '/scan']);
+    expect(Object.keys(o.paths).sort()).toEqual(['/fhir', '/healthz', '/openapi.json', '/redact', '/scan']);
     expect(Object.keys(o.paths['/scan'].post.requestBody!.content['application/json'].schema.properties!)).toEqual(['text', 'context']);
   });
 
@@ -95,6 +96,23 @@ describe('the service without a token (loopback)', () => {
     const doc = out.entry[0].resource as unknown as { meta: { security: { code: string }[] }; content: unknown };
     expect(doc.meta.security.map((c) => c.code)).toEqual(['NOPAT', 'SDV']);
     expect(doc.content).toEqual(bundle.entry[0].resource.content);
+  });
+
+  it('POST /redact gives the text as the library redacts it, and refuses a bad body with its JSON Pointer', async () => {
+    const text = `Lives with partner Gwen Holt. Gwen rang: ${SENTINEL} worried about his drinking. Mrs Holt to attend next time.`;
+    // (The answer is the text, redacted: it holds the rest of the record by design.)
+    const r = await post(svc.url, '/redact', { text, context: { patient: { name: 'Tom Okafor' } } });
+    expect(r.status).toBe(200);
+    const want = redact(text, scanner.scan(text, { patient: { name: 'Tom Okafor' } }), { scanner, patient: { name: 'Tom Okafor' } });
+    expect(r.json).toEqual({ text: want.text, redactions: want.redactions });
+    expect(String(r.json!.text)).not.toMatch(/Gwen|Holt/);
+    expect(String(r.json!.text)).toContain('[third party]');
+    const only = await post(svc.url, '/redact', { text: 'Disclosed that partner hit her. MARAC referral made.', categories: ['safeguarding'] });
+    expect(String(only.json!.text)).toContain('[safeguarding]');
+    const bad = await post(svc.url, '/redact', { text, categories: ['everything'] });
+    responses.push(bad.text);
+    expect(bad.status).toBe(400);
+    expect(bad.json).toMatchObject({ path: '/categories/0' });
   });
 
   it('400 with the JSON Pointer of the problem, in words that never quote the body', async () => {
@@ -149,7 +167,7 @@ describe('the service without a token (loopback)', () => {
     expect(requests.length).toBeGreaterThan(200);
     for (const l of requests) {
       expect(typeof l.reqId).toBe('string');
-      expect(['/scan', '/fhir', '/healthz', '/openapi.json', '(no route)']).toContain(l.route);
+      expect(['/scan', '/fhir', '/redact', '/healthz', '/openapi.json', '(no route)']).toContain(l.route);
       expect(typeof l.status).toBe('number');
       expect(typeof l.ms).toBe('number');
     }

@@ -87,7 +87,10 @@ export interface Task {
 }
 
 /** What the service sends: a text with its scan context (POST /scan), or a FHIR resource as JSON (POST /fhir). */
-export type InlineInput = { kind: 'text'; text: string; context?: ScanContext } | { kind: 'fhir'; json: string };
+export type InlineInput =
+  | { kind: 'text'; text: string; context?: ScanContext }
+  | { kind: 'fhir'; json: string }
+  | { kind: 'redact'; text: string; context?: ScanContext; categories?: Category[] };
 
 export interface FileResult {
   i: number;
@@ -96,8 +99,8 @@ export interface FileResult {
   spill?: { path: string; count: number };
   /** the journal's results for this file still hold (same bytes, settings and lexicons): nothing new */
   unchanged?: boolean;
-  /** an inline task's answer: the library's ScanResult, or the labelled FHIR resource (JSON) */
-  reply?: { scan?: ScanResult; fhir?: string };
+  /** an inline task's answer: the library's ScanResult, the labelled FHIR resource (JSON), or the redacted text */
+  reply?: { scan?: ScanResult; fhir?: string; redact?: RedactResult | { error: string } };
 }
 
 const RENDER: Record<RenderFormat, (d: DocumentResult) => string> = { jsonl: jsonlLine, json: jsonBody, stylish: stylishLine, csv: csvRow, fhir: () => '' };
@@ -270,6 +273,16 @@ export function createFileScanner(cfg: WorkerConfig, progress?: Int32Array): Fil
   /** A service request, scanned as the library and a file's documents are. */
   async function scanInline(input: InlineInput): Promise<FileResult['reply']> {
     if (input.kind === 'text') return { scan: scanner.scan(input.text, input.context ?? {}) };
+    if (input.kind === 'redact') {
+      // Scanned as /scan scans it, then redacted as the redact command does; a failed scan is not redacted.
+      const result = scanner.scan(input.text, input.context ?? {});
+      if (result.error) return { redact: { error: `the scan failed on this text, so it was not redacted (${result.error})` } };
+      try {
+        return { redact: redact(input.text, result, { scanner, ...(input.categories ? { categories: input.categories } : {}), ...(input.context?.patient ? { patient: input.context.patient } : {}) }) };
+      } catch (err) {
+        return { redact: { error: err instanceof RedactionError ? err.message : `redaction failed (${err instanceof Error ? err.name : typeof err})` } };
+      }
+    }
     const read = await readBytes('request.json', Buffer.from(input.json, 'utf8'), readerOpts, heavy);
     const targets: LabelTarget[] = [];
     for (const rd of read) {

@@ -164,7 +164,7 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
 
   program
     .command('serve')
-    .description('run the HTTP service (POST /scan, POST /fhir, GET /healthz, GET /openapi.json) until SIGTERM')
+    .description('run the HTTP service (POST /scan, POST /fhir, POST /redact, GET /healthz, GET /openapi.json) until SIGTERM')
     .option('--host <host>', 'address to listen on (other than loopback only with --token-file)', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', port, 8787)
     .option('--token-file <file>', 'file holding the bearer token every request but /healthz must carry')

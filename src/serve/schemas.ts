@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BinarySchema, BundleSchema, CompositionSchema, DocumentReferenceSchema } from '../batch/readers/fhir/schema.js';
-import { ScanContextSchema, ScanResultSchema } from '../model/index.js';
+import { CategorySchema, RedactionSchema, ScanContextSchema, ScanResultSchema } from '../model/index.js';
 import { toolVersion } from '../version.js';
 
 /** Request and response bodies of the service: validated with these, and described by them in /openapi.json. */
@@ -12,6 +12,20 @@ export const ScanRequestSchema = z
   })
   .strict();
 export type ScanRequest = z.infer<typeof ScanRequestSchema>;
+
+export const RedactRequestSchema = z
+  .object({
+    text: z.string().describe('the entry or letter, as plain text'),
+    context: ScanContextSchema.optional().describe("whose record it is (a mention that fits the patient is not redacted), entry or letter, an id"),
+    categories: z.array(CategorySchema).min(1).optional().describe('the categories whose affirmed findings are replaced by a label; default ["thirdParty"]'),
+  })
+  .strict();
+export type RedactRequest = z.infer<typeof RedactRequestSchema>;
+
+export const RedactResponseSchema = z.object({
+  text: z.string().describe('the text with each affirmed finding of the chosen categories, and every other mention of a redacted person, replaced by a label naming its category'),
+  redactions: z.array(RedactionSchema).describe('what was redacted: category, rule and offsets in the original text (no text)'),
+});
 
 export const FhirRequestSchema = z
   .union([DocumentReferenceSchema, CompositionSchema, BinarySchema, BundleSchema])
@@ -61,6 +75,14 @@ export function openApiDocument(auth: boolean): Record<string, unknown> {
             200: { description: 'the same resource, with meta.security (NOPAT, sensitivity codes) and meta.tag (review pending) added; existing labels kept', content: { 'application/fhir+json': { schema: { type: 'object' } } } },
             ...errors(400, 401, 413, 415, 500, 503, 504),
           },
+        },
+      },
+      '/redact': {
+        post: {
+          summary: 'Scan one text and return it redacted (subject access requests, letters sent on)',
+          ...secured,
+          requestBody: { required: true, content: json(RedactRequestSchema) },
+          responses: { 200: { description: 'the redacted text and what was redacted', content: json(RedactResponseSchema) }, ...errors(400, 401, 413, 415, 500, 503, 504) },
         },
       },
       '/healthz': { get: { summary: 'Liveness (no token needed)', responses: { 200: { description: 'up', content: json(HealthSchema) } } } },

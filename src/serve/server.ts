@@ -20,7 +20,7 @@ import { bearerCheck } from './auth.js';
 import { createLog, type LogSink, type ServiceLog } from './log.js';
 import { PENDING_PER_WORKER, ServeOptionsSchema, type ServeOptions, type ServeSettings } from './options.js';
 import { Saturated, ScanQueue, TimedOut } from './queue.js';
-import { openApiDocument, ScanRequestSchema } from './schemas.js';
+import { openApiDocument, RedactRequestSchema, ScanRequestSchema } from './schemas.js';
 
 export interface Service {
   app: FastifyInstance;
@@ -178,6 +178,19 @@ export async function startService(options: ServeOptions, logSink: LogSink = pro
     }
     const r = await scanned({ kind: 'text', text: parsed.data.text, ...(parsed.data.context ? { context: parsed.data.context } : {}) });
     return r.scan;
+  });
+
+  app.post('/redact', async (req) => {
+    const parsed = RedactRequestSchema.safeParse(req.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new HttpError(400, issueMessage(issue), jsonPointer(issue.path as (string | number)[]));
+    }
+    const { text, context, categories } = parsed.data;
+    const r = await scanned({ kind: 'redact', text, ...(context ? { context } : {}), ...(categories ? { categories } : {}) });
+    // Fail closed: a text that could not be scanned or redacted whole is not returned at all.
+    if (!r.redact || 'error' in r.redact) throw new HttpError(500, r.redact && 'error' in r.redact ? r.redact.error : 'the worker gave no result for this request');
+    return { text: r.redact.text, redactions: r.redact.redactions };
   });
 
   app.post('/fhir', async (req, reply) => {
