@@ -25,6 +25,17 @@ export interface Constraint {
   nearIndex?: Map<string, Phrase[]>;
   notNearIndex?: Map<string, Phrase[]>;
   window: number;
+  /** a frame's groups: each of `all` must be found, none of `none` (see FrameSchema) */
+  all?: FrameGroup[];
+  none?: FrameGroup[];
+}
+export interface FrameGroup {
+  index: Map<string, Phrase[]>;
+  side: 'before' | 'after' | 'both';
+  window: number;
+  clause: boolean;
+  /** stem keys of the only words allowed between the group's word and the verb */
+  gap?: Set<string>;
 }
 
 function byFirstKey(ps: Phrase[] | undefined): Map<string, Phrase[]> | undefined {
@@ -70,6 +81,7 @@ export interface CompiledLexicon {
 }
 
 const DEFAULT_WINDOW = 6;
+const FRAME_WINDOW = 8;
 
 // Plain printable ASCII needs no normalising (the common case for lexicon terms); skipping it
 // keeps start-up from allocating an offset map for each of thousands of terms.
@@ -125,6 +137,20 @@ export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
       list.push({ entry: idx, constraint: constraintOf(a, vocabularies) });
       abbreviations.set(key, list);
     }
+    if (e.kind === 'finding')
+      for (const f of e.frames ?? []) {
+        const group = (g: (typeof f.with)[number]): FrameGroup => ({
+          index: byFirstKey(g.words.flatMap((w) => expandTerm(w, (n) => vocabularies.get(n))).map(phrase).filter((p): p is Phrase => !!p)) ?? new Map(),
+          side: g.side ?? 'both',
+          window: g.window ?? FRAME_WINDOW,
+          clause: g.clause ?? false,
+          ...(g.gap ? { gap: new Set(g.gap.flatMap((w) => expandTerm(w, (n) => vocabularies.get(n))).flatMap((w) => matchTokens(w).map((t) => keyOf(t, true)))) } : {}),
+        });
+        const all = f.with.map(group);
+        const none = f.unless?.map(group);
+        const constraint: Constraint = { window: Math.max(...all.map((g) => g.window)), all, ...(none?.length ? { none } : {}) };
+        for (const v of f.verbs) for (const text of expandTerm(v, (n) => vocabularies.get(n))) addTerm(idx, text, true, constraint);
+      }
     for (const p of e.patterns ?? []) {
       const src = expandPattern(typeof p === 'string' ? p : p.regex, vocabularies);
       const flags = typeof p !== 'string' && p.caseSensitive ? 'gu' : 'giu';

@@ -1,6 +1,6 @@
 import type { Analysed } from '../text/index.js';
 import { claimMemoSlot, tokensCovering, type Token } from '../text/tokenise.js';
-import { keyOf, type CompiledLexicon, type Constraint, type Phrase, type TermRef, type TrieNode } from './compile.js';
+import { keyOf, type CompiledLexicon, type Constraint, type FrameGroup, type Phrase, type TermRef, type TrieNode } from './compile.js';
 
 export interface Hit {
   entry: number;
@@ -128,6 +128,102 @@ export function constraintHolds(doc: Analysed, a: number, b: number, c: Constrai
   return true;
 }
 
+/** Tokens that end a clause for a frame group with `clause`: its words must not lie beyond one. */
+function endsClause(doc: Analysed, i: number): boolean {
+  const t = doc.tokens[i];
+  if (t.kind === 'newline') return true;
+  if (t.kind !== 'punct') return false;
+  if (t.text === ';' || t.text === ':' || t.text === ',') return true;
+  const text = doc.norm.text;
+  return t.text === '-' && text[t.start - 1] === ' ' && text[t.end] === ' ';
+}
+
+/** Where phrase `p` ends if it starts at token i (skip tokens passed over), or -1. */
+function phraseEnd(doc: Analysed, keys: KnownKeys, i: number, p: Phrase): number {
+  let j = i;
+  for (let k = 0; k < p.keys.length; k++) {
+    while (j < doc.tokens.length && doc.tokens[j].skip) j++;
+    if (j >= doc.tokens.length) return -1;
+    const key = p.keys[k];
+    if (key !== stemKeyAt(doc, keys, j) && key !== '~' + doc.tokens[j].lower) return -1;
+    j++;
+  }
+  return j;
+}
+
+/** The phrase of `index` starting at token i, as [i, end), or undefined. */
+function phraseStartingAt(doc: Analysed, keys: KnownKeys, i: number, index: Map<string, Phrase[]>): [number, number] | undefined {
+  const t = doc.tokens[i];
+  if (t.skip) return undefined;
+  const k1 = stemKeyAt(doc, keys, i);
+  for (const k of t.kind === 'word' && '~' + t.lower !== k1 ? [k1, '~' + t.lower] : [k1])
+    for (const p of index.get(k) ?? []) {
+      const e = phraseEnd(doc, keys, i, p);
+      if (e > 0) return [i, e];
+    }
+  return undefined;
+}
+
+/**
+ * The nearest phrase of a frame group to the verb at [a, b): within the group's window, on its
+ * side, inside the sentence [lo, hi) and, with `clause`, inside the verb's clause.
+ */
+function groupAt(doc: Analysed, keys: KnownKeys, a: number, b: number, lo: number, hi: number, g: FrameGroup): [number, number] | undefined {
+  let best: [number, number] | undefined;
+  if (g.side !== 'after') {
+    for (let i = a - 1, n = 0; i >= lo && n < g.window; i--) {
+      if (g.clause && endsClause(doc, i)) break;
+      if (doc.tokens[i].skip) continue;
+      n++;
+      const m = phraseStartingAt(doc, keys, i, g.index);
+      if (m && m[1] <= a) {
+        if (!g.gap || gapHolds(doc, keys, m[1], a, g.gap)) best = m;
+        break;
+      }
+    }
+  }
+  if (g.side !== 'before') {
+    for (let i = b, n = 0; i < hi && n < g.window; i++) {
+      if (g.clause && endsClause(doc, i)) break;
+      if (doc.tokens[i].skip) continue;
+      n++;
+      const m = phraseStartingAt(doc, keys, i, g.index);
+      if (m) {
+        if ((!best || i - b < a - best[1]) && (!g.gap || gapHolds(doc, keys, b, i, g.gap))) best = m;
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+/** Are the tokens [from, to) all words a frame group allows between its word and the verb? */
+function gapHolds(doc: Analysed, keys: KnownKeys, from: number, to: number, gap: Set<string>): boolean {
+  for (let i = from; i < to; i++) if (!doc.tokens[i].skip && !gap.has(stemKeyAt(doc, keys, i))) return false;
+  return true;
+}
+
+/**
+ * A frame's hit: the verb at [a, b) with every `all` group found around it and no `none` group,
+ * in the verb's own sentence. The hit is widened to cover what was found, so that the negation
+ * the frame needs is inside it (and so not read by ConText as negating the finding).
+ */
+export function frameSpan(doc: Analysed, a: number, b: number, c: Constraint, keys?: KnownKeys): [number, number] | undefined {
+  const sent = doc.sentences[doc.tokenSentence[a]];
+  const lo = sent ? sent.firstToken : 0;
+  const hi = sent ? sent.endToken : doc.tokens.length;
+  let s = a;
+  let e = b;
+  for (const g of c.all ?? []) {
+    const m = groupAt(doc, keys, a, b, lo, hi, g);
+    if (!m) return undefined;
+    s = Math.min(s, m[0]);
+    e = Math.max(e, m[1]);
+  }
+  for (const g of c.none ?? []) if (groupAt(doc, keys, a, b, lo, hi, g)) return undefined;
+  return [s, e];
+}
+
 function tokenRange(doc: Analysed, start: number, end: number): [number, number] {
   const [a, b] = tokensCovering(doc.tokens, start, end);
   return [a, Math.max(b, a + 1)];
@@ -144,6 +240,11 @@ export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
   for (let i = 0; i < n; i++) info[i] = first(toks[i]);
   const push = (refs: TermRef[], a: number, b: number, via: Hit['via']) => {
     for (const r of refs) {
+      if (r.constraint?.all) {
+        const span = frameSpan(doc, a, b, r.constraint, info);
+        if (span) hits.push({ entry: r.entry, startTok: span[0], endTok: span[1], start: toks[span[0]].start, end: toks[span[1] - 1].end, via });
+        continue;
+      }
       if (!constraintHolds(doc, a, b, r.constraint, info)) continue;
       hits.push({ entry: r.entry, startTok: a, endTok: b, start: toks[a].start, end: toks[b - 1].end, via });
     }

@@ -33,6 +33,36 @@ const Constraint = {
 };
 
 export const TermSchema = z.union([nonEmpty, z.object({ term: nonEmpty, ...Constraint }).strict()]);
+
+/**
+ * One group of a frame: words that must (or, under `unless`, must not) stand near the frame's
+ * verb: on a side of it, within a number of words, and with `clause`, in the verb's own clause
+ * (no ";", ":", "," or spaced dash between them).
+ */
+export const FrameGroupSchema = z
+  .object({
+    words: z.array(nonEmpty).min(1),
+    side: z.enum(['before', 'after', 'both']).optional(),
+    window: z.number().int().min(1).max(30).optional(),
+    clause: z.boolean().optional(),
+    /** only these words may stand between the group's word and the verb ("not yet been told", not "don't know they told") */
+    gap: z.array(nonEmpty).optional(),
+  })
+  .strict();
+
+/**
+ * A frame: a concept by its shape rather than its phrasing ("not yet told" is a verb of telling,
+ * negated, with the patient or the result as its object, in any order and tense). `verbs` are
+ * stemmed words or phrases (vocabularies by name); every group of `with` must be found around
+ * the verb, none of `unless`.
+ */
+export const FrameSchema = z
+  .object({
+    verbs: z.array(nonEmpty).min(1),
+    with: z.array(FrameGroupSchema).min(1),
+    unless: z.array(FrameGroupSchema).optional(),
+  })
+  .strict();
 export const AbbreviationSchema = z.union([nonEmpty, z.object({ abbr: nonEmpty, ...Constraint }).strict()]);
 export const PatternSchema = z.union([nonEmpty, z.object({ regex: nonEmpty, caseSensitive: z.boolean().optional() }).strict()]);
 
@@ -76,12 +106,16 @@ export const FindingEntrySchema = z
     serious: z.boolean().optional(),
     /** says that something has not yet been shared with the patient */
     undisclosed: z.boolean().optional(),
+    /** a condition that counts only when new or suspected: named as history or background it is no finding (POLICY: long-standing conditions) */
+    newOnly: z.boolean().optional(),
     onlyUnderAge: z.number().int().min(1).max(120).optional(),
     /** modifiers that do not apply to this entry: an instruction ("would ask that this is not shared") is one even when phrased conditionally */
     ignoreModifiers: z.array(z.enum(['uncertain', 'hypothetical', 'historical'])).optional(),
+    /** the concept by its shape: a verb and the words that must (or must not) stand around it */
+    frames: z.array(FrameSchema).optional(),
   })
   .strict()
-  .refine(hasWords, WORDS_MESSAGE);
+  .refine((e) => hasWords(e) || (e.frames?.length ?? 0) > 0, { message: 'needs at least one term, abbreviation, pattern or frame', path: ['terms'] });
 
 export const ContextEntrySchema = z
   .object({

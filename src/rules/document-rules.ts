@@ -38,7 +38,7 @@ export const undisclosedSeriousRule: Rule = {
   },
   examples: {
     match: ['CT shows metastatic disease. Not yet discussed with patient - awaiting oncology appt.'],
-    noMatch: ['Vitamin D low. Not yet discussed with patient - will ring.'],
+    noMatch: ['Vitamin D low. Not yet discussed with patient - will ring.', 'History of breast cancer treated in 2015. Vitamin D low, not yet discussed with patient.'],
   },
 };
 
@@ -52,7 +52,9 @@ export const documentRules: Source = {
         if (f.category === 'safeguarding' && f.context.uncertain && counts(f)) f.raise ??= { to: 'withhold', by: referredOnRule.meta.id };
       }
     }
-    if (found.some((f) => f.category === 'sensitive' && f.serious && counts(f))) {
+    // A serious diagnosis that is history (a cancer treated years ago, under surveillance) does
+    // not make a minor result not yet discussed a withheld one (POLICY: new vs long-standing).
+    if (found.some((f) => f.category === 'sensitive' && f.serious && counts(f) && !f.context.historical)) {
       for (const f of found) {
         if (f.category === 'harm' && f.undisclosed && counts(f)) f.raise ??= { to: 'withhold', by: undisclosedSeriousRule.meta.id };
       }

@@ -42,6 +42,8 @@ export function detectLexiconFindings(input: DetectInput): RawFinding[] {
       const young = (input.patient.age !== undefined && input.patient.age < e.onlyUnderAge) || ages.some((a) => a < e.onlyUnderAge!);
       if (!young) continue;
     }
+    // A long-standing condition named as history or background is no finding (POLICY.md).
+    if (e.newOnly && input.contextFor(h.startTok, h.endTok).historical) continue;
     const f: RawFinding = {
       category: e.category,
       type: e.type,
