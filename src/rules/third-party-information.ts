@@ -1,4 +1,5 @@
 import { hitIndex, markNear } from './hit-index.js';
+import { textAges } from './lexicon-findings.js';
 import type { Contextual, DetectInput, Rule, Source } from './types.js';
 import { once, vocabRegex } from './vocab.js';
 
@@ -15,6 +16,11 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
   const fromCue = once(input.lexicon, 'informant-from-end', () => new RegExp(`${vocabRegex(input.lexicon, 'informant-forward-end').source}$`, 'iu'));
   const out: Contextual[] = [];
   const names = findings.filter((f) => f.type === 'person-name');
+  // A parent or carer giving the history at a child's consultation is routine (POLICY.md): a
+  // child is a patient under 16 by the date of birth given, else by an age in the text.
+  const age = input.patient.age ?? Math.min(Infinity, ...(input.documentAges?.() ?? textAges(input.lexicon, doc.norm.text, input.patient.forename)));
+  const historian = once(input.lexicon, 'child-history-giver', () => new RegExp(`^(?:${vocabRegex(input.lexicon, 'child-history-giver').source})$`, 'iu'));
+  const routine = (x: { a: number; b: number }) => age < 16 && historian.test(doc.norm.text.slice(doc.tokens[x.a].start, doc.tokens[x.b - 1].end));
   // Possible informants (relationship words, third parties' names), grouped by sentence.
   const bySentence = new Map<number, { a: number; b: number }[]>();
   for (const x of [...idx.relationship.map((h) => ({ a: h.startTok, b: h.endTok })), ...names.map((f) => ({ a: f.startTok, b: f.endTok }))]) {
@@ -48,7 +54,9 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
       end: doc.tokens[b - 1].end,
       startTok: a,
       endTok: b,
-      weight: 0.5,
+      // Routine (a parent at a child's consultation) counts for nothing on its own, but it is
+      // still information someone else supplied: what they say of another's health is theirs.
+      weight: routine(subject) ? 0 : 0.5,
       context: { ...ctx, experiencer: 'other' },
     });
   }
@@ -63,12 +71,15 @@ export const thirdPartyInformationRule: Rule = {
     id: RULE_ID,
     category: 'thirdParty',
     types: ['third-party-information'],
-    description: 'Information supplied by someone other than the patient: an informant cue (rang, reports, per, collateral from) with a relative or a named person beside it.',
+    description: "Information supplied by someone other than the patient: an informant cue (rang, reports, per, collateral from) with a relative or a named person beside it. A parent or carer giving a child's history counts for nothing on its own (weight 0; POLICY.md's routine case), but still makes what they say of another's health information supplied (policy/examples.yaml holds the visible cases).",
     docs: 'POLICY.md: information a relative gave that is not in confidence is review',
   },
   examples: {
-    match: ['Wife phoned to say he has been confused since yesterday.', 'Collateral history from daughter: falls x3 this month.'],
-    noMatch: ['HV rang to say the baby is gaining weight well.', 'Says partner is supportive.'],
+    match: ['Wife phoned to say he has been confused since yesterday.', 'Collateral history from daughter: falls x3 this month.', { text: 'Mum reports he has been low since the divorce.', patient: { name: 'Tom Hughes', dateOfBirth: '1961-02-03' } }],
+    noMatch: [
+      'HV rang to say the baby is gaining weight well.',
+      'Says partner is supportive.',
+    ],
   },
 };
 
