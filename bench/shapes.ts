@@ -17,7 +17,7 @@ console.log(`shapes through ${cli} (one worker)`);
 console.log('shape                                  exit    wall s   peak tree MB   peak process MB   rows   verdicts');
 for (const s of await makeShapes()) {
   if (only && !s.name.includes(only)) continue;
-  const o = join(out, `${s.file.split('/').pop()}.jsonl`);
+  const o = join(out, `${s.file.split('/').pop()}-${s.args.length}.jsonl`);
   rmSync(o, { force: true });
   const m = await runMeasured(process.execPath, [cli, 'scan', s.file, '-o', o, '--concurrency', '1', ...s.args], { timeoutMs: 600_000 });
   const { rows, verdicts, errors } = await tallyRows(o);
