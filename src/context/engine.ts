@@ -23,45 +23,45 @@ interface Cue {
 }
 
 export interface ContextIndex {
-  /** cues by sentence index */
-  bySentence: Map<number, Cue[]>;
+  /** the cues of one sentence (worked out the first time a target in it asks) */
+  cuesOf(sIdx: number): Cue[];
 }
 
 const DEFAULT_WINDOW = 8;
 
+/**
+ * The context cues of a document, by sentence. Built lazily: a sentence's cues are sorted out
+ * (pseudo-triggers, the longer of overlapping cues) only when a target in that sentence asks,
+ * so a text of cues and no targets (a page of "?") costs one filter pass.
+ */
 export function buildContextIndex(doc: Analysed, hits: Hit[], entries: LoadedEntry[]): ContextIndex {
-  const cues: Cue[] = [];
-  const pseudo: Hit[] = [];
-  for (const h of hits) {
-    const e = entries[h.entry];
-    if (e.kind !== 'context') continue;
-    if (e.modifier === 'pseudo') {
-      pseudo.push(h);
-      continue;
-    }
-    cues.push({ hit: h, entry: e, modifier: e.modifier, direction: e.direction ?? 'both', window: e.window ?? DEFAULT_WINDOW });
-  }
+  // Context hits in text order (the matcher's hits are sorted by place).
+  const ctx: Hit[] = [];
+  for (const h of hits) if (entries[h.entry].kind === 'context' && doc.tokenSentence[h.startTok] >= 0) ctx.push(h);
   const inside = (a: Hit, b: Hit) => a.start >= b.start && a.end <= b.end;
-  // Group by sentence first: every comparison below stays within one (bounded) sentence.
-  const group = <T extends { hit: Hit } | Hit>(items: T[]) => {
-    const m = new Map<number, T[]>();
-    for (const it of items) {
-      const h: Hit = 'hit' in it ? it.hit : (it as Hit);
-      const sIdx = doc.tokenSentence[h.startTok];
-      if (sIdx < 0) continue;
-      const list = m.get(sIdx);
-      if (list) list.push(it);
-      else m.set(sIdx, [it]);
+  const memo = new Map<number, Cue[]>();
+  const build = (sIdx: number): Cue[] => {
+    const sent = doc.sentences[sIdx];
+    if (!sent) return [];
+    // The sentence's hits: a contiguous run of `ctx`, found by binary search.
+    let lo = 0;
+    let hi = ctx.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ctx[mid].startTok < sent.firstToken) lo = mid + 1;
+      else hi = mid;
     }
-    return m;
-  };
-  const cuesBy = group(cues);
-  const pseudoBy = group(pseudo);
-  const bySentence = new Map<number, Cue[]>();
-  for (const [sIdx, list] of cuesBy) {
-    const ps = pseudoBy.get(sIdx) ?? [];
+    const list: Cue[] = [];
+    const ps: Hit[] = [];
+    for (let i = lo; i < ctx.length && ctx[i].startTok < sent.endToken; i++) {
+      const h = ctx[i];
+      if (doc.tokenSentence[h.startTok] !== sIdx) continue;
+      const e = entries[h.entry] as LoadedContext;
+      if (e.modifier === 'pseudo') ps.push(h);
+      else list.push({ hit: h, entry: e, modifier: e.modifier, direction: e.direction ?? 'both', window: e.window ?? DEFAULT_WINDOW });
+    }
     const longer = containedInLonger(list);
-    const kept = list.filter((c, i) => {
+    return list.filter((c, i) => {
       // A cue inside a pseudo-trigger is switched off (but kept, to report what blocked it).
       if (c.modifier !== 'terminate') {
         const p = ps.find((ph) => inside(c.hit, ph));
@@ -73,9 +73,17 @@ export function buildContextIndex(doc: Analysed, hits: Hit[], entries: LoadedEnt
       // Of overlapping cues the longer wins ("not ruled out" over "not").
       return !longer[i];
     });
-    bySentence.set(sIdx, kept);
-  }
-  return { bySentence };
+  };
+  return {
+    cuesOf(sIdx) {
+      let c = memo.get(sIdx);
+      if (!c) {
+        c = build(sIdx);
+        memo.set(sIdx, c);
+      }
+      return c;
+    },
+  };
 }
 
 /**
@@ -133,7 +141,7 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
   };
   if (a >= doc.tokens.length) return result;
   const sIdx = doc.tokenSentence[a];
-  const cues = index.bySentence.get(sIdx) ?? [];
+  const cues = index.cuesOf(sIdx);
   const fired: { cue: Cue; modifier: Trigger['modifier'] }[] = [];
   let familyBlocked: Cue | undefined;
 

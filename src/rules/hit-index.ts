@@ -54,9 +54,7 @@ export function hitIndex(input: DetectInput): HitIndex {
   };
   for (const h of input.hits) {
     const e = input.lexicon.entries[h.entry];
-    const mark = (arr: Uint8Array) => {
-      for (let i = h.startTok; i < h.endTok && i < n; i++) arr[i] = 1;
-    };
+    const mark = (arr: Uint8Array) => arr.fill(1, h.startTok, Math.min(h.endTok, n));
     const use = e.kind === 'vocabulary' ? e.use : undefined;
     if (use === 'forename') mark(idx.forename);
     else if (use === 'surname') mark(idx.surname);

@@ -20,11 +20,11 @@ export const UNBOUNDED_BELOW = 8192;
 
 /**
  * The limit for a text of this length: generous, because the machine may be busy and a spurious
- * time-out sends a document to review for nothing (3 s and 5 s per million characters, about
- * ten times what a scan takes here; 9 MB of nothing but "?" takes about 22 s).
+ * time-out sends a document to review for nothing (3 s and 10 s per million characters, about
+ * five times the slowest text measured here, 9 MB of nothing but "?", on a loaded machine).
  */
 export function limitFor(length: number): number {
-  return 3000 + Math.ceil((5000 * length) / 1_000_000);
+  return 3000 + Math.ceil((10_000 * length) / 1_000_000);
 }
 
 const context = vm.createContext({ work: null as (() => unknown) | null });
