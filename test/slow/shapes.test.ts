@@ -39,9 +39,10 @@ describe('heavy shapes: bounded in time and memory, nothing lost, nothing visibl
       expect(t.rows).toBe(s.rows);
       if (s.expect === 'error') expect([t.errors, t.verdicts.review]).toEqual([s.rows, s.rows]);
       else expect(t.errors).toBe(0);
-      // What these shapes hold is never shown unreviewed: DV disclosures, "?" and nested tags round a DV line.
-      if (file !== 'million.csv') expect(t.verdicts.visible ?? 0).toBe(0);
-      else expect(t.verdicts.withhold ?? 0).toBeGreaterThan(0);
+      // What these shapes hold is never shown unreviewed: the Word file, the PDF and the nested
+      // tags hold DV disclosures; a third of the CSV's rows say "DV"; 9 MB of "?" says nothing.
+      if (file === 'million.csv') expect(t.verdicts.withhold ?? 0).toBeGreaterThan(0);
+      else if (file !== 'questions.txt') expect(t.verdicts.visible ?? 0).toBe(0);
     });
   }
 });
