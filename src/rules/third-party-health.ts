@@ -74,8 +74,24 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
     return reportedByOthers ? 0.8 : 0.45;
   };
 
+  // Whose condition, by the pronoun that is its subject: with the patient's sex known, "she" in
+  // a man's record (or "he" in a woman's) is someone else ("wife rang - she has just been
+  // diagnosed with breast ca herself").
+  const sex = /^(?:f|female|woman)$/.test(input.patient.sex ?? '') ? 'f' : /^(?:m|male|man)$/.test(input.patient.sex ?? '') ? 'm' : undefined;
+  const otherPronoun = sex === 'm' ? 'she' : sex === 'f' ? 'he' : undefined;
+  const subjectIsOther = (f: Contextual): boolean => {
+    if (!otherPronoun) return false;
+    const s = doc.sentences[sentenceOf(f.startTok)];
+    if (!s) return false;
+    // The nearest subject pronoun before the finding, in its sentence.
+    for (let i = f.startTok - 1, n = 0; i >= s.firstToken && n < 12; i--, n++) {
+      const t = doc.tokens[i].lower;
+      if (t === 'he' || t === 'she') return t === otherPronoun;
+    }
+    return false;
+  };
   for (const f of findings) {
-    if (f.category !== 'sensitive' || f.context.experiencer === 'patient') continue;
+    if (f.category !== 'sensitive' || (f.context.experiencer === 'patient' && !subjectIsOther(f))) continue;
     const s = doc.sentences[sentenceOf(f.startTok)];
     const phrase = s ? doc.norm.text.slice(s.start, s.end) : '';
     covered.add(sentenceOf(f.startTok));
@@ -131,8 +147,17 @@ export const thirdPartyHealthRule: Rule = {
     docs: "POLICY.md: another person's health reported by anyone else is withhold; family history the patient gave stays low",
   },
   examples: {
-    match: ['Cares for his mother, who has dementia.', "Her mother's dementia is worse."],
-    noMatch: ['Lives with his mother, who is supportive.', 'Any first-degree relative with bowel cancer under 50? None.'],
+    match: [
+      'Cares for his mother, who has dementia.',
+      "Her mother's dementia is worse.",
+      { text: 'Wife rang - she has just been diagnosed with breast cancer herself.', patient: { name: 'Leonard Pike', sex: 'male' } },
+    ],
+    noMatch: [
+      'Lives with his mother, who is supportive.',
+      'Any first-degree relative with bowel cancer under 50? None.',
+      { text: 'Seen with her husband. She has been diagnosed with breast cancer.', patient: { name: 'June Pike', sex: 'female' } },
+      { text: 'Wife rang to say he has been diagnosed with lung cancer.', patient: { name: 'Leonard Pike', sex: 'male' } },
+    ],
   },
 };
 
