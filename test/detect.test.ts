@@ -208,3 +208,17 @@ describe('rules generalised from blind evaluation errors', () => {
     expect(scanner.scan('Next of kin: daughter Amy, mobile 07700 900482.').findings.some((f) => f.type === 'phone')).toBe(true);
   });
 });
+
+describe("whose condition: the subject pronoun against the patient's sex", () => {
+  const s = createScanner();
+  const types = (text: string, sex?: string) => s.scan(text, { patient: { name: 'Leonard Pike', ...(sex ? { sex } : {}) } }).findings.filter((f) => f.ruleId === 'sensitive/malignancy').map((f) => f.type);
+  it.each([
+    ['Wife rang - she has just been diagnosed with breast cancer herself.', 'male', ['third-party-health']],
+    ['Wife rang to say he has been diagnosed with lung cancer.', 'male', ['serious-diagnosis']],
+    ['Seen with her husband. She has been diagnosed with breast cancer.', 'female', ['serious-diagnosis']],
+    // the patient's sex not known: the pronoun decides nothing
+    ['Wife rang - she has just been diagnosed with breast cancer herself.', undefined, ['serious-diagnosis']],
+  ])('%s (%s)', (text, sex, want) => {
+    expect(types(text, sex)).toEqual(want);
+  });
+});

@@ -150,7 +150,6 @@ export const thirdPartyHealthRule: Rule = {
     match: [
       'Cares for his mother, who has dementia.',
       "Her mother's dementia is worse.",
-      { text: 'Wife rang - she has just been diagnosed with breast cancer herself.', patient: { name: 'Leonard Pike', sex: 'male' } },
     ],
     noMatch: [
       'Lives with his mother, who is supportive.',
