@@ -18,9 +18,11 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
   const names = findings.filter((f) => f.type === 'person-name');
   // A parent or carer giving the history at a child's consultation is routine (POLICY.md): a
   // child is a patient under 16 by the date of birth given, else by an age in the text.
-  const age = input.patient.age ?? Math.min(Infinity, ...(input.documentAges?.() ?? textAges(input.lexicon, doc.norm.text, input.patient.forename)));
+  // (The age is worked out only when an informant is found: most documents have none.)
+  let age: number | undefined;
+  const ageOf = () => (age ??= input.patient.age ?? Math.min(Infinity, ...(input.documentAges?.() ?? textAges(input.lexicon, doc.norm.text, input.patient.forename))));
   const historian = once(input.lexicon, 'child-history-giver', () => new RegExp(`^(?:${vocabRegex(input.lexicon, 'child-history-giver').source})$`, 'iu'));
-  const routine = (x: { a: number; b: number }) => age < 16 && historian.test(doc.norm.text.slice(doc.tokens[x.a].start, doc.tokens[x.b - 1].end));
+  const routine = (x: { a: number; b: number }) => historian.test(doc.norm.text.slice(doc.tokens[x.a].start, doc.tokens[x.b - 1].end)) && ageOf() < 16;
   // Possible informants (relationship words, third parties' names), grouped by sentence.
   const bySentence = new Map<number, { a: number; b: number }[]>();
   for (const x of [...idx.relationship.map((h) => ({ a: h.startTok, b: h.endTok })), ...names.map((f) => ({ a: f.startTok, b: f.endTok }))]) {
