@@ -4,7 +4,6 @@
  * and that nothing but the queue commands loads pg or pg-boss.
  */
 import { spawnSync } from 'node:child_process';
-import { createServer, type Server as NetServer } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,37 +67,24 @@ describe('database errors never carry the password', () => {
 
 describe('--db pointing nowhere: exit 2, a clear message, no password', () => {
   let dir: string;
-  let silent: NetServer;
-  let silentPort = 0;
   beforeAll(async () => {
     await ensureBuilt();
     dir = mkdtempSync(join(tmpdir(), 'sgs-nodb-'));
     writeFileSync(join(dir, 'a.txt'), 'Seen today.\n');
-    // A server that accepts connections and never answers.
-    silent = createServer(() => undefined);
-    await new Promise<void>((res) => silent.listen(0, '127.0.0.1', () => res()));
-    silentPort = (silent.address() as { port: number }).port;
   }, 120_000);
   afterAll(() => {
-    silent?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   const nowhere = 'postgres://someone:s3cret-pw@127.0.0.1:1/nodb';
-  for (const args of [['enqueue', 'a.txt'], ['worker'], ['results'], ['status']]) {
-    it(`${args[0]}: connection refused`, async () => {
-      const r = await runCli([...args, '--db', nowhere], { cwd: dir });
+  it('enqueue, worker, results and status: connection refused, said so', async () => {
+    const runs = await Promise.all([['enqueue', 'a.txt'], ['worker'], ['results'], ['status']].map((args) => runCli([...args, '--db', nowhere], { cwd: dir })));
+    for (const r of runs) {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('safeguard-scan: cannot connect to the database postgres://someone:***@127.0.0.1:1/nodb: connection refused');
       expect(r.stdout + r.stderr).not.toContain('s3cret-pw');
-    });
-  }
-  it('a server that never answers: a timeout, said so', async () => {
-    const r = await runCli(['worker', '--db', `postgres://someone:s3cret-pw@127.0.0.1:${silentPort}/x`], { cwd: dir });
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/cannot connect to the database postgres:\/\/someone:\*\*\*@127\.0\.0\.1:\d+\/x: the connection timed out/);
-    expect(r.stderr).not.toContain('s3cret-pw');
-  }, 30_000);
+    }
+  });
   it('not a PostgreSQL URL, or none: bad usage', async () => {
     const r = await runCli(['status', '--db', 'mysql://x@h/y'], { cwd: dir });
     expect(r.code).toBe(2);

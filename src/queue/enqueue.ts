@@ -41,6 +41,8 @@ export interface EnqueueReport {
   known: number;
   /** known sources queued again by --rescan */
   requeued: number;
+  /** known sources recorded with other reading options or another patient: they keep those (the key is path and bytes) */
+  otherSettings: number;
   /** files enqueue could not read (queued all the same: the worker records why, as a local run does) */
   unreadable: { path: string; code: string }[];
 }
@@ -119,7 +121,7 @@ const WITHOUT_RESULT = `
   AND s.id NOT IN (SELECT (j.data->>'source')::bigint FROM ${BOSS_SCHEMA}.job j
                    WHERE j.name IN ('${QUEUE.scan}', '${QUEUE.isolated}', '${QUEUE.suspect}') AND j.state < 'completed')`;
 
-async function insertChunk(db: QueueDb, chunk: Pending[], o: ChunkOptions): Promise<{ queued: number; requeued: number }> {
+async function insertChunk(db: QueueDb, chunk: Pending[], o: ChunkOptions): Promise<{ queued: number; requeued: number; otherSettings: number }> {
   return withTransaction(db.pool, async (c) => {
     const { rows } = await c.query<SourceRow>(
       `INSERT INTO ${SCHEMA}.sources (path, sha256, size, abs, read, patient, error, bytes)
@@ -139,9 +141,21 @@ async function insertChunk(db: QueueDb, chunk: Pending[], o: ChunkOptions): Prom
     );
     await queueJobs(db, c, rows, o.settings.tries);
     let requeued = 0;
-    if (o.rescan && rows.length < chunk.length) {
+    let otherSettings = 0;
+    if (rows.length < chunk.length) {
       const fresh = new Set(rows.map((r) => `${r.path}\u0000${r.sha256}`));
       const known = chunk.filter((p) => !fresh.has(`${p.path}\u0000${p.sha256}`));
+      // Recorded before with other options: said, not silently taken for the same thing.
+      const { rows: before } = await c.query<{ path: string; sha256: string; read: string; patient: string | null }>(
+        `SELECT path, sha256, read, patient FROM ${SCHEMA}.sources WHERE (path, sha256) IN (SELECT * FROM unnest($1::text[], $2::text[]))`,
+        [known.map((p) => p.path), known.map((p) => p.sha256)],
+      );
+      const asked = new Map(known.map((p) => [`${p.path}\u0000${p.sha256}`, p]));
+      for (const b of before) {
+        const p = asked.get(`${b.path}\u0000${b.sha256}`);
+        if (p && (b.read !== o.readJson || b.patient !== p.patient)) otherSettings++;
+      }
+      if (!o.rescan) return { queued: rows.length, requeued, otherSettings };
       const again = await c.query<SourceRow>(
         `SELECT ${SOURCE_COLUMNS} FROM ${SCHEMA}.sources s
          WHERE (s.path, s.sha256) IN (SELECT * FROM unnest($1::text[], $2::text[])) AND ${WITHOUT_RESULT.replace('$LV', '$3')}`,
@@ -150,7 +164,7 @@ async function insertChunk(db: QueueDb, chunk: Pending[], o: ChunkOptions): Prom
       await queueJobs(db, c, again.rows, o.settings.tries, o.lexiconVersion);
       requeued = again.rows.length;
     }
-    return { queued: rows.length, requeued };
+    return { queued: rows.length, requeued, otherSettings };
   });
 }
 
@@ -159,7 +173,7 @@ type ChunkOptions = EnqueueOptions & { readJson: string };
 /** Enqueue the files of a plan. */
 export async function enqueuePlan(db: QueueDb, plan: Plan, opts: EnqueueOptions): Promise<EnqueueReport> {
   const o: ChunkOptions = { ...opts, readJson: JSON.stringify(plan.reader) };
-  const report: EnqueueReport = { files: plan.paths.length, queued: 0, known: 0, requeued: 0, unreadable: [] };
+  const report: EnqueueReport = { files: plan.paths.length, queued: 0, known: 0, requeued: 0, otherSettings: 0, unreadable: [] };
   let chunk: Pending[] = [];
   let bytes = 0;
   const flush = async () => {
@@ -170,6 +184,7 @@ export async function enqueuePlan(db: QueueDb, plan: Plan, opts: EnqueueOptions)
     const r = await retrying('enqueue', opts.retryForMs ?? 60_000, () => insertChunk(db, c, o), opts.onNote, db.describe);
     report.queued += r.queued;
     report.requeued += r.requeued;
+    report.otherSettings += r.otherSettings;
     report.known += c.length - r.queued;
   };
   for (const path of plan.paths) {

@@ -4,7 +4,7 @@
  * the transaction that completes their job. Loaded only by the queue commands (the CLI imports
  * this folder lazily), and it loads pg and pg-boss only when it connects.
  */
-export { connect, checkDbUrl, describeDbError, redactUrl, QueueConnectionError, QueueUsageError, type QueueDb } from './connection.js';
+export { connect, checkDbUrl, describeDbError, isConnectionLoss, redactUrl, QueueConnectionError, QueueUsageError, type QueueDb } from './connection.js';
 export { ensureQueues, ensureTables, queueTimeout, requireTables, QueueSchemaError } from './schema.js';
 export { enqueuePlan, rescanAll, type EnqueueOptions, type EnqueueReport } from './enqueue.js';
 export { runQueueWorker, type WorkerOptions, type WorkerReport } from './work.js';

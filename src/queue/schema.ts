@@ -70,7 +70,6 @@ CREATE TABLE IF NOT EXISTS ${S}.results (
   -- one row per (path, record, text sha256, lexiconVersion): the keys encode path and record one to one
   CONSTRAINT results_once UNIQUE (path_key, record_key, text_sha256, lexicon_version)
 );
-CREATE INDEX IF NOT EXISTS results_written ON ${S}.results (written_at);
 CREATE TABLE IF NOT EXISTS ${S}.scans (
   source_id bigint NOT NULL REFERENCES ${S}.sources (id) ON DELETE CASCADE,
   lexicon_version text NOT NULL,

@@ -59,6 +59,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** How often an idle or busy worker looks at the suspect and isolated queues (ms). */
 const SIDE_EVERY_MS = 1000;
+/** Finished files are committed together: up to this many, or after this long (ms). */
+const COMMIT_GROUP = 16;
+const COMMIT_HOLD_MS = 25;
 
 export async function runQueueWorker(db: QueueDb, o: WorkerOptions): Promise<WorkerReport> {
   const w = new QueueWorker(db, o);
@@ -77,6 +80,7 @@ class QueueWorker {
   private committing: Promise<void> | undefined;
   private commitAfter = 0;
   private commitTimer: NodeJS.Timeout | undefined;
+  private firstDoneAt: number | undefined;
   private wake: (() => void) | undefined;
   private down: string | undefined;
   private lastSide = 0;
@@ -294,6 +298,19 @@ class QueueWorker {
   /** Commit whatever has finished, one transaction at a time; on failure keep it and try again later. */
   private kick(): void {
     if (this.committing || this.done.length === 0) return;
+    // Gather a few files a transaction while more are coming (a commit costs the database about
+    // as much for one file as for ten), but never hold finished work back for long.
+    if (this.inflight > 0 && this.done.length < COMMIT_GROUP && !this.o.signal.aborted) {
+      this.firstDoneAt ??= Date.now();
+      const hold = this.firstDoneAt + COMMIT_HOLD_MS - Date.now();
+      if (hold > 0) {
+        this.commitTimer ??= setTimeout(() => {
+          this.commitTimer = undefined;
+          this.kick();
+        }, hold);
+        return;
+      }
+    }
     const wait = this.commitAfter - Date.now();
     if (wait > 0) {
       this.commitTimer ??= setTimeout(() => {
@@ -303,6 +320,7 @@ class QueueWorker {
       return;
     }
     const items = this.done.splice(0);
+    this.firstDoneAt = undefined;
     this.committing = this.commit(items).finally(() => {
       this.committing = undefined;
       this.poke();

@@ -113,6 +113,10 @@ export async function testServer(opts: { ownCluster?: boolean } = {}): Promise<S
       return u.toString();
     },
     async close() {
+      for (const [u, p] of pools) if (u.startsWith(base.replace(/\/[^/]*$/, ''))) {
+        pools.delete(u);
+        await p.end().catch(() => undefined);
+      }
       if (cluster) return cluster.stop();
       const c = admin();
       await c.connect();
@@ -125,13 +129,16 @@ export async function testServer(opts: { ownCluster?: boolean } = {}): Promise<S
   };
 }
 
-/** A short-lived connection for a test's own queries. */
+const pools = new Map<string, pg.Pool>();
+
+/** A test's own queries: a small pool per database (tests poll often), which never keeps the process alive. */
 export async function query<T extends pg.QueryResultRow = Record<string, unknown>>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    return (await c.query<T>(sql, values)).rows;
-  } finally {
-    await c.end();
+  let pool = pools.get(url);
+  if (!pool) {
+    pool = new pg.Pool({ connectionString: url, max: 2, idleTimeoutMillis: 2000, allowExitOnIdle: true });
+    // The server restarting under a test closes idle connections: expected, not fatal.
+    pool.on('error', () => undefined);
+    pools.set(url, pool);
   }
+  return (await pool.query<T>(sql, values)).rows;
 }

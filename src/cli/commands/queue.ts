@@ -21,8 +21,10 @@ import {
   ensureTables,
   exportRows,
   formatStatus,
+  isConnectionLoss,
   maintenanceSeconds,
   pendingFiles,
+  QueueConnectionError,
   queueStatus,
   queueTimeout,
   requireTables,
@@ -32,6 +34,17 @@ import {
   type QueueSettings,
 } from '../../queue/index.js';
 import { EXIT, say, UsageError, type CliIo } from '../io.js';
+
+/**
+ * A failure of the database that is not ours to explain further (a permission, the server going
+ * away for good): one line, exit 2, never a query's data. Other errors pass through as they are.
+ */
+function dbFailure(db: QueueDb, err: unknown): unknown {
+  if (err instanceof Error && /^Queue\w*Error$/.test(err.name)) return err;
+  const fromServer = typeof (err as { severity?: unknown })?.severity === 'string';
+  if (fromServer || isConnectionLoss(err)) return new QueueConnectionError(`the database ${db.shown} failed: ${db.describe(err)}`);
+  return err;
+}
 import { loadConfigFor } from './scan.js';
 
 export interface EnqueueFlags extends RecordFieldOptions {
@@ -120,6 +133,11 @@ export async function enqueueCommand(patterns: string[], flags: EnqueueFlags, io
     if (plan) {
       const r = await enqueuePlan(db, plan, { storeBytes: !!flags.storeBytes, rescan: !!flags.rescan, lexiconVersion, settings, onNote: note });
       for (const u of r.unreadable) log.err(`cannot read ${printable(u.path)} (${u.code}): queued all the same; its result will be an error row`);
+      if (r.otherSettings)
+        log.err(
+          `warning: ${r.otherSettings} file${r.otherSettings === 1 ? ' was' : 's were'} recorded before with other reading options or another patient; ` +
+            `a file is recorded once for its path and bytes, so ${r.otherSettings === 1 ? 'it keeps' : 'they keep'} those and ${r.otherSettings === 1 ? 'its result stands' : 'their results stand'}`,
+        );
       unreadable = r.unreadable.length;
       log.err(
         `enqueued ${r.queued} new file${r.queued === 1 ? '' : 's'} of ${r.files}; ${r.known} already recorded` +
@@ -131,6 +149,8 @@ export async function enqueueCommand(patterns: string[], flags: EnqueueFlags, io
       log.err(`queued ${n} file${n === 1 ? '' : 's'} again: no result for lexicons ${lexiconVersion}`);
     }
     return unreadable ? EXIT.error : EXIT.ok;
+  } catch (err) {
+    throw dbFailure(db, err);
   } finally {
     await db.close();
   }
@@ -165,6 +185,8 @@ export async function workerCommand(flags: WorkerFlags, io: CliIo): Promise<numb
     const jobTimeoutSeconds = await queueTimeout(db.boss!);
     const r = await runQueueWorker(db, { concurrency, lexicons, thresholds: config.thresholds, jobTimeoutSeconds, signal: controller.signal, log: (l) => log.err(`safeguard-scan: ${printable(l)}`) });
     log.err(`safeguard-scan: worker stopped: ${r.files} files (${r.documents} documents) scanned and committed`);
+  } catch (err) {
+    throw dbFailure(db, err);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -244,6 +266,8 @@ export async function resultsCommand(flags: ResultsFlags, io: CliIo): Promise<nu
     }
     if (tally.errors) return EXIT.error;
     return tally.atLeast(failOn) ? EXIT.failOn : EXIT.ok;
+  } catch (err) {
+    throw dbFailure(db, err);
   } finally {
     await db.close();
   }
@@ -255,6 +279,8 @@ export async function statusCommand(flags: { db: string }, io: CliIo): Promise<n
     await requireTables(db.pool, db.shown);
     io.stdout.write(formatStatus(await queueStatus(db.pool)));
     return EXIT.ok;
+  } catch (err) {
+    throw dbFailure(db, err);
   } finally {
     await db.close();
   }
