@@ -259,3 +259,21 @@ export function watchedDb(pool: Pool): { db: ReturnType<typeof bossDb>; take(): 
     },
   };
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Run `fn` again while the database is out of reach, up to `forMs`; it must be safe to repeat. */
+export async function retrying<T>(what: string, forMs: number, fn: () => Promise<T>, note?: (line: string) => void, describe?: (err: unknown) => string): Promise<T> {
+  const until = Date.now() + forMs;
+  let wait = 250;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isConnectionLoss(err) || Date.now() + wait > until) throw err;
+      note?.(`${what}: the database is out of reach (${describe ? describe(err) : describeDbError(err)}); trying again`);
+      await sleep(wait);
+      wait = Math.min(wait * 2, 5000);
+    }
+  }
+}

@@ -16,7 +16,7 @@ import { resolve } from 'node:path';
 import type { PoolClient } from 'pg';
 import type { Plan } from '../batch/job.js';
 import { errorKind } from '../model/index.js';
-import { bossDb, isConnectionLoss, withTransaction, type QueueDb } from './connection.js';
+import { bossDb, retrying, withTransaction, type QueueDb } from './connection.js';
 import { jobDataOf, SOURCE_COLUMNS, type SourceRow } from './jobs.js';
 import { BOSS_SCHEMA, QUEUE, SCHEMA, type QueueSettings } from './names.js';
 
@@ -57,7 +57,7 @@ interface Pending {
   bytes: Buffer | null;
 }
 
-/** Past this many bytes a file is hashed as a stream (it is never stored, being over --max-bytes anyway). */
+/** One transaction records at most this many files, or this many stored bytes (--store-bytes). */
 const CHUNK_FILES = 500;
 const CHUNK_BYTES = 32 * 1024 * 1024;
 
@@ -86,24 +86,6 @@ async function describeFile(plan: Plan, path: string, storeBytes: boolean): Prom
   } catch (err) {
     // Queued all the same, without a hash: the worker tries to read it and records the error a local run would.
     return { ...base, sha256: '', size: null, unreadable: errorKind(err) };
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Run `fn` again while the database is out of reach, up to `forMs`; it must be safe to repeat. */
-export async function retrying<T>(what: string, forMs: number, fn: () => Promise<T>, note?: (line: string) => void, describe?: (err: unknown) => string): Promise<T> {
-  const until = Date.now() + forMs;
-  let wait = 250;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (!isConnectionLoss(err) || Date.now() + wait > until) throw err;
-      note?.(`${what}: the database is out of reach (${describe ? describe(err) : errorKind(err)}); trying again`);
-      await sleep(wait);
-      wait = Math.min(wait * 2, 5000);
-    }
   }
 }
 
@@ -187,7 +169,14 @@ export async function enqueuePlan(db: QueueDb, plan: Plan, opts: EnqueueOptions)
     report.otherSettings += r.otherSettings;
     report.known += c.length - r.queued;
   };
+  let noted = Date.now();
+  let seen = 0;
   for (const path of plan.paths) {
+    // A long enqueue says how far it has got, every half minute.
+    if (++seen % 1000 === 0 && Date.now() - noted > 30_000) {
+      noted = Date.now();
+      opts.onNote?.(`enqueue: ${seen} of ${plan.paths.length} files read so far`);
+    }
     const p = await describeFile(plan, path, !!opts.storeBytes);
     if (p.unreadable) report.unreadable.push({ path, code: p.unreadable });
     chunk.push(p);

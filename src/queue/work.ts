@@ -20,10 +20,9 @@ import { DEFAULT_MAX_BYTES } from '../batch/results.js';
 import { DEFAULT_POOL_LIMITS, WorkerPool, type PoolLimits } from '../batch/pool.js';
 import { DEFAULT_READER_LIMITS, type ReaderLimits } from '../batch/reader-host.js';
 import type { FileResult, Task, WorkerConfig } from '../batch/worker.js';
-import type { DocumentResult, Patient, Thresholds } from '../model/index.js';
+import { PatientSchema, type DocumentResult, type Patient, type Thresholds } from '../model/index.js';
 import { commitFinished, type Finished, type QueueJob } from './commit.js';
-import { isConnectionLoss, watchedDb, type QueueDb } from './connection.js';
-import { retrying } from './enqueue.js';
+import { isConnectionLoss, retrying, watchedDb, type QueueDb } from './connection.js';
 import { JobDataSchema } from './jobs.js';
 import { QUEUE, SCHEMA, type QueueName } from './names.js';
 import { triage } from './triage.js';
@@ -62,6 +61,8 @@ const SIDE_EVERY_MS = 1000;
 /** Finished files are committed together: up to this many, or after this long (ms). */
 const COMMIT_GROUP = 16;
 const COMMIT_HOLD_MS = 25;
+/** The longest an idle worker waits before asking for jobs again (ms). */
+const IDLE_MAX_MS = 2000;
 
 export async function runQueueWorker(db: QueueDb, o: WorkerOptions): Promise<WorkerReport> {
   const w = new QueueWorker(db, o);
@@ -81,6 +82,8 @@ class QueueWorker {
   private commitAfter = 0;
   private commitTimer: NodeJS.Timeout | undefined;
   private firstDoneAt: number | undefined;
+  /** fetches in a row that found nothing */
+  private idle = 0;
   private wake: (() => void) | undefined;
   private down: string | undefined;
   private lastSide = 0;
@@ -151,6 +154,7 @@ class QueueWorker {
     this.o.log(`worker: ${this.o.concurrency} thread${this.o.concurrency === 1 ? '' : 's'}, lexicons ${this.lv}, database ${this.db.shown}`);
     try {
       while (!this.o.signal.aborted) {
+        this.progress();
         if (this.pool.failing && this.inflight === 0) await this.restartPool();
         await this.sideQueues();
         if (this.isolated) {
@@ -158,15 +162,17 @@ class QueueWorker {
           continue;
         }
         const room = this.window - this.inflight - this.done.length;
-        if (room > 0 && !this.down) {
+        if (room > 0 && !this.down && !this.pool.failing) {
           const jobs = await this.fetch(QUEUE.scan, room);
           if (jobs.length) {
+            this.idle = 0;
             await this.dispatch(jobs);
             continue;
           }
+          this.idle++;
         }
-        this.progress();
-        await this.waitFor(this.down ? 1000 : this.pollMs);
+        // An idle worker asks less often (a fleet of them waiting must not keep the database busy).
+        await this.waitFor(this.down ? 1000 : Math.min(IDLE_MAX_MS, this.pollMs * 2 ** Math.min(this.idle, 8)));
       }
       await this.drain();
     } finally {
@@ -251,11 +257,27 @@ class QueueWorker {
         this.finish({ job, outcome: { kind: 'done-before' } });
         continue;
       }
+      // Whose record it is crosses from the database: checked, and a job whose patient cannot be read is not scanned without it.
+      let patient: Patient | undefined;
+      if (s.patient) {
+        const parsed = (() => {
+          try {
+            return PatientSchema.safeParse(JSON.parse(s.patient));
+          } catch {
+            return undefined;
+          }
+        })();
+        if (!parsed?.success) {
+          this.finish({ job, outcome: { kind: 'lost', why: 'internal error: the patient recorded for this file could not be read' } });
+          continue;
+        }
+        patient = parsed.data;
+      }
       const task: Task = {
         i: this.nextTask++,
         abs: job.data.abs,
         path: job.data.path,
-        ...(s.patient ? { patient: JSON.parse(s.patient) as Patient } : {}),
+        ...(patient ? { patient } : {}),
         ...(job.data.error !== undefined ? { error: job.data.error } : {}),
         read: { options: job.data.read, ...(s.bytes ? { bytes: s.bytes } : {}), ...(job.data.sha256 ? { sha256: job.data.sha256 } : {}) },
       };

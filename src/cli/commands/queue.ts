@@ -10,7 +10,7 @@ import { openFileSink, streamSink, type FileSink, type Sink, type StreamSink } f
 import type { RecordFieldOptions } from '../../batch/readers/types.js';
 import { Tally } from '../../batch/tally.js';
 import { loadLexicons } from '../../lexicon/load.js';
-import type { DocumentResult, Verdict } from '../../model/index.js';
+import { DocumentResultSchema, type DocumentResult, type Verdict } from '../../model/index.js';
 import { csvHeader, csvRow, htmlReportChunks, printable } from '../../report/index.js';
 import {
   attachTexts,
@@ -25,6 +25,7 @@ import {
   maintenanceSeconds,
   pendingFiles,
   QueueConnectionError,
+  QueueSchemaError,
   queueStatus,
   queueTimeout,
   requireTables,
@@ -210,6 +211,19 @@ async function openOutput(flags: ResultsFlags, io: CliIo): Promise<{ sink: Sink;
   }
 }
 
+/** A result row crosses from the database: checked before it is written anywhere. */
+function resultOf(line: string): DocumentResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    raw = undefined;
+  }
+  const parsed = DocumentResultSchema.safeParse(raw);
+  if (!parsed.success) throw new QueueSchemaError('a result row in the database is not a result (was the table changed by hand?)');
+  return raw as DocumentResult;
+}
+
 export async function resultsCommand(flags: ResultsFlags, io: CliIo): Promise<number> {
   const log = say(io);
   const { config } = loadConfigFor(flags, io.cwd);
@@ -229,7 +243,7 @@ export async function resultsCommand(flags: ResultsFlags, io: CliIo): Promise<nu
       if (format === 'html') {
         const docs: { doc: DocumentResult & { text?: string }; source: string }[] = [];
         for await (const r of exportRows(db.pool)) {
-          const doc = JSON.parse(r.line) as DocumentResult;
+          const doc = resultOf(r.line);
           docs.push({ doc, source: r.source });
           tally.add(doc);
           files.add(r.source);
@@ -240,7 +254,7 @@ export async function resultsCommand(flags: ResultsFlags, io: CliIo): Promise<nu
       } else {
         if (format === 'csv') out.sink.write(csvHeader());
         for await (const r of exportRows(db.pool)) {
-          const doc = JSON.parse(r.line) as DocumentResult;
+          const doc = resultOf(r.line);
           // jsonl: the line as the worker stored it, which is the line a local scan writes.
           out.sink.write(format === 'jsonl' ? r.line + '\n' : csvRow(doc));
           tally.add(doc);
