@@ -4,6 +4,7 @@
  * and that nothing but the queue commands loads pg or pg-boss.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +50,33 @@ describe('sort keys', () => {
     expect(textKey({ sha256: '' }, 'f1')).toBe('bytes:f1');
     expect(textKey({ sha256: '', input: { sha256: 'f2', settings: 's' } }, 'f1')).toBe('bytes:f2');
   });
+});
+
+describe('a job read as the queue reads it (the batch file scanner, with the job\'s own options and bytes)', () => {
+  it('stored bytes give the same result as the file; bytes other than those enqueued are an error, never a result', async () => {
+    const { createFileScanner } = await import('../src/batch/worker.js');
+    const dir = mkdtempSync(join(tmpdir(), 'sgs-task-'));
+    const fs = createFileScanner({ includeText: false, maxBytes: 10_000_000, reader: {} });
+    try {
+      const abs = join(dir, 'a.csv');
+      const bytes = Buffer.from('id,entry\n1,Disclosed that partner hit her. MARAC referral made.\n2,Seen today.\n');
+      writeFileSync(abs, bytes);
+      const options = { maxBytes: 10_000_000, textColumn: 'entry', idColumn: 'id' };
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      const fromFile = await fs.scanFile({ i: 0, abs, path: 'a.csv', read: { options, sha256: sha } });
+      const fromBytes = await fs.scanFile({ i: 0, abs: join(dir, 'gone.csv'), path: 'a.csv', read: { options, bytes, sha256: sha } });
+      expect(fromFile.docs.map((d) => d.doc)).toEqual(fromBytes.docs.map((d) => d.doc));
+      expect(fromFile.docs.map((d) => [d.doc!.record, d.doc!.verdict])).toEqual([['1', 'withhold'], ['2', 'visible']]);
+      writeFileSync(abs, 'id,entry\n1,Seen today.\n');
+      const changed = await fs.scanFile({ i: 0, abs, path: 'a.csv', read: { options, sha256: sha } });
+      expect(changed.docs.map((d) => d.doc)).toMatchObject([{ verdict: 'review', error: expect.stringMatching(/^the file changed after it was enqueued/) }]);
+      const tooBig = await fs.scanFile({ i: 0, abs, path: 'a.csv', read: { options: { ...options, maxBytes: 10 }, bytes } });
+      expect(tooBig.docs[0].doc).toMatchObject({ verdict: 'review', error: `file is ${bytes.byteLength} bytes, over --max-bytes 10` });
+    } finally {
+      await fs.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('database errors never carry the password', () => {
