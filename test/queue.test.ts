@@ -121,17 +121,18 @@ describe.skipIf(!!skip)('the queue on PostgreSQL', () => {
     ).rejects.toMatchObject({ code: '23505' });
   }, 180_000);
 
-  it.skipIf(!!noOwn)('three workers, PostgreSQL restarting and then down for 2 s mid-run: the same jsonl as the local scan, each row once; the html report with the text of every document to review', async () => {
+  it.skipIf(!!noOwn)('three workers, PostgreSQL down for 2 s and then restarting mid-run: the same jsonl as the local scan, each row once; the html report with the text of every document to review', async () => {
     // This test restarts its server: a cluster of its own.
     const own = await testServer({ ownCluster: true });
     try {
       const url = await own.database();
       await enqueue(url);
       const procs = [startWorker(url, dir), startWorker(url, dir), startWorker(url, dir)];
+      // Down for 2 s while every worker is busy (each has finished work to commit), later a fast restart.
       await waitFor(url, (p) => p.done >= 150, 60_000, 10);
-      await own.cluster!.restart();
-      await waitFor(url, (p) => p.done >= 450, 60_000, 10);
       await own.cluster!.restart(2);
+      await waitFor(url, (p) => p.done >= 450, 60_000, 10);
+      await own.cluster!.restart();
       for (const w of procs) expect(w.child.exitCode).toBeNull(); // up through both
       await waitFor(url, allDone, 120_000);
       const stopped = [];
