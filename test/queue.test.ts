@@ -6,7 +6,7 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, type ExpectStatic } from 'vitest';
 import type { DocumentResult } from '../src/model/index.js';
 import { csvHeader, csvRow } from '../src/report/index.js';
 import { ensureBuilt, jsonLines, rmrf, runCli, tempDir } from './batch-helpers.js';
@@ -29,10 +29,12 @@ describe.skipIf(!!skip)('the queue on PostgreSQL', () => {
   let documents: number;
   let files: number;
   let local: string;
+  let ownServer: Promise<Server> | undefined;
 
   beforeAll(async () => {
     await ensureBuilt();
     dir = tempDir('sgs-queue-');
+    if (!noOwn) ownServer = testServer({ ownCluster: true });
     server = await testServer();
     // 985 text entries, 12 CSV records (one id repeated, one missing), a docx, a scanned PDF
     // (read by OCR) and a file that kills the pool thread reading it: 1,000 documents.
@@ -45,6 +47,7 @@ describe.skipIf(!!skip)('the queue on PostgreSQL', () => {
   }, 180_000);
 
   afterAll(async () => {
+    if (ownServer) await (await ownServer).close();
     await server?.close();
     if (dir) rmrf(dir);
   });
@@ -62,15 +65,16 @@ describe.skipIf(!!skip)('the queue on PostgreSQL', () => {
     expect(rows.find((r) => r.path === 'backlog/poison-thread.txt')).toMatchObject({ verdict: 'review', error: 'internal error: the worker scanning this file stopped: exit code 70' });
   });
 
-  async function enqueue(url: string, extra: string[] = []): Promise<void> {
+  async function enqueue(url: string, extra: string[], ex: ExpectStatic): Promise<void> {
     const e = await cli(['enqueue', 'backlog', '--db', url, ...CSV_OPTIONS, ...extra], dir);
-    expect(e.code, e.stderr).toBe(0);
-    expect(e.stderr).toContain(`enqueued ${files} new files of ${files}`);
+    ex(e.code, e.stderr).toBe(0);
+    ex(e.stderr).toContain(`enqueued ${files} new files of ${files}`);
   }
 
-  it('one worker at a time: the first killed with SIGKILL while its jobs are active in the database, a second finishes; the same jsonl as the local scan, byte for byte, each row once', async () => {
+  // These two run side by side (the second mostly waits for time limits): the suite stays short.
+  it.concurrent('one worker at a time: the first killed with SIGKILL while its jobs are active in the database, a second finishes; the same jsonl as the local scan, byte for byte, each row once', async ({ expect }) => {
     const url = await server.database();
-    await enqueue(url, ['--config', 'fast.json']);
+    await enqueue(url, ['--config', 'fast.json'], expect);
     const a = startWorker(url, dir, ['--config', 'fast.json']);
     await waitFor(url, (p) => p.done >= 100 && p.active > 0, 60_000, 5);
     a.child.kill('SIGKILL');
@@ -121,45 +125,7 @@ describe.skipIf(!!skip)('the queue on PostgreSQL', () => {
     ).rejects.toMatchObject({ code: '23505' });
   }, 180_000);
 
-  it.skipIf(!!noOwn)('three workers, PostgreSQL down for 2 s and then restarting mid-run: the same jsonl as the local scan, each row once; the html report with the text of every document to review', async () => {
-    // This test restarts its server: a cluster of its own.
-    const own = await testServer({ ownCluster: true });
-    try {
-      const url = await own.database();
-      await enqueue(url);
-      const procs = [startWorker(url, dir), startWorker(url, dir), startWorker(url, dir)];
-      // Down for 2 s while every worker is busy (each has finished work to commit), later a fast restart.
-      await waitFor(url, (p) => p.done >= 150, 60_000, 10);
-      await own.cluster!.restart(2);
-      await waitFor(url, (p) => p.done >= 450, 60_000, 10);
-      await own.cluster!.restart();
-      for (const w of procs) expect(w.child.exitCode).toBeNull(); // up through both
-      await waitFor(url, allDone, 120_000);
-      const stopped = [];
-      for (const w of procs) stopped.push(await stopWorker(w));
-      expect(stopped.map((x) => x.code)).toEqual([143, 143, 143]);
-      // They saw it go and come back (one busy on a long file meanwhile may not have needed it; not all three).
-      expect(stopped.some((x) => x.stderr.includes('the database is out of reach') && x.stderr.includes('the database is back'))).toBe(true);
-      const r = await cli(['results', '--db', url, '-o', 'three.jsonl'], dir);
-      expect(r.code).toBe(2);
-      expect(readFileSync(join(dir, 'three.jsonl'), 'utf8')).toBe(local);
-      const [rows] = await query<{ n: number }>(url, `SELECT count(*)::int AS n FROM safeguard_scan.results`);
-      expect(rows.n).toBe(documents);
-      const by = await query<{ worker: string }>(url, `SELECT DISTINCT worker FROM safeguard_scan.scans`);
-      expect(by.length).toBe(3);
-      const h = await cli(['results', '--db', url, '-o', 'report.html'], dir);
-      expect(h.code).toBe(2);
-      const html = readFileSync(join(dir, 'report.html'), 'utf8');
-      const risky = jsonLines(local).filter((x) => x.verdict !== 'visible' && x.sha256).length;
-      expect(risky).toBeGreaterThan(100);
-      expect((html.match(/<pre class="text"/g) ?? []).length).toBe(risky);
-      expect(html).not.toContain('Text not included in this report');
-    } finally {
-      await own.close();
-    }
-  }, 240_000);
-
-  it('a file that kills its worker process every time ends as an error row (review) after its tries; the others are as in a local scan', async () => {
+  it.concurrent('a file that kills its worker process every time ends as an error row (review) after its tries; the others are as in a local scan', async ({ expect }) => {
     const url = await server.database();
     const sub = tempDir('sgs-poison-');
     try {
@@ -197,6 +163,45 @@ describe.skipIf(!!skip)('the queue on PostgreSQL', () => {
       rmrf(sub);
     }
   }, 180_000);
+
+  it.skipIf(!!noOwn)('three workers, PostgreSQL down for 2 s and then restarting mid-run: the same jsonl as the local scan, each row once; the html report with the text of every document to review', async () => {
+    // This test restarts its server: a cluster of its own (started with the local scan).
+    const own = await ownServer!;
+    try {
+      const url = await own.database();
+      await enqueue(url, [], expect);
+      const procs = [startWorker(url, dir), startWorker(url, dir), startWorker(url, dir)];
+      // Down for 2 s while every worker is busy (each has finished work to commit), later a fast restart.
+      await waitFor(url, (p) => p.done >= 150, 60_000, 10);
+      await own.cluster!.restart(2);
+      await waitFor(url, (p) => p.done >= 450, 60_000, 10);
+      await own.cluster!.restart();
+      for (const w of procs) expect(w.child.exitCode).toBeNull(); // up through both
+      await waitFor(url, allDone, 120_000);
+      const stopped = [];
+      for (const w of procs) stopped.push(await stopWorker(w));
+      expect(stopped.map((x) => x.code)).toEqual([143, 143, 143]);
+      // They saw it go and come back (one busy on a long file meanwhile may not have needed it; not all three).
+      expect(stopped.some((x) => x.stderr.includes('the database is out of reach') && x.stderr.includes('the database is back'))).toBe(true);
+      const r = await cli(['results', '--db', url, '-o', 'three.jsonl'], dir);
+      expect(r.code).toBe(2);
+      expect(readFileSync(join(dir, 'three.jsonl'), 'utf8')).toBe(local);
+      const [rows] = await query<{ n: number }>(url, `SELECT count(*)::int AS n FROM safeguard_scan.results`);
+      expect(rows.n).toBe(documents);
+      const by = await query<{ worker: string }>(url, `SELECT DISTINCT worker FROM safeguard_scan.scans`);
+      expect(by.length).toBe(3);
+      const h = await cli(['results', '--db', url, '-o', 'report.html'], dir);
+      expect(h.code).toBe(2);
+      const html = readFileSync(join(dir, 'report.html'), 'utf8');
+      const risky = jsonLines(local).filter((x) => x.verdict !== 'visible' && x.sha256).length;
+      expect(risky).toBeGreaterThan(100);
+      expect((html.match(/<pre class="text"/g) ?? []).length).toBe(risky);
+      expect(html).not.toContain('Text not included in this report');
+    } finally {
+      await own.close();
+      ownServer = undefined;
+    }
+  }, 240_000);
 
   it('--store-bytes: workers need no files (moved away), html takes its text from the stored bytes; --rescan queues what has no result for the lexicons in force, and a worker with other lexicons leaves those jobs to one that has them', async () => {
     const url = await server.database();
