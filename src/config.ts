@@ -41,6 +41,16 @@ export const ConfigSchema = z
     nhsNumberColumn: column.optional(),
     textField: column.optional(),
     idField: column.optional(),
+    /** the queue (enqueue, worker): how long a job may run before another worker takes it over, and how often a file is tried */
+    queue: z
+      .object({
+        /** a job still running after this many seconds is given to another worker (its worker is taken to have died); pg-boss allows under 24 hours */
+        jobTimeoutSeconds: z.number().int().min(1).max(86_399).optional(),
+        /** a file whose worker dies (or times out) this many times becomes an error row, verdict review */
+        tries: z.number().int().min(1).max(10).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type Config = z.infer<typeof ConfigSchema>;

@@ -2,7 +2,7 @@
  * A backlog job, shared by the CLI (`scan`) and the library (`scanFiles`): expand the inputs,
  * apply the resume journal, start the worker pool, and run in sorted order.
  */
-import type { RecordFieldOptions } from './readers/types.js';
+import type { ReaderOptions, RecordFieldOptions } from './readers/types.js';
 import { availableParallelism } from 'node:os';
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -157,7 +157,31 @@ async function expand(patterns: string[], options: { ignore?: string[]; cwd: str
   return expandInputs(patterns, options);
 }
 
-export async function prepareJob(patterns: string[], opts: BatchOptions = {}, internals: JobInternals = {}): Promise<Job> {
+/**
+ * What a run will read, before anything is read: the files the inputs expand to (sorted), what
+ * was skipped and why, folders that could not be listed (error rows), whose record each file
+ * is, and how to read it. The local run (`prepareJob`) and the queue's `enqueue` both start here,
+ * so that both see the same documents.
+ */
+export interface Plan {
+  cwd: string;
+  /** display paths of the files to read and of the folders that could not be listed, sorted */
+  paths: string[];
+  /** every file the inputs matched */
+  matchedFiles: number;
+  skipped: { path: string; reason: string }[];
+  warnings: string[];
+  /** folders that could not be listed: their error, by display path */
+  unreadable: Map<string, string>;
+  patientOf?: (abs: string) => Patient | undefined;
+  /** how every file is read (the reading options and limits) */
+  reader: ReaderOptions;
+  /** user lexicon files, resolved and validated */
+  lexicons?: string[];
+  concurrency: number;
+}
+
+export async function planInputs(patterns: string[], opts: BatchOptions = {}, internals: Pick<JobInternals, 'exclude'> = {}): Promise<Plan> {
   const cwd = resolve(opts.cwd ?? process.cwd());
   if (patterns.length === 0) throw new BatchUsageError('no paths or globs given');
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -194,12 +218,30 @@ export async function prepareJob(patterns: string[], opts: BatchOptions = {}, in
           ` (paths are relative to the manifest's folder), e.g. ${unmatched.slice(0, 3).map((u) => JSON.stringify(relative(cwd, u) || u)).join(', ')}`,
       );
   }
+  // Folders that could not be read are rows of the run (errors, verdict review), in path order with the files.
+  const unreadable = new Map(ex.unreadable.map((u) => [u.path, u.error]));
+  const paths = unreadable.size ? [...ex.files, ...unreadable.keys()].sort(comparePaths) : ex.files;
+  const reader: ReaderOptions = {
+    maxBytes,
+    textColumn: opts.textColumn,
+    idColumn: opts.idColumn,
+    patientNameColumn: opts.patientNameColumn,
+    nhsNumberColumn: opts.nhsNumberColumn,
+    textField: opts.textField,
+    idField: opts.idField,
+    ocr: opts.ocr,
+  };
+  return { cwd, paths, matchedFiles: ex.files.length + ex.unreadable.length, skipped: ex.skipped, warnings, unreadable, patientOf, reader, lexicons, concurrency };
+}
+
+export async function prepareJob(patterns: string[], opts: BatchOptions = {}, internals: JobInternals = {}): Promise<Job> {
+  const plan = await planInputs(patterns, opts, internals);
+  const { cwd, unreadable, patientOf, concurrency, lexicons } = plan;
+  const { maxBytes, ...reader } = plan.reader;
+  const all = plan.paths;
   const resume = internals.resume ?? emptyResume();
   // A caller's keys leave files out unread; a journal's records go with each file to the
   // workers, which scan it again only if its bytes, settings or lexicons changed.
-  // Folders that could not be read are rows of the run (errors, verdict review), in path order with the files.
-  const unreadable = new Map(ex.unreadable.map((u) => [u.path, u.error]));
-  const all = unreadable.size ? [...ex.files, ...unreadable.keys()].sort(comparePaths) : ex.files;
   const paths = resume.completePaths.size ? all.filter((p) => !resume.completePaths.has(p)) : all;
   const knownOf = resume.recorded.size
     ? (p: string) => {
@@ -212,15 +254,7 @@ export async function prepareJob(patterns: string[], opts: BatchOptions = {}, in
     thresholds: opts.thresholds,
     includeText: !!opts.includeText,
     maxBytes,
-    reader: {
-      textColumn: opts.textColumn,
-      idColumn: opts.idColumn,
-      patientNameColumn: opts.patientNameColumn,
-      nhsNumberColumn: opts.nhsNumberColumn,
-      textField: opts.textField,
-      idField: opts.idField,
-      ocr: opts.ocr,
-    },
+    reader,
     returnText: internals.returnText,
     render: internals.render,
     ...(internals.redact ? { redact: internals.redact } : {}),
@@ -234,9 +268,9 @@ export async function prepareJob(patterns: string[], opts: BatchOptions = {}, in
   const job: Job = {
     cwd,
     paths,
-    matchedFiles: ex.files.length + ex.unreadable.length,
-    skipped: ex.skipped,
-    warnings,
+    matchedFiles: plan.matchedFiles,
+    skipped: plan.skipped,
+    warnings: plan.warnings,
     resume,
     concurrency,
     state,

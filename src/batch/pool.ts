@@ -192,11 +192,14 @@ export class WorkerPool {
     return slot;
   }
 
-  /** An error result for a file, in the form the run expects (rendered when the workers render). */
-  private errorFor(t: Task, why: string): FileResult {
+  /**
+   * An error result for a file, in the form the run expects (rendered when the workers render).
+   * `lost`: the file itself is not to blame (the workers keep stopping, the pool closed).
+   */
+  private errorFor(t: Task, why: string, lost = false): FileResult {
     const d = errorResult(t.path, why, this.lexiconVersion);
     const { path, verdict, bytes, error, categories } = d;
-    return { i: t.i, docs: [{ meta: { path, verdict, bytes, error, categories }, ...(this.config.render ? { out: renderDoc(this.config.render, d) } : { doc: d }) }] };
+    return { i: t.i, docs: [{ meta: { path, verdict, bytes, error, categories }, ...(this.config.render ? { out: renderDoc(this.config.render, d) } : { doc: d }) }], ...(lost ? { lost: why } : {}) };
   }
 
   /**
@@ -217,14 +220,14 @@ export class WorkerPool {
       const again: Task[] = [];
       for (const t of p.tasks) {
         if (t.i === current) done.set(t.i, this.errorFor(t, `internal error: the worker scanning this file stopped: ${why}`));
-        else if (giveUp) done.set(t.i, this.errorFor(t, `internal error: the workers keep stopping (last: ${why}); this file was not scanned`));
+        else if (giveUp) done.set(t.i, this.errorFor(t, `internal error: the workers keep stopping (last: ${why}); this file was not scanned`, true));
         else again.push(t);
       }
       const finish = (more: FileResult[]) => {
         for (const r of more) done.set(r.i, r);
         p.resolve(p.tasks.map((t) => done.get(t.i)!));
       };
-      if (again.length) this.run(again).then(finish, () => finish(again.map((t) => this.errorFor(t, `internal error: the pool closed (${why})`))));
+      if (again.length) this.run(again).then(finish, () => finish(again.map((t) => this.errorFor(t, `internal error: the pool closed (${why})`, true))));
       else finish([]);
     }
   }
@@ -233,10 +236,15 @@ export class WorkerPool {
     return this.size;
   }
 
+  /** The workers kept dying and the pool has stopped replacing them: a caller that runs for long starts a new pool. */
+  get failing(): boolean {
+    return this.closed || this.barren > 3 || this.slots.every((s) => s.dead);
+  }
+
   run(tasks: Task[]): Promise<FileResult[]> {
     if (this.closed) return Promise.reject(new PoolError('the pool is closed'));
     const live = this.slots.filter((s) => !s.dead);
-    if (live.length === 0) return Promise.resolve(tasks.map((t) => this.errorFor(t, 'internal error: no worker is left to scan this file')));
+    if (live.length === 0) return Promise.resolve(tasks.map((t) => this.errorFor(t, 'internal error: no worker is left to scan this file', true)));
     const slot = live.reduce((a, b) => (b.pending.size < a.pending.size ? b : a), live[0]);
     const id = this.nextId++;
     return new Promise<FileResult[]>((resolve) => {

@@ -4,5 +4,5 @@
  * reading), picks the reader by extension, and returns one document per record. Pool workers
  * and tests call this same function.
  */
-export { readFile as readDocuments, loadFile, readBytes, readerFor, ReaderOptionsSchema, SUPPORTED_EXTENSIONS } from './readers/index.js';
+export { readFile as readDocuments, loadFile, loadGivenBytes, readBytes, readerFor, ReaderOptionsSchema, SUPPORTED_EXTENSIONS } from './readers/index.js';
 export type { ReadDocument, Reader, ReaderOptions } from './readers/types.js';

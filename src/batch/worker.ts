@@ -13,7 +13,7 @@ import { createScanner, type Scanner } from '../scanner/index.js';
 import { looksBinary } from './decode.js';
 import { expandInputs } from './expand.js';
 import { createHash } from 'node:crypto';
-import { loadFile, readBytes, type ReadDocument, type ReaderOptions } from './read.js';
+import { loadFile, loadGivenBytes, readBytes, type ReadDocument, type ReaderOptions } from './read.js';
 import { DEFAULT_READER_LIMITS, ReaderHost, type ReaderLimits } from './reader-host.js';
 import type { HeavyReader } from './readers/index.js';
 import { errorResult, fromScan } from './results.js';
@@ -84,6 +84,13 @@ export interface Task {
   error?: string;
   /** not a file: a text or a FHIR resource sent to the service, scanned here as a file's document is */
   inline?: InlineInput;
+  /**
+   * How to read this file when it is not as the run's settings say: the queue's jobs each carry
+   * the reading options they were enqueued with, and may carry the file's bytes (kept in the
+   * database). With `sha256`, bytes that hash otherwise make the document an error: the file
+   * changed after it was enqueued, and a result must never stand for bytes nobody asked about.
+   */
+  read?: { options: ReaderOptions; bytes?: Uint8Array; sha256?: string };
 }
 
 /** What the service sends: a text with its scan context (POST /scan), or a FHIR resource as JSON (POST /fhir). */
@@ -101,6 +108,12 @@ export interface FileResult {
   unchanged?: boolean;
   /** an inline task's answer: the library's ScanResult, the labelled FHIR resource (JSON), or the redacted text */
   reply?: { scan?: ScanResult; fhir?: string; redact?: RedactResult | { error: string } };
+  /**
+   * The file was not scanned for a reason that is not its own (the pool's workers kept
+   * stopping, or it closed): its documents are errors saying so. A caller that can try again
+   * later (the queue) does that instead of recording them.
+   */
+  lost?: string;
 }
 
 const RENDER: Record<RenderFormat, (d: DocumentResult) => string> = { jsonl: jsonlLine, json: jsonBody, stylish: stylishLine, csv: csvRow, fhir: () => '' };
@@ -166,15 +179,16 @@ export function createFileScanner(cfg: WorkerConfig, progress?: Int32Array): Fil
   const readerOpts: ReaderOptions = { ...cfg.reader, maxBytes: cfg.maxBytes };
   // The settings that change results, hashed: with the file's bytes and the lexicons, the key of a recorded result.
   // Canonical: the same settings give the same hash whichever entry point spelt them out.
-  const r = cfg.reader;
-  const settingsBase = JSON.stringify({
-    thresholds: cfg.thresholds ? { ...DEFAULT_THRESHOLDS, ...cfg.thresholds } : DEFAULT_THRESHOLDS,
-    includeText: !!cfg.includeText,
-    maxBytes: cfg.maxBytes,
-    reader: [r.textColumn, r.idColumn, r.patientNameColumn, r.nhsNumberColumn, r.textField, r.idField].map((x) => x ?? null),
-    ocr: r.ocr !== false,
-  });
-  const settingsOf = (patient?: Patient) => createHash('sha256').update(settingsBase).update(JSON.stringify(patient ?? null)).digest('hex').slice(0, 16);
+  const settingsJson = (r: ReaderOptions) =>
+    JSON.stringify({
+      thresholds: cfg.thresholds ? { ...DEFAULT_THRESHOLDS, ...cfg.thresholds } : DEFAULT_THRESHOLDS,
+      includeText: !!cfg.includeText,
+      maxBytes: r.maxBytes,
+      reader: [r.textColumn, r.idColumn, r.patientNameColumn, r.nhsNumberColumn, r.textField, r.idField].map((x) => x ?? null),
+      ocr: r.ocr !== false,
+    });
+  const runSettings = settingsJson(readerOpts);
+  const settingsOf = (base: string, patient?: Patient) => createHash('sha256').update(base).update(JSON.stringify(patient ?? null)).digest('hex').slice(0, 16);
   const beat = () => {
     if (progress) Atomics.add(progress, BEAT, 1);
   };
@@ -199,18 +213,20 @@ export function createFileScanner(cfg: WorkerConfig, progress?: Int32Array): Fil
       return { i: t.i, docs: [], reply };
     }
     // The same reader every entry point uses; it never throws (a failure is an error document).
-    const loaded = t.error ? { docs: [{ text: '', error: t.error }] } : loadFile(t.abs, readerOpts);
+    const opts = t.read?.options ?? readerOpts;
+    const loaded = t.error ? { docs: [{ text: '', error: t.error }] } : t.read?.bytes ? loadGivenBytes(t.path, t.read.bytes, opts) : loadFile(t.abs, opts);
     let read: ReadDocument[];
     let input: DocumentResult['input'];
     if ('docs' in loaded) read = loaded.docs;
     else {
-      input = { sha256: createHash('sha256').update(loaded.bytes).digest('hex'), settings: settingsOf(t.patient) };
+      input = { sha256: createHash('sha256').update(loaded.bytes).digest('hex'), settings: settingsOf(t.read ? settingsJson(loaded.options) : runSettings, t.patient) };
       const k = t.known;
       if (k && k.sha256 === input.sha256 && k.settings === input.settings && k.lexiconVersion === lv) {
         if (progress) Atomics.store(progress, CURRENT, -1);
         return { i: t.i, docs: [], unchanged: true };
       }
-      read = await readBytes(t.abs, loaded.bytes, loaded.options, heavy);
+      if (t.read?.sha256 && t.read.sha256 !== input.sha256) read = [{ text: '', error: 'the file changed after it was enqueued (its bytes are not the ones recorded): enqueue it again' }];
+      else read = await readBytes(t.abs, loaded.bytes, loaded.options, heavy);
     }
     const docs: DocOut[] = [];
     const want = cfg.returnText;

@@ -176,6 +176,7 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .option('--no-ocr', 'do not OCR scanned PDF attachments and images (they are then errors to review)')
     .option('--config <file>', 'config file (lexicons, thresholds, concurrency, ocr)')
     .action(async (o: ServeFlags) => done(await serveCommand(o, io)));
+  registerQueueCommands(program, io, done, { collect, positiveInt, byteSize, failOnOpt });
 
   const lexicon = program.command('lexicon').description('test, lint and count lexicon entries');
   const lines = { ...say(io), cwd: io.cwd };
@@ -199,6 +200,64 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
 }
 
 const EXPECTED = [LexiconError, UsageError, BatchUsageError, ConfigError, ManifestError, JournalError, OutputError, PoolError, InputFileError];
+/**
+ * The queue commands (PostgreSQL + pg-boss). Their module is imported when one of them runs, not
+ * before: a local scan must never load the database packages, nor need a server.
+ */
+function registerQueueCommands(
+  program: Command,
+  io: CliIo,
+  done: (code: number) => void,
+  h: { collect: typeof collect; positiveInt: typeof positiveInt; byteSize: typeof byteSize; failOnOpt: () => Option },
+): void {
+  const queue = () => import('./commands/queue.js');
+  const db = () => new Option('--db <url>', 'the PostgreSQL database of the queue: postgres://user@host:5432/name (a password is better in PGPASSWORD or ~/.pgpass than in the URL)').makeOptionMandatory();
+  program
+    .command('enqueue')
+    .description('record files in the queue, one job per file; the same file (path and bytes) is recorded once')
+    .argument('[paths...]', 'files, directories or globs (optional with --rescan)')
+    .addOption(db())
+    .option('--rescan', 'also queue files already recorded that have no result for the current lexicons (alone: every such file)')
+    .option('--store-bytes', "keep each file's bytes in the database, for workers without the shared filesystem")
+    .option('--lexicons <glob>', 'extra lexicon files (repeatable): the lexicons whose results --rescan looks for', h.collect)
+    .option('--ignore <glob>', 'glob of files to leave out (repeatable)', h.collect)
+    .option('--max-bytes <size>', 'files larger than this are recorded as errors (default 10M)', h.byteSize)
+    .option('--text-column <name>', 'csv: the column holding the text')
+    .option('--id-column <name>', 'csv: the column holding the record id')
+    .option('--patient-name-column <name>', "csv: the column holding the patient's name")
+    .option('--nhs-number-column <name>', "csv: the column holding the patient's NHS number")
+    .option('--text-field <name>', 'jsonl: the field holding the text')
+    .option('--id-field <name>', 'jsonl: the field holding the record id')
+    .option('--patients <file.csv>', 'patient manifest: path,name,nhsNumber,dateOfBirth[,sex]')
+    .option('--no-ocr', 'do not OCR scanned PDF pages and images (they are then errors to review)')
+    .option('--config <file>', 'config file (default: safeguard-scan.config.json from here upward)')
+    .action(async (paths: string[], o) => done(await (await queue()).enqueueCommand(paths, o, io)));
+  program
+    .command('worker')
+    .description('scan queued files until stopped (SIGTERM: finish the files in progress, then exit 143)')
+    .addOption(db())
+    .option('--concurrency <n>', 'scanning threads (default: the number of cores)', h.positiveInt('--concurrency'))
+    .option('--lexicons <glob>', 'extra lexicon files (repeatable)', h.collect)
+    .option('--config <file>', 'config file (lexicons, thresholds, concurrency, queue)')
+    .action(async (o) => done(await (await queue()).workerCommand(o, io)));
+  program
+    .command('results')
+    .description('export what is done, sorted as a local run is: jsonl (default), csv or the html report')
+    .addOption(db())
+    .addOption(new Option('-f, --format <format>', 'output format (default jsonl, or from the -o extension)').choices(['jsonl', 'csv', 'html']))
+    .option('-o, --output <file>', 'write to a file instead of stdout (html: required)')
+    .addOption(h.failOnOpt())
+    .option('--config <file>', 'config file (failOn)')
+    .action(async (o) => done(await (await queue()).resultsCommand(o, io)));
+  program
+    .command('status')
+    .description('files queued, active, done and failed, and throughput')
+    .addOption(db())
+    .action(async (o) => done(await (await queue()).statusCommand(o, io)));
+}
+
+/** Errors of the queue commands that mean bad usage or an unusable database (exit 2), known by name so that this file need not import them. */
+const QUEUE_ERRORS = new Set(['QueueConnectionError', 'QueueUsageError', 'QueueSchemaError']);
 
 /** Run the CLI with `argv` (node, script, args...) and return its exit code; never throws. */
 export async function main(argv = process.argv, io: CliIo = processIo()): Promise<number> {
@@ -211,7 +270,7 @@ export async function main(argv = process.argv, io: CliIo = processIo()): Promis
       // --help and --version exit 0; usage errors exit 2 (commander already printed why).
       return err.exitCode === 0 ? 0 : 2;
     }
-    if (EXPECTED.some((E) => err instanceof E)) {
+    if (EXPECTED.some((E) => err instanceof E) || (err instanceof Error && QUEUE_ERRORS.has(err.name))) {
       // One line per problem, each escaped: a file name cannot forge a line of its own.
       const lines = err instanceof LexiconError && err.problems.length > 1 ? [`${err.problems.length} problems in the lexicons:`, ...err.problems.map((p) => `  ${describeProblem(p)}`)] : [(err as Error).message];
       io.stderr.write(lines.map((l, i) => `${i === 0 ? 'safeguard-scan: ' : ''}${printable(l)}`).join('\n') + '\n');

@@ -78,6 +78,19 @@ function withinMaxBytes(d: ReadDocument, maxBytes: number): ReadDocument {
   return errorDoc(`its text is ${d.text.length} characters, over --max-bytes ${maxBytes} (the file expands to more than the limit)`, d.record !== undefined ? { record: d.record } : {});
 }
 
+/**
+ * Bytes the caller already holds (the queue: a file whose bytes the database keeps), checked as
+ * `loadFile` checks a file: the options, the type, and `maxBytes`, with the same messages.
+ */
+export function loadGivenBytes(path: string, bytes: Uint8Array, opts: ReaderOptions): Loaded {
+  const parsed = ReaderOptionsSchema.safeParse(opts);
+  if (!parsed.success) return { docs: [errorDoc(`invalid reader options: ${describeOptionIssues(parsed.error)}`)] };
+  const ext = extname(path).toLowerCase();
+  if (!readerFor(path) && !HEAVY_EXTENSIONS.includes(ext)) return { docs: [errorDoc(ext ? `unsupported file type ${ext}` : 'no file extension')] };
+  if (bytes.byteLength > parsed.data.maxBytes) return { docs: [errorDoc(`file is ${bytes.byteLength} bytes, over --max-bytes ${parsed.data.maxBytes}`)] };
+  return { bytes, options: parsed.data };
+}
+
 /** A loaded file's documents, by the reader for its type (heavy types in a reader child process). Never rejects. */
 export async function readBytes(path: string, bytes: Uint8Array, options: ReaderOptions, heavy?: HeavyReader): Promise<ReadDocument[]> {
   const ext = extname(path).toLowerCase();
