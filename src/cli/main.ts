@@ -242,9 +242,10 @@ function registerQueueCommands(
     .action(async (o) => done(await (await queue()).workerCommand(o, io)));
   program
     .command('results')
-    .description('export what is done, sorted as a local run is: jsonl (default), csv or the html report')
+    .description('export what is done, sorted as a local run is: jsonl (default), csv, the html report or FHIR; recorded decisions applied')
     .addOption(db())
-    .addOption(new Option('-f, --format <format>', 'output format (default jsonl, or from the -o extension)').choices(['jsonl', 'csv', 'html']))
+    .addOption(new Option('-f, --format <format>', 'output format (default jsonl, or from the -o extension)').choices(['jsonl', 'csv', 'html', 'fhir']))
+    .option('--decisions <file>', 'decisions.jsonl from the html report: recorded in the database; every export applies the recorded decisions')
     .option('-o, --output <file>', 'write to a file instead of stdout (html: required)')
     .addOption(h.failOnOpt())
     .option('--config <file>', 'config file (failOn)')

@@ -12,3 +12,4 @@ export { attachTexts, exportRows, pendingFiles, type ExportedRow } from './expor
 export { formatStatus, queueStatus, type QueueStatus } from './status.js';
 export { DEFAULT_QUEUE_SETTINGS, maintenanceSeconds, QUEUE, SCHEMA, BOSS_SCHEMA, type QueueSettings } from './names.js';
 export { pathKey, recordKey } from './keys.js';
+export { hasDecisionsTable, loadStoredDecisions, storeDecisions } from './decisions.js';

@@ -24,7 +24,7 @@ export const QUEUE = { scan: 'scan', suspect: 'scan-suspect', isolated: 'scan-is
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 
 /** How our schema is versioned: a database set up by a newer safeguard-scan is refused, not altered. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export interface QueueSettings {
   /** a job still active after this long is taken to have lost its worker */

@@ -7,6 +7,7 @@
  * - `results`: one row per (path, record, sha256 of the text scanned, lexiconVersion): the
  *   jsonl line a local scan writes for that document, byte for byte, and a few of its fields
  *   for queries. Written in the same transaction that completes the job.
+ * - `decisions`: clinicians' recorded decisions (decisions.jsonl), applied by `results`.
  * - `scans`: a source read and scanned with a lexicon version, and the result rows it gave (a
  *   row already written for the same text is shared, not written twice). What `results` and
  *   `status` report, and what `enqueue --rescan` looks for.
@@ -70,6 +71,18 @@ CREATE TABLE IF NOT EXISTS ${S}.results (
   -- one row per (path, record, text sha256, lexiconVersion): the keys encode path and record one to one
   CONSTRAINT results_once UNIQUE (path_key, record_key, text_sha256, lexicon_version)
 );
+-- clinicians' decisions (decisions.jsonl), one per document; results apply them (decisions.ts)
+CREATE TABLE IF NOT EXISTS ${S}.decisions (
+  path text NOT NULL,
+  record text NOT NULL DEFAULT '',
+  sha256 text NOT NULL,
+  verdict_shown text NOT NULL CHECK (verdict_shown IN ('visible', 'review', 'withhold')),
+  decision text NOT NULL CHECK (decision IN ('show', 'withhold', 'redact-and-show')),
+  decided_at timestamptz NOT NULL,
+  note text,
+  recorded_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (path, record)
+);
 CREATE TABLE IF NOT EXISTS ${S}.scans (
   source_id bigint NOT NULL REFERENCES ${S}.sources (id) ON DELETE CASCADE,
   lexicon_version text NOT NULL,
@@ -91,6 +104,8 @@ export async function ensureTables(pool: Pool): Promise<void> {
     const { rows } = await c.query<{ value: string }>(`SELECT value FROM ${S}.meta WHERE key = 'schema_version'`);
     const found = rows[0] ? Number(rows[0].value) : undefined;
     if (found === undefined) await c.query(`INSERT INTO ${S}.meta (key, value) VALUES ('schema_version', $1)`, [String(SCHEMA_VERSION)]);
+    // Version 2 only added the decisions table, created above: nothing else to change.
+    else if (found < SCHEMA_VERSION) await c.query(`UPDATE ${S}.meta SET value = $1 WHERE key = 'schema_version'`, [String(SCHEMA_VERSION)]);
     else if (found > SCHEMA_VERSION) throw new QueueSchemaError(`the queue in this database was set up by a newer safeguard-scan (schema version ${found}; this one knows ${SCHEMA_VERSION}): upgrade safeguard-scan`);
   });
 }

@@ -10,8 +10,8 @@ import { openFileSink, streamSink, type FileSink, type Sink, type StreamSink } f
 import type { RecordFieldOptions } from '../../batch/readers/types.js';
 import { Tally } from '../../batch/tally.js';
 import { loadLexicons } from '../../lexicon/load.js';
-import { DocumentResultSchema, type DocumentResult, type Verdict } from '../../model/index.js';
-import { csvHeader, csvRow, htmlReportChunks, printable } from '../../report/index.js';
+import { DocumentResultSchema, maxVerdict, type DocumentResult, type Verdict } from '../../model/index.js';
+import { applyDecision, csvHeader, csvRow, decisionFor, documentReferenceFor, jsonlLine, type DecisionState, FHIR_COLLECTION_OPEN, fhirCollectionClose, fhirEntry, htmlReportChunks, labelsFor, printable } from '../../report/index.js';
 import {
   attachTexts,
   connect,
@@ -21,7 +21,9 @@ import {
   ensureTables,
   exportRows,
   formatStatus,
+  hasDecisionsTable,
   isConnectionLoss,
+  loadStoredDecisions,
   maintenanceSeconds,
   pendingFiles,
   QueueConnectionError,
@@ -31,6 +33,7 @@ import {
   requireTables,
   rescanAll,
   runQueueWorker,
+  storeDecisions,
   type QueueDb,
   type QueueSettings,
 } from '../../queue/index.js';
@@ -46,7 +49,7 @@ function dbFailure(db: QueueDb, err: unknown): unknown {
   if (fromServer || isConnectionLoss(err)) return new QueueConnectionError(`the database ${db.shown} failed: ${db.describe(err)}`);
   return err;
 }
-import { loadConfigFor } from './scan.js';
+import { loadConfigFor, loadDecisions } from './scan.js';
 
 export interface EnqueueFlags extends RecordFieldOptions {
   db: string;
@@ -69,14 +72,18 @@ export interface WorkerFlags {
 
 export interface ResultsFlags {
   db: string;
-  format?: 'jsonl' | 'csv' | 'html';
+  /** decisions.jsonl to record in the database (every export applies what is recorded) */
+  decisions?: string;
+  format?: 'jsonl' | 'csv' | 'html' | 'fhir';
   output?: string;
   failOn?: Verdict;
   config?: string;
 }
 
-const RESULT_FORMATS = ['jsonl', 'csv', 'html'] as const;
+const RESULT_FORMATS = ['jsonl', 'csv', 'html', 'fhir'] as const;
 const RESULT_EXT: Record<string, (typeof RESULT_FORMATS)[number]> = { '.jsonl': 'jsonl', '.ndjson': 'jsonl', '.csv': 'csv', '.html': 'html', '.htm': 'html' };
+/** `x.fhir.json` is FHIR, as for scan. */
+const resultFormatOf = (file: string): (typeof RESULT_FORMATS)[number] | undefined => (/\.fhir\.json$/i.test(file) ? 'fhir' : RESULT_EXT[extname(file).toLowerCase()]);
 
 function settingsOf(config: { queue?: Partial<QueueSettings> }): QueueSettings {
   return { ...DEFAULT_QUEUE_SETTINGS, ...config.queue };
@@ -228,14 +235,30 @@ export async function resultsCommand(flags: ResultsFlags, io: CliIo): Promise<nu
   const log = say(io);
   const { config } = loadConfigFor(flags, io.cwd);
   const ext = flags.output ? extname(flags.output).toLowerCase() : '';
-  if (flags.output && !flags.format && !RESULT_EXT[ext])
+  if (flags.output && !flags.format && !resultFormatOf(flags.output))
     throw new UsageError(`cannot tell the format of ${flags.output} from its extension${ext ? ` ${ext}` : ''}: add --format (${RESULT_FORMATS.join(', ')})`);
-  const format = flags.format ?? (flags.output ? RESULT_EXT[ext] : undefined) ?? 'jsonl';
+  const format = flags.format ?? (flags.output ? resultFormatOf(flags.output) : undefined) ?? 'jsonl';
   if (format === 'html' && !flags.output) throw new UsageError('the html report holds record text and is written only to a file: add -o report.html');
   const failOn: Verdict = flags.failOn ?? config.failOn ?? 'withhold';
+  // Read and checked whole before anything is written: a problem names the file, line and field.
+  const given = flags.decisions !== undefined ? loadDecisions(resolve(io.cwd, flags.decisions), flags.decisions) : undefined;
   const db: QueueDb = await connect(flags.db, { onBackgroundError: backgroundLog(io) });
   try {
     await requireTables(db.pool, db.shown);
+    if (given) {
+      await ensureTables(db.pool);
+      const n = await storeDecisions(db.pool, given);
+      log.err(`recorded ${n} of ${given.size} decisions in ${db.shown} (a decision older than the one recorded for its document is left out)`);
+    }
+    const decisions = (await hasDecisionsTable(db.pool)) ? await loadStoredDecisions(db.pool) : new Map();
+    /** A row with its recorded decision applied (as scan --decisions does), and its jsonl line. */
+    const decide = (r: { line: string }, doc: DocumentResult): { doc: DocumentResult; line: string; decided?: DecisionState } => {
+      if (decisions.size === 0) return { doc, line: r.line };
+      const st = decisionFor(doc, decisions);
+      if (st.state === 'none') return { doc, line: r.line };
+      const d = applyDecision(doc, st);
+      return { doc: d, line: jsonlLine(d).replace(/\n$/, ''), decided: st };
+    };
     const out = await openOutput(flags, io);
     const tally = new Tally();
     const files = new Set<string>();
@@ -243,20 +266,38 @@ export async function resultsCommand(flags: ResultsFlags, io: CliIo): Promise<nu
       if (format === 'html') {
         const docs: { doc: DocumentResult & { text?: string }; source: string }[] = [];
         for await (const r of exportRows(db.pool)) {
-          const doc = resultOf(r.line);
-          docs.push({ doc, source: r.source });
+          const { doc, decided } = decide(r, resultOf(r.line));
+          docs.push({ doc: decided ? { ...doc, decided } as DocumentResult : doc, source: r.source });
           tally.add(doc);
           files.add(r.source);
         }
         const missing = await attachTexts(db.pool, docs);
         if (missing) log.err(`warning: the text of ${missing} document${missing === 1 ? '' : 's'} at or above review could not be read again (the file moved or changed): shown without it`);
         for (const c of htmlReportChunks(docs.map((d) => d.doc), {})) out.sink.write(c);
+      } else if (format === 'fhir') {
+        // One labelled DocumentReference per document (the database keeps no record text, so
+        // none is put in), in a collection Bundle labelled with the strictest of them, as
+        // `scan --format fhir` writes documents that were not FHIR resources.
+        let first = true;
+        let worst: Verdict = 'visible';
+        out.sink.write(FHIR_COLLECTION_OPEN);
+        for await (const r of exportRows(db.pool)) {
+          const { doc } = decide(r, resultOf(r.line));
+          out.sink.write(fhirEntry(JSON.stringify(documentReferenceFor(doc)), first));
+          first = false;
+          worst = maxVerdict(worst, doc.verdict);
+          tally.add(doc);
+          files.add(r.source);
+        }
+        const labels = labelsFor([{ verdict: worst, findings: [] }]);
+        out.sink.write(fhirCollectionClose(labels.security.length || labels.tag.length ? { security: labels.security, tag: labels.tag } : undefined, !first));
       } else {
         if (format === 'csv') out.sink.write(csvHeader());
         for await (const r of exportRows(db.pool)) {
-          const doc = resultOf(r.line);
-          // jsonl: the line as the worker stored it, which is the line a local scan writes.
-          out.sink.write(format === 'jsonl' ? r.line + '\n' : csvRow(doc));
+          const { doc, line } = decide(r, resultOf(r.line));
+          // jsonl: the line as the worker stored it, which is the line a local scan writes
+          // (with a recorded decision, the line scan --decisions writes).
+          out.sink.write(format === 'jsonl' ? line + '\n' : csvRow(doc));
           tally.add(doc);
           files.add(r.source);
         }
