@@ -11,6 +11,7 @@ const time = (text: string) => {
   return { ms: performance.now() - t0, r };
 };
 
+// The 5 MB single line (a ceiling, 7 s here) runs in npm run test:slow (test/slow/hostile-large.test.ts).
 describe('bounded time on hostile input', () => {
   for (const [name, make] of Object.entries(hostileInputs)) {
     it(`${name}: 4x the input takes well under 16x the time`, () => {
@@ -22,9 +23,4 @@ describe('bounded time on hostile input', () => {
       expect(big.ms).toBeLessThan(15_000);
     });
   }
-  it('a 5 MB single line scans within a generous ceiling', () => {
-    const { ms, r } = time(hostileInputs['single line, no breaks'](5 * 1024 * 1024));
-    expect(r.error).toBeUndefined();
-    expect(ms).toBeLessThan(60_000);
-  });
 });

@@ -189,7 +189,10 @@ describe.skipIf(!!skip)('the queue on PostgreSQL', () => {
       const [rows] = await query<{ n: number }>(url, `SELECT count(*)::int AS n FROM safeguard_scan.results`);
       expect(rows.n).toBe(documents);
       const by = await query<{ worker: string }>(url, `SELECT DISTINCT worker FROM safeguard_scan.scans`);
-      expect(by.length).toBe(3);
+      // The work was shared. All three usually take part, but on a loaded machine a worker that
+      // starts late can find the queue drained: at least two is what the timing guarantees.
+      expect(by.length).toBeGreaterThanOrEqual(2);
+      expect(by.length).toBeLessThanOrEqual(3);
       const h = await cli(['results', '--db', url, '-o', 'report.html'], dir);
       expect(h.code).toBe(2);
       const html = readFileSync(join(dir, 'report.html'), 'utf8');

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { htmlToText, readerFor, readFile, rtfToText, SUPPORTED_EXTENSIONS } from '../src/batch/readers/index.js';
 import type { ReadDocument, ReaderOptions } from '../src/batch/readers/types.js';
 import { writeFixtures } from './fixtures/make-fixtures.js';
 import { makeDocxParts } from './fixtures/scans.js';
@@ -18,6 +17,9 @@ vi.mock('node:fs', async (importOriginal) => {
   return { ...real, default: { ...real, readFileSync }, readFileSync };
 });
 
+// The readers are imported after the mock, into a fresh module registry: test files share
+// their worker process (vitest.config.ts), so a copy imported by another file would not see it.
+let R: typeof import('../src/batch/readers/index.js');
 let dir: string;
 let f: Record<string, string>;
 const base: ReaderOptions = { maxBytes: 1_000_000 };
@@ -25,12 +27,14 @@ const csvOpts: ReaderOptions = { ...base, textColumn: 'Entry Text', idColumn: 'R
 const all: ReadDocument[] = [];
 
 async function read(name: string, opts: ReaderOptions = base): Promise<ReadDocument[]> {
-  const docs = await readFile(f[name] ?? join(dir, name), opts);
+  const docs = await R.readFile(f[name] ?? join(dir, name), opts);
   all.push(...docs);
   return docs;
 }
 
 beforeAll(async () => {
+  vi.resetModules();
+  R = await import('../src/batch/readers/index.js');
   dir = mkdtempSync(join(tmpdir(), 'sgs-readers-'));
   f = await writeFixtures(dir);
 });
@@ -38,24 +42,24 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('reader dispatch', () => {
   it('knows every supported extension, case-insensitively', () => {
-    for (const ext of ['.txt', '.md', '.text', '.html', '.htm', '.rtf', '.docx', '.doc', '.pdf', '.png', '.jpg', '.jpeg', '.tif', '.tiff', '.csv', '.jsonl']) expect(SUPPORTED_EXTENSIONS).toContain(ext);
-    expect(readerFor('a/LETTER.TXT')).toBeDefined();
+    for (const ext of ['.txt', '.md', '.text', '.html', '.htm', '.rtf', '.docx', '.doc', '.pdf', '.png', '.jpg', '.jpeg', '.tif', '.tiff', '.csv', '.jsonl']) expect(R.SUPPORTED_EXTENSIONS).toContain(ext);
+    expect(R.readerFor('a/LETTER.TXT')).toBeDefined();
     // docx, pdf and images are read in a reader child process, not by an in-thread reader
-    expect(readerFor('a/b.Docx')).toBeUndefined();
-    expect(readerFor('a/b.exe')).toBeUndefined();
-    expect(readerFor('a/noext')).toBeUndefined();
+    expect(R.readerFor('a/b.Docx')).toBeUndefined();
+    expect(R.readerFor('a/b.exe')).toBeUndefined();
+    expect(R.readerFor('a/noext')).toBeUndefined();
   });
 
   it('turns an unsupported type into an error document', async () => {
-    expect(await readFile(join(dir, 'x.exe'), base)).toEqual([{ text: '', error: 'unsupported file type .exe' }]);
+    expect(await R.readFile(join(dir, 'x.exe'), base)).toEqual([{ text: '', error: 'unsupported file type .exe' }]);
   });
 
   it('never throws: missing files, directories, permission errors, over-size files and bad options are error documents', async () => {
     expect((await read('missing.txt'))[0].error).toBe('cannot read file (ENOENT)');
-    expect((await readFile(dir + '/', base))[0].error).toMatch(/no file extension|not a regular file/);
+    expect((await R.readFile(dir + '/', base))[0].error).toMatch(/no file extension|not a regular file/);
     const big = await read('plain.txt', { maxBytes: 10 });
     expect(big).toEqual([{ text: '', error: expect.stringMatching(/^file is \d+ bytes, over --max-bytes 10$/) }]);
-    const bad = await readFile(f['plain.txt'], { maxBytes: -1 } as ReaderOptions);
+    const bad = await R.readFile(f['plain.txt'], { maxBytes: -1 } as ReaderOptions);
     expect(bad[0].error).toMatch(/^invalid reader options: maxBytes/);
   });
 
@@ -126,10 +130,10 @@ describe('html', () => {
     expect(doc.text).not.toMatch(/script text|style text|leaked|color: red/);
   });
   it('decodes named and numeric entities and keeps <pre> whitespace', () => {
-    expect(htmlToText('<p>caf&eacute; &#233;&#x263A; &pound;5 &lt;b&gt;</p>')).toBe('café é☺ £5 <b>');
-    expect(htmlToText('<p>a</p><pre>  x\n    y</pre><p>b</p>')).toBe('a\n\n  x\n    y\n\nb');
-    expect(htmlToText('<div>one<br><br>two</div><div>three</div>')).toBe('one\n\ntwo\nthree');
-    expect(htmlToText('<b>bold</b><i>italic</i> <span>next</span>')).toBe('bolditalic next');
+    expect(R.htmlToText('<p>caf&eacute; &#233;&#x263A; &pound;5 &lt;b&gt;</p>')).toBe('café é☺ £5 <b>');
+    expect(R.htmlToText('<p>a</p><pre>  x\n    y</pre><p>b</p>')).toBe('a\n\n  x\n    y\n\nb');
+    expect(R.htmlToText('<div>one<br><br>two</div><div>three</div>')).toBe('one\n\ntwo\nthree');
+    expect(R.htmlToText('<b>bold</b><i>italic</i> <span>next</span>')).toBe('bolditalic next');
   });
 });
 
@@ -143,11 +147,11 @@ describe('rtf', () => {
     expect(doc.text).not.toMatch(/Helvetica|Courier|Invented Author|Normal|89504e|Invented Writer|red255/);
   });
   it('honours \\uc and the code page', () => {
-    expect(rtfToText('{\\rtf1\\ansi\\uc2 a\\u8212\\\'97\\\'97b}')).toBe('a\u2014b');
-    expect(rtfToText('{\\rtf1\\ansi\\uc0 a\\u8212 b}')).toBe('a\u2014b');
-    expect(rtfToText("{\\rtf1\\ansi\\ansicpg1251 \\'cf\\'f0\\'e8}")).toBe('При');
-    expect(rtfToText("{\\rtf1\\ansi it\\'92s \\'93ok\\'94\\tab x}")).toBe('it\u2019s \u201cok\u201d\tx');
-    expect(rtfToText('{\\rtf1{\\field{\\*\\fldinst HYPERLINK "http://x"}{\\fldrslt link text}}}')).toBe('link text');
+    expect(R.rtfToText('{\\rtf1\\ansi\\uc2 a\\u8212\\\'97\\\'97b}')).toBe('a\u2014b');
+    expect(R.rtfToText('{\\rtf1\\ansi\\uc0 a\\u8212 b}')).toBe('a\u2014b');
+    expect(R.rtfToText("{\\rtf1\\ansi\\ansicpg1251 \\'cf\\'f0\\'e8}")).toBe('При');
+    expect(R.rtfToText("{\\rtf1\\ansi it\\'92s \\'93ok\\'94\\tab x}")).toBe('it\u2019s \u201cok\u201d\tx');
+    expect(R.rtfToText('{\\rtf1{\\field{\\*\\fldinst HYPERLINK "http://x"}{\\fldrslt link text}}}')).toBe('link text');
   });
   it('a picture-only RTF is an error, not an empty document', async () => {
     expect(await read('picture-only.rtf')).toEqual([{ text: '', error: 'RTF has no text (images only?)' }]);
@@ -196,7 +200,7 @@ describe('pdf', () => {
 describe('record ids', () => {
   it('are unique by construction, even when a repeated id collides with a suffixed one (5, 5, 5~2)', async () => {
     writeFileSync(join(dir, 'collide.csv'), 'id,text\n5,Seen today.\n5,MARAC referral made.\n5~2,Well.\n');
-    const docs = await readFile(join(dir, 'collide.csv'), { ...base, textColumn: 'text', idColumn: 'id' });
+    const docs = await R.readFile(join(dir, 'collide.csv'), { ...base, textColumn: 'text', idColumn: 'id' });
     const ids = docs.map((d) => d.record);
     expect(new Set(ids).size).toBe(3);
     expect(ids).toEqual(['5', '5~2', '5~2~2']);

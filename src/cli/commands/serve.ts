@@ -3,7 +3,6 @@ import { resolve } from 'node:path';
 import { resolveLexicons } from '../../batch/job.js';
 import { errorKind } from '../../model/index.js';
 import { ServeOptionsSchema, type ServeOptions } from '../../serve/options.js';
-import { startService } from '../../serve/server.js';
 import { EXIT, UsageError, type CliIo } from '../io.js';
 import { loadConfigFor } from './scan.js';
 
@@ -67,6 +66,8 @@ export async function serveCommand(flags: ServeFlags, io: CliIo, signals: NodeJS
   }
   let service;
   try {
+    // fastify loads only for `serve`: every other command starts without it (about 40 ms).
+    const { startService } = await import('../../serve/server.js');
     service = await startService(options, io.stderr);
   } catch (err) {
     const code = errorKind(err);
