@@ -134,6 +134,8 @@ function spacedDashBetween(doc: Analysed, from: number, to: number): boolean {
  * predicate, not every item after it.
  */
 const LIST_SCOPED = new Set<Modifier>(['negated', 'hypothetical', 'historical', 'uncertain']);
+/** Words between a condition's "if" and its own verb ("if she discloses", "should the child disclose"). */
+const CONDITION_SUBJECT_WORDS = 2;
 /** Longest first clause of a list (the trigger's own words: "if she has any new tingling"). */
 const LIST_HEAD_WORDS = 12;
 /** Longest item of a list ("weight gain greater than three pounds per day"). */
@@ -183,6 +185,33 @@ function isHeadingCue(doc: Analysed, c: Cue): boolean {
   return last?.text === ':' || doc.tokens[c.hit.endTok]?.text === ':';
 }
 
+/** A report verb right after a condition's subject ("if she discloses", "should the child report"). */
+function conditionVerb(doc: Analysed, from: number, o: Cue): boolean {
+  const first = doc.tokens[o.hit.startTok];
+  if (first.kind !== 'word' || o.hit.startTok - from > CONDITION_SUBJECT_WORDS || o.hit.startTok === from) return false;
+  for (let k = from; k < o.hit.startTok; k++) if (!doc.vocab.conditionSubject.has(doc.tokens[k].lower)) return false;
+  return true;
+}
+
+/**
+ * Whether every layout boundary between a hypothetical cue and its target is a clause boundary,
+ * and the last clause before the target states a consequence (its own modal before the target).
+ */
+function consequenceClause(doc: Analysed, from: number, to: number): boolean {
+  const { breaks, structural } = doc.layout;
+  if (breakBetween(structural, from - 1, to - 1)) return false;
+  let last = -1;
+  for (let k = to - 1; k >= from; k--) {
+    if (breaks[k + 1] > breaks[k]) {
+      last = k;
+      break;
+    }
+  }
+  if (last < 0) return false;
+  for (let k = last + 1; k < to && k <= last + 3; k++) if (doc.vocab.consequenceModal.has(doc.tokens[k].lower)) return true;
+  return false;
+}
+
 /** A question mark asks its whole sentence ("any STD while she was pregnant?"): clauses inside do not stop it. */
 const isQuestionMark = (doc: Analysed, c: Cue) => c.hit.endTok - c.hit.startTok === 1 && doc.tokens[c.hit.startTok].text === '?';
 
@@ -195,7 +224,12 @@ const isQuestionMark = (doc: Analysed, c: Cue) => c.hit.endTok - c.hit.startTok 
 function layoutBetween(doc: Analysed, c: Cue, a: number, b: number, forward: boolean): boolean {
   const counts = isHeadingCue(doc, c) ? doc.layout.labels : isQuestionMark(doc, c) ? doc.layout.structural : doc.layout.breaks;
   // A boundary at the target itself (the target is a field's label) is not between them.
-  if (forward) return breakBetween(counts, c.hit.endTok - 1, a - 1);
+  if (forward) {
+    if (!breakBetween(counts, c.hit.endTok - 1, a - 1)) return false;
+    // "If she discloses abuse, we would refer to MASH": a condition reaches into the clause of its
+    // consequence (a new subject with a modal: "we would", "she will"), and no further.
+    return !(c.modifier === 'hypothetical' && consequenceClause(doc, c.hit.endTok, a));
+  }
   if (!breakBetween(counts, b - 1, c.hit.startTok)) return false;
   // Only a clause boundary right before the cue's own subject may be passed.
   const at = c.hit.startTok;
@@ -302,7 +336,9 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
       blockers?.push('context/clause-dash');
       continue;
     }
-    const term = cues.find((o) => o.modifier === 'terminate' && o.hit.startTok >= gapFrom && o.hit.endTok <= gapTo);
+    // A condition's own verb is part of the condition: "if she discloses abuse, we will refer".
+    const ownVerb = (o: Cue) => forward && c.modifier === 'hypothetical' && conditionVerb(doc, c.hit.endTok, o);
+    const term = cues.find((o) => o.modifier === 'terminate' && o.hit.startTok >= gapFrom && o.hit.endTok <= gapTo && !ownVerb(o));
     if (term) {
       blockers?.push(term.entry.id);
       continue;

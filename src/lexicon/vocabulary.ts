@@ -211,6 +211,8 @@ function layoutVocabulary(v: Vocabularies): Pick<
   | 'formAddressed'
   | 'valueGeneric'
   | 'habit'
+  | 'conditionSubject'
+  | 'consequenceModal'
   | 'listAdjunct'
   | 'habitQualifier'
 > {
@@ -233,6 +235,8 @@ function layoutVocabulary(v: Vocabularies): Pick<
     formAddressed: v.get('form-addressee') ? vocabularyRegex(v.get('form-addressee'), 'i') : NO_TEXT_VOCABULARY.answerNo,
     valueGeneric: words('field-value-generic'),
     habit: words('habit'),
+    conditionSubject: words('condition-subject'),
+    consequenceModal: words('consequence-modal'),
     listAdjunct: words('list-adjunct'),
     habitQualifier: words('habit-qualifier'),
   };

@@ -253,7 +253,9 @@ function readAnswer(rest: string, vocab: TextVocabulary): Answer | undefined {
   return a ? { answer: a, start: at, end: at + head.length } : undefined;
 }
 
-function classify(word: string, vocab: TextVocabulary): FormItem['answer'] | undefined {
+function classify(raw: string, vocab: TextVocabulary): FormItem['answer'] | undefined {
+  // A scanned form's answer read with a zero for an O ("N0"): only a word of letters with zeros.
+  const word = /^[A-Za-z]*0[A-Za-z0]*$/.test(raw) && /[A-Za-z]/.test(raw) ? raw.replace(/0/g, 'O') : raw;
   if (vocab.answerNo.test(word)) return 'no';
   if (vocab.answerYes.test(word)) return 'yes';
   if (vocab.answerUnknown.test(word)) return 'unknown';

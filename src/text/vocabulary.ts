@@ -45,6 +45,10 @@ export interface TextVocabulary {
   valueGeneric: ReadonlySet<string>;
   /** habits a social history records (tobacco, alcohol, drugs), and the words that qualify them ("use", "illicit") */
   habit: ReadonlySet<string>;
+  /** who a condition is about, between "if" and its verb ("if she discloses", "should the child report") */
+  conditionSubject: ReadonlySet<string>;
+  /** modals that make a clause a consequence ("we would refer", "she will call") */
+  consequenceModal: ReadonlySet<string>;
   /** words that open an adjunct, not an item of a list ("in line with", "due to", "following") */
   listAdjunct: ReadonlySet<string>;
   habitQualifier: ReadonlySet<string>;
@@ -77,6 +81,8 @@ export const NO_TEXT_VOCABULARY: TextVocabulary = {
   formAddressed: NEVER,
   valueGeneric: new Set(),
   habit: new Set(),
+  conditionSubject: new Set(),
+  consequenceModal: new Set(),
   listAdjunct: new Set(),
   habitQualifier: new Set(),
 };
