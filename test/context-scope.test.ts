@@ -269,3 +269,23 @@ describe('the layout layer: where items, labels and clauses start', () => {
     expect(starts(text)).toEqual(want);
   });
 });
+
+describe('negation: contractions, a negated report verb, what "not" does not negate', () => {
+  it.each([
+    ["Hasn't at any point had thoughts of harming himself.", 'harming himself', true],
+    ['Didnt disclose any DV when seen alone.', 'DV', true],
+    ['Did not disclose any DV.', 'DV', true],
+    ['The threshold for an initial child protection conference was not met.', 'child protection conference', true],
+    ['Chlamydia/gonorrhoea NAAT (first-void urine) negative.', 'Chlamydia', true],
+    // near-misses
+    ['Nil disclosed, partner present throughout.', 'partner', false],
+    ["No, I haven't, you can ask my daughter.", 'daughter', false],
+    ['Patient does not know about the cancer diagnosis yet.', 'cancer', false],
+    ["He doesn't stop hitting her.", 'hitting her', false],
+    ["Doesn't want mum to know she called.", 'mum', false],
+    ['Would not let me see her alone.', 'see her alone', false],
+    ['Chlamydia positive (treated with doxycycline 7 days ago, partner notified), gonorrhoea negative.', 'Chlamydia', false],
+  ] as [string, string, boolean][])('%s -> %s negated: %s', (text, target, want) => {
+    expect(ctx(text, target).negated).toBe(want);
+  });
+});

@@ -112,11 +112,31 @@ function otherWay(longer: Cue, shorter: Cue): boolean {
   return shorter.direction === 'both' || shorter.direction !== longer.direction;
 }
 
-/** Words between two tokens: windows count words, as NegEx does, not brackets and commas. */
+/** A bracketed aside this short does not count towards a window ("NAAT (first-void urine) negative"). */
+const ASIDE_WORDS = 6;
+
+/**
+ * Words between two tokens: windows count words, as NegEx does, not brackets and commas; a
+ * short aside in brackets wholly between them is not counted.
+ */
 function wordsBetween(doc: Analysed, from: number, to: number): number {
   let n = 0;
-  for (let i = from; i < to; i++) if (doc.tokens[i].kind === 'word') n++;
-  return n;
+  let open = -1;
+  let inside = 0;
+  for (let i = from; i < to; i++) {
+    const t = doc.tokens[i];
+    if (t.text === '(' && open < 0) {
+      open = i;
+      inside = 0;
+    } else if (t.text === ')' && open >= 0) {
+      if (inside > ASIDE_WORDS) n += inside;
+      open = -1;
+    } else if (t.kind === 'word') {
+      if (open >= 0) inside++;
+      else n++;
+    }
+  }
+  return open >= 0 ? n + inside : n;
 }
 
 function spacedDashBetween(doc: Analysed, from: number, to: number): boolean {
@@ -185,10 +205,13 @@ function isHeadingCue(doc: Analysed, c: Cue): boolean {
   return last?.text === ':' || doc.tokens[c.hit.endTok]?.text === ':';
 }
 
-/** A report verb right after a condition's subject ("if she discloses", "should the child report"). */
-function conditionVerb(doc: Analysed, from: number, o: Cue): boolean {
-  const first = doc.tokens[o.hit.startTok];
-  if (first.kind !== 'word' || o.hit.startTok - from > CONDITION_SUBJECT_WORDS || o.hit.startTok === from) return false;
+/**
+ * A report verb right after a cue, or after its subject ("if she discloses", "should the child
+ * report", "did not disclose"): the cue's own verb, not a terminator. Nothing else may stand
+ * between ("No, discloses that ..." is a new clause).
+ */
+function ownReportVerb(doc: Analysed, from: number, o: Cue): boolean {
+  if (doc.tokens[o.hit.startTok].kind !== 'word' || o.hit.startTok - from > CONDITION_SUBJECT_WORDS) return false;
   for (let k = from; k < o.hit.startTok; k++) if (!doc.vocab.conditionSubject.has(doc.tokens[k].lower)) return false;
   return true;
 }
@@ -336,8 +359,10 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
       blockers?.push('context/clause-dash');
       continue;
     }
-    // A condition's own verb is part of the condition: "if she discloses abuse, we will refer".
-    const ownVerb = (o: Cue) => forward && c.modifier === 'hypothetical' && conditionVerb(doc, c.hit.endTok, o);
+    // A condition's or a negation's own verb is part of it: "if she discloses abuse, we will
+    // refer", "did not disclose any abuse".
+    const negatesVerb = c.modifier === 'negated' && doc.vocab.verbNegator.has(doc.tokens[c.hit.endTok - 1].lower);
+    const ownVerb = (o: Cue) => forward && (c.modifier === 'hypothetical' || negatesVerb) && ownReportVerb(doc, c.hit.endTok, o);
     const term = cues.find((o) => o.modifier === 'terminate' && o.hit.startTok >= gapFrom && o.hit.endTok <= gapTo && !ownVerb(o));
     if (term) {
       blockers?.push(term.entry.id);

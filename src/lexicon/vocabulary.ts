@@ -211,6 +211,7 @@ function layoutVocabulary(v: Vocabularies): Pick<
   | 'formAddressed'
   | 'valueGeneric'
   | 'habit'
+  | 'verbNegator'
   | 'conditionSubject'
   | 'consequenceModal'
   | 'listAdjunct'
@@ -235,6 +236,7 @@ function layoutVocabulary(v: Vocabularies): Pick<
     formAddressed: v.get('form-addressee') ? vocabularyRegex(v.get('form-addressee'), 'i') : NO_TEXT_VOCABULARY.answerNo,
     valueGeneric: words('field-value-generic'),
     habit: words('habit'),
+    verbNegator: words('verb-negator'),
     conditionSubject: words('condition-subject'),
     consequenceModal: words('consequence-modal'),
     listAdjunct: words('list-adjunct'),

@@ -45,6 +45,8 @@ export interface TextVocabulary {
   valueGeneric: ReadonlySet<string>;
   /** habits a social history records (tobacco, alcohol, drugs), and the words that qualify them ("use", "illicit") */
   habit: ReadonlySet<string>;
+  /** words that negate the verb after them ("not", "didn't"): "did not disclose DV" negates what was not disclosed */
+  verbNegator: ReadonlySet<string>;
   /** who a condition is about, between "if" and its verb ("if she discloses", "should the child report") */
   conditionSubject: ReadonlySet<string>;
   /** modals that make a clause a consequence ("we would refer", "she will call") */
@@ -81,6 +83,7 @@ export const NO_TEXT_VOCABULARY: TextVocabulary = {
   formAddressed: NEVER,
   valueGeneric: new Set(),
   habit: new Set(),
+  verbNegator: new Set(),
   conditionSubject: new Set(),
   consequenceModal: new Set(),
   listAdjunct: new Set(),
