@@ -78,14 +78,18 @@ function lineStarts(tokens: Token[]): Int32Array {
 /** Whether only white space stands between the start of the line and token i. */
 const firstOnLine = (tokens: Token[], line: Int32Array, i: number) => line[i] === i;
 
-/** Open parentheses on token i's line before it (a "1)" inside "(grade 1)" is no item). */
-function openParens(tokens: Token[], line: Int32Array, i: number): number {
+/** Open parentheses on each token's line before it (a "1)" inside "(grade 1)" is no item), in one pass. */
+function parenDepth(tokens: Token[]): Int32Array {
+  const out = new Int32Array(tokens.length);
   let depth = 0;
-  for (let k = line[i]; k < i; k++) {
-    if (tokens[k].text === '(') depth++;
-    else if (tokens[k].text === ')' && depth > 0) depth--;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind === 'newline') depth = 0;
+    out[i] = depth;
+    if (t.text === '(') depth++;
+    else if (t.text === ')' && depth > 0) depth--;
   }
-  return depth;
+  return out;
 }
 
 const spaceAfter = (text: string, t: Token) => t.end >= text.length || /\s/.test(text[t.end]);
@@ -95,6 +99,7 @@ const spaceBefore = (text: string, t: Token) => t.start === 0 || /\s/.test(text[
 const markerWord = (t: Token) => t.kind === 'word' && ((t.shape === 'd' && t.text.length <= 2) || t.text.length === 1);
 
 function markItems(text: string, tokens: Token[], line: Int32Array, kind: Uint8Array): void {
+  const depth = parenDepth(tokens);
   // "N." inline counts only as part of a run (1. ... 2. ...) on one line: "stage 2. Pt" is a sentence end.
   const inlineDots: { tok: number; n: number; line: number }[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -106,7 +111,7 @@ function markItems(text: string, tokens: Token[], line: Int32Array, kind: Uint8A
     if (next.text === ')') {
       const at = parenOpen ? i - 1 : i;
       if (!spaceBefore(text, tokens[at])) continue;
-      if (openParens(tokens, line, at) > 0) continue; // "(grade 1)"
+      if (depth[at] > 0) continue; // "(grade 1)"
       if (t.shape !== 'd' && !parenOpen && !firstOnLine(tokens, line, at)) continue; // "vitamin D) " is no item
       kind[at] = Break.Item;
     } else if (next.text === '.' && t.shape === 'd' && !parenOpen) {
@@ -214,6 +219,8 @@ function prefix(kind: Uint8Array, counts: (k: Break) => boolean): Int32Array {
 
 /** What may stand between an item and its answer: a question mark, leader dots, a column gap, a colon, a spaced dash. */
 const SEPARATOR = /\?|\.{3,}|…+|[ ]{2,}|:(?=\s|$)|\s[-–]\s/g;
+/** An answer, with how it was asked and a remark, is read from this many characters at most (a long line is not read again and again). */
+const ANSWER_READ = 80;
 /** A speaker's label at the start of a line ("Patient:", "Guest_family_2:"). */
 const SPEAKER = /^\s*[A-Za-z][A-Za-z_]{0,20}\d{0,2}\s*:\s*/;
 /** Leader characters between a separator and its answer. */
@@ -328,7 +335,7 @@ function findForms(text: string, tokens: Token[], sentences: Sentence[], sentenc
     for (let x = SEPARATOR.exec(line); x; x = SEPARATOR.exec(line)) {
       if (x.index < doneTo) continue;
       const sepEnd = x.index + x[0].length;
-      const a = readAnswer(line.slice(sepEnd), vocab);
+      const a = readAnswer(line.slice(sepEnd, sepEnd + ANSWER_READ), vocab);
       if (!a) continue;
       const sepTok = tokenAt(tokens, ls + x.index);
       const isQ = x[0] === '?';
@@ -363,7 +370,7 @@ function findForms(text: string, tokens: Token[], sentences: Sentence[], sentenc
     const next = lines[li + 1];
     const nextText = next ? text.slice(next[0], next[1]) : '';
     const speaker = SPEAKER.exec(nextText)?.[0].length ?? 0;
-    const a = next ? readAnswer(nextText.slice(speaker), vocab) : undefined;
+    const a = next ? readAnswer(nextText.slice(speaker, speaker + ANSWER_READ), vocab) : undefined;
     if (a && next) out.push({ start, end: qTok, answer: a.answer, answerStart: next[0] + speaker + a.start, answerEnd: next[0] + speaker + a.end });
     else out.push({ start, end: qTok, answer: 'open', answerStart: ls + q, answerEnd: ls + q + 1 });
   }
