@@ -213,7 +213,7 @@ function isPatient(d: NameDoc, p: Person, related: boolean): boolean {
 function patientNamed(d: NameDoc, p: Person): boolean {
   const { toks, w } = d;
   let k = skipTitleBack(d, p.a - 1);
-  if (toks[k] && (toks[k].text === ':' || toks[k].text === ',')) k--;
+  if (toks[k]?.text === ':') k--;
   else if (isWord(toks[k]) && w.nameLink.has(toks[k].lower)) k--;
   return isWord(toks[k]) && w.patientRef.has(toks[k].lower);
 }

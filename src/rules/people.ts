@@ -51,7 +51,8 @@ function coreference(d: NameDoc, people: Person[], roles: Whose[]): void {
   });
   for (let i = from; i < toks.length; i++) {
     const t = toks[i];
-    if (d.taken[i] || !isWord(t) || single(t.lower) !== 'third' || patientParts.has(t.lower)) continue;
+    const bare = t.lower.replace(/'s$/, '');
+    if (d.taken[i] || !isWord(t) || single(bare) !== 'third' || patientParts.has(bare)) continue;
     // capitals in mixed-case text, or a word that is not English where case says nothing
     if (!(d.caseless[i] ? ['name', 'unknown'].includes(wordClass(t)) : isCap(t))) continue;
     if (!nameWord(d, i, 'more')) continue;
@@ -123,16 +124,33 @@ export const personNameRule: Rule = {
     category: 'thirdParty',
     types: ['person-name'],
     description:
-      "A person's name that is neither the patient's nor a professional's in role: found by titles, name lists, relationship words beside it, and (for capitalised pairs nothing else explains) compromise.",
-    docs: 'POLICY.md: a named non-professional is review; names that fit the patient are not third parties',
+      "A person's name that is neither the patient's nor a professional's in role: found where a relationship word, a proxy role, a title or a verb that takes a person anchors it (name lists read in any letter case there), by capitals and name lists elsewhere, and (for capitalised pairs nothing else explains) compromise; a role before or after the name, in brackets, after a comma or as a field label makes it a professional's; eponyms, gradings and pets are not people.",
+    docs: 'POLICY.md: a named non-professional is review; names that fit the patient are not third parties; professionals acting in role are not third parties; an eponym or a place is not a person',
   },
   examples: {
-    match: ['Lives with partner Dave and two children.', 'Mrs Gwen Hughes phoned about her husband.', { text: 'Seen with Mrs Hughes, his wife.', patient: { name: 'Tom Hughes', sex: 'male' } }],
+    match: [
+      'Lives with partner Dave and two children.',
+      'Mrs Gwen Hughes phoned about her husband.',
+      { text: 'Seen with Mrs Hughes, his wife.', patient: { name: 'Tom Hughes', sex: 'male' } },
+      'lives with gf chloe, works nights',
+      'DISCUSSED WITH SON MARCUS TODAY',
+      'niece is mrs. jan holt',
+      'Jan Holt (niece) rang.',
+      'Attorney under LPA - Jan Holt.',
+      'Unable to reach daughter, please ask for Pete.',
+    ],
     noMatch: [
       'Seen with HV Sarah Jones re weaning.',
       { text: 'Mrs Hughes attended for her smear.', patient: { name: 'Gwen Hughes', sex: 'female' } },
+      { text: 'Ms O’Rourke seen re contraception.', patient: { name: "Siobhan O'Rourke", sex: 'female' } },
       'Letter from Hyde Park Surgery filed.',
       'Returned from Kenya last week, well.',
+      'mum Okay, pain better',
+      'son will collect the prescription',
+      'Sam Reid (HCA) took bloods.',
+      'Coded by: Tina Shaw, Practice Administrator',
+      'NIPRIDE STARTED PER DR DARCY.',
+      'Kellgren-Lawrence grade 3 changes in both knees.',
     ],
   },
 };
