@@ -19,8 +19,8 @@ const EMAIL_RE = /\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}\
 const POSTCODE_RE = /\b(?:[A-Z]{1,2}\d[A-Z\d]?) ?\d[ABD-HJLNP-UW-Z]{2}\b/g;
 const DATE = String.raw`(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2} [A-Za-z]{3,9} \d{4})`;
 const NI_RE = /\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g;
-// A phone number in another layout ("201-561-8910", "(410) 202-6694", "+234 803 123 4567",
-// "212- 476- 8356"): digit groups are also references, results and dates, so these count only
+// A phone number in another layout ("613-555-0142", "(613) 555-0177", "+234 803 123 4567",
+// "613- 555- 0199"): digit groups are also references, results and dates, so these count only
 // next to a phone label or a relationship word (phoneAnchored).
 const OTHER_PHONE_RE = /(?<![\d+/.])(?<!\d-)(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,5}\)[ .-]?)?\d{2,5}(?:(?:[ ./]|- ?)\d{2,8}){1,3}(?![\d])/g;
 const DATE_SHAPE = /^(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2})$/;
@@ -47,6 +47,8 @@ interface Cues {
   contacted: RegExp;
   /** a field line of a block ("  Tel: 07700 ...", "Address: ...") */
   fieldLine: RegExp;
+  /** "07700 900633 (her own)": the patient's, said after the number */
+  ownAfter: RegExp;
 }
 
 function cuesOf(lex: CompiledLexicon): Cues {
@@ -60,6 +62,7 @@ function cuesOf(lex: CompiledLexicon): Cues {
     proDomain: new RegExp(`@${vocabSource(lex, 'professional-email-domain')}$`, 'i'),
     phoneLabel: new RegExp(`(?<![\\p{L}\\p{N}_])${vocabSource(lex, 'phone-label')}[\\s:.#()-]{0,4}$`, 'iu'),
     contacted: new RegExp(`(?<![\\p{L}\\p{N}_])${vocabSource(lex, 'contacted-verb')}\\s+(?:the\\s+|our\\s+|your\\s+|this\\s+)?$`, 'iu'),
+    ownAfter: new RegExp(vocabSource(lex, 'own-after'), 'iu'),
     fieldLine: /^\s*[A-Za-z][A-Za-z .'/-]{0,24}\d?:/,
   }));
 }
@@ -134,6 +137,7 @@ function ownerOf(doc: Analysed, cues: Cues, start: number, end: number): Owner {
   if (sec && (sec.kind === 'signature' || sec.kind === 'cc' || sec.kind === 'salutation')) return 'professional';
   const sent = sentenceText(doc, start);
   const before = sentenceBefore(doc, start);
+  if (cues.ownAfter.test(doc.norm.text.slice(end, end + 24))) return 'patient';
   // The cue nearest the number decides: "at pt's request: sister Leanne, 07700..." is the
   // sister's, "son given the crisis line 0800..." the service's. A phone label ("tel",
   // "mobile") says only that it is a number, and an organisation the person contacted ("her
@@ -156,7 +160,6 @@ function ownerOf(doc: Analysed, cues: Cues, start: number, end: number): Owner {
   if (block) return block;
   if (cues.org.test(sent)) return 'professional';
   if (cues.third.test(before) || cues.third.test(sent)) return 'third';
-  void end;
   return 'unknown';
 }
 
@@ -210,7 +213,7 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
     const cue = cues.nhsCue.test(text.slice(Math.max(0, m.index! - 24), m.index!));
     // A bare ten-digit number that merely passes the check is not enough.
     if (!spaced && !cue) continue;
-    // "tel 201-561-8910", "mobile 943 476 5919": a phone label says it is a phone number
+    // "tel 613-555-0142", "mobile 943 476 5919": a phone label says it is a phone number
     if (!cue && cues.phoneLabel.test(text.slice(Math.max(0, m.index! - 24), m.index!))) continue;
     const start = m.index!;
     const end = start + m[0].length;
@@ -250,8 +253,8 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
     const end = start + m[0].length;
     const digits = m[0].replace(/\D/g, '').length;
     if (digits < 7 || digits > 13 || DATE_SHAPE.test(m[0]) || overlaps(start, end)) continue;
-    // three groups or more ("201-561-8910"), a group of six digits or more ("202 2671093"), or a
-    // dialling code ("+234 ...", "(410) ..."); never two short groups ("2019-2020", "202-6694")
+    // three groups or more ("613-555-0142"), a group of six digits or more ("613 5550199"), or a
+    // dialling code ("+234 ...", "(410) ..."); never two short groups ("2019-2020", "555-0177")
     const groups = m[0].match(/\d+/g)!;
     if (groups.length < 3 && !groups.some((g) => g.length >= 6) && !/^[+(]/.test(m[0])) continue;
     if (!phoneAnchored(doc, cues, start)) continue;
@@ -292,15 +295,15 @@ const identifierRule = (type: string, what: string, match: RuleExample[], noMatc
 });
 
 export const identifierRules: Rule[] = [
-  identifierRule('nhs-number', 'NHS number', ['Partner (John Smith, NHS 943 476 5919) is HIV positive.'], [{ text: 'NHS 943 476 5919 confirmed at check-in.', patient: { nhsNumber: '9434765919' } }, 'Batch number 1234567890 recorded.', 'Daughter is Mrs Jo Carlson, tel 943-476-5919.']),
+  identifierRule('nhs-number', 'NHS number', ['Partner (John Smith, NHS 943 476 5919) is HIV positive.'], [{ text: 'NHS 943 476 5919 confirmed at check-in.', patient: { nhsNumber: '9434765919' } }, 'Batch number 1234567890 recorded.', 'Daughter is Mrs Jo Carvalho, tel 943-476-5919.']),
   identifierRule(
     'phone',
     'phone number',
     [
       "Sister's mobile 07700 900123 given as next of kin.",
       'brother, pete, (07700 900123)',
-      'Daughter is Mrs Jo Carlson, tel 943-476-5919.',
-      'SON ROB 285-482-5518 IS THE MAIN CONTACT.',
+      'Daughter is Mrs Jo Carvalho, tel 943-476-5919.',
+      'SON ROB 613-555-0142 IS THE MAIN CONTACT.',
       'Her mother rang the team on Monday (contact 07700 900412).',
       'Attorney 1: Mrs Ann Ibbs (daughter)\n  Address: 2 Elm Drive\n  Tel: 07700 900318',
     ],

@@ -55,7 +55,7 @@ export const isWord = (t: Token | undefined): t is Token => !!t && t.kind === 'w
 export const isCap = (t: Token | undefined) => isWord(t) && t.shape[0] === 'X';
 const isInitial = (toks: Token[], i: number) => isWord(toks[i]) && toks[i].text.length === 1 && toks[i].shape === 'X';
 const hasDigit = (t: Token) => t.shape.includes('d');
-/** no space between two tokens ("Okafor-Blake", "Barlow/Ortolani") */
+/** no space between two tokens ("Adeyemi-Cole", "Barlow/Ortolani") */
 export const joined = (x: Token | undefined, y: Token | undefined) => !!x && !!y && x.end === y.start;
 
 const CONNECT_AFTER_RELATION = new Set([',', ':', '-', '(', '=', '\u2013', '\u2014']);
@@ -79,11 +79,11 @@ function blocked(d: NameDoc, i: number): boolean {
 }
 
 /**
- * An ordinary word that is also a forename ("will", "pat", "rob") is a name in lower-case or
+ * An ordinary word that is also a forename ("will", "sue", "ray") is a name in lower-case or
  * capitals text only when what follows cannot continue the ordinary word: the end of the
  * clause, a number, a surname, a verb in the third person or the past, a preposition.
- * "son will collect" (a verb follows) is not a name; "son rob lives nearby", "SON ROB 07700
- * 900123" are.
+ * "son will collect" (a verb follows) is not a name; "son ray lives nearby", "BROTHER JACK
+ * 07700 900123" are.
  */
 function closesName(d: NameDoc, i: number): boolean {
   const n = d.toks[i + 1];
@@ -142,7 +142,7 @@ export function nameWord(d: NameDoc, i: number, slot: Slot): boolean {
     case 'bracket':
       return caseless ? foreign : c === 'unknown';
     case 'strong':
-      // in capitals, a word no dictionary knows ("URSLA MORETTI (DAUGHTER)"); lower-case typing needs a known name
+      // in capitals, a word no dictionary knows ("IVANA PETROVA (DAUGHTER)"); lower-case typing needs a known name
       return caseless ? style === UPPER && foreign : c === 'unknown';
   }
 }
@@ -155,9 +155,9 @@ export function extendName(d: NameDoc, a: number, max: number): number {
   let words = 1;
   while (b < toks.length && words < max) {
     let j = b;
-    // a gap of two spaces or more, or a label's colon, ends a field ("Mr Jonas Eklund   Radiology: ...")
+    // a gap of two spaces or more, or a label's colon, ends a field ("Mr Piet Janssen   Radiology: ...")
     if (toks[j].start - toks[j - 1].end >= 2 || (toks[j + 1]?.text === ':' && !listName(d, j))) break;
-    // a double-barrelled name: "Okafor-Blake", written without spaces
+    // a double-barrelled name: "Adeyemi-Cole", written without spaces
     if (toks[j].skip && joined(toks[j - 1], toks[j]) && joined(toks[j], toks[j + 1]) && toks[j].text === '-') j++;
     if (!nameWord(d, j, 'more')) break;
     b = j + 1;
@@ -184,7 +184,7 @@ const sameLine = (toks: Token[], a: number, b: number) => {
   return true;
 };
 
-/** Names after a title: "Mrs Gwen Hughes", "mrs. jan holt", "Rabbi Klein", "DR B. GILL", "NP Wolfe". */
+/** Names after a title: "Mrs Gwen Hughes", "mrs. jan holt", "Rabbi Kaplan", "DR K. FENN", "NP Okafor". */
 function titled(d: NameDoc, out: Person[]): void {
   const { toks, w, idx } = d;
   for (let i = 0; i < toks.length; i++) {
@@ -211,7 +211,7 @@ function titled(d: NameDoc, out: Person[]): void {
   }
 }
 
-/** Names after a relationship word or proxy role: "grandson tom", "daughter is mrs. marcela carlson", "LPA - Jan Holt". */
+/** Names after a relationship word or proxy role: "grandson tom", "daughter is mrs. ana carvalho", "LPA - Jan Holt". */
 function afterRelation(d: NameDoc, out: Person[]): void {
   const { toks, idx, w } = d;
   for (const h of idx.relationship) {
@@ -231,7 +231,7 @@ function afterRelation(d: NameDoc, out: Person[]): void {
   }
 }
 
-/** Names before a relationship word or proxy role: "Jan Holt (niece)", "URSLA MORETTI (DAUGHTER)", "Carol, his wife". */
+/** Names before a relationship word or proxy role: "Jan Holt (niece)", "IVANA PETROVA (DAUGHTER)", "Carol, his wife". */
 function beforeRelation(d: NameDoc, out: Person[]): void {
   const { toks, idx, w } = d;
   for (const h of idx.relationship) {
@@ -252,7 +252,7 @@ function beforeRelation(d: NameDoc, out: Person[]): void {
   }
 }
 
-/** Names after a verb that takes a person: "please ask for Pete", "explained to Radu". */
+/** Names after a verb that takes a person: "please ask for Pete", "explained to Mihai". */
 function afterObjectCue(d: NameDoc, out: Person[]): void {
   const { toks } = d;
   for (let i = 1; i < toks.length; i++) {

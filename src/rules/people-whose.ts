@@ -62,7 +62,7 @@ function skipTitleBack(d: NameDoc, k: number): number {
   return toks[k + 1]?.text === '.' ? k + 1 : k;
 }
 
-/** The relationship word right before a name ("son Tom", "daughter is mrs. Carlson", "Mother: Donna"), as its last token + 1, or -1. */
+/** The relationship word right before a name ("son Tom", "daughter is mrs. Carvalho", "Mother: Donna"), as its last token + 1, or -1. */
 export function relationBefore(d: NameDoc, p: Person): number {
   const { toks, idx, w } = d;
   let k = skipTitleBack(d, p.a - 1);
@@ -107,7 +107,7 @@ function appositiveRole(d: NameDoc, k: number, close: ReadonlySet<string>, max: 
 
 const BRACKET_CLOSE = new Set([')']);
 
-/** A role after the name: "Sam Reid (HCA)", "Paul Grant, Mental Health Practitioner", "Ruth NP", a role on the next line. */
+/** A role after the name: "Sam Reid (HCA)", "Paul Grant, Mental Health Practitioner", "K. Moran NP", a role on the next line. */
 export function roleAfter(d: NameDoc, p: Person): 'professional' | 'third' | null {
   const { toks } = d;
   const k = p.b;
@@ -126,8 +126,8 @@ export function roleAfter(d: NameDoc, p: Person): 'professional' | 'third' | nul
 
 /**
  * A role just before the name, past a personal title, a link word or a mark:
- * "HV Sarah Jones", "our CNS, Lorna Pike", "CNS: Wendy", "class teacher, Miss Connolly", "Her
- * midwife is Jenna Moss", "IDVA contacted (Hayley, ...)".
+ * "HV Sarah Jones", "our CNS, Lorna Pike", "CNS: Wendy", "class teacher, Mrs Akers", "Her
+ * midwife is Jen Moss", "ISVA contacted (Becky, ...)".
  */
 export function roleBefore(d: NameDoc, p: Person): boolean {
   const { toks, idx, w } = d;
@@ -138,7 +138,7 @@ export function roleBefore(d: NameDoc, p: Person): boolean {
   const mark = toks[k - 1]?.text;
   if (mark === ',' || mark === ':' || mark === '-' || mark === '(') {
     if (roleEndsAt(k - 1)) return true;
-    // "IDVA contacted (Hayley, ...)": a role, one word, the name in brackets
+    // "ISVA contacted (Becky, ...)": a role, one word, the name in brackets
     if (mark === '(' && isWord(toks[k - 2]) && idx.proEndsAt[k - 2] === 1) return true;
   }
   return false;
@@ -170,7 +170,7 @@ function notAPerson(d: NameDoc, p: Person, anchored: boolean): boolean {
   if (before && (before.text === '/' || before.text === '-') && joined(toks[p.a - 2], before) && joined(before, toks[p.a]) && isCap(toks[p.a - 2])) return true;
   if (next && next.text === '/' && joined(last, next) && joined(next, toks[p.b + 1]) && isCap(toks[p.b + 1])) return true;
   // "Hawkins-Kennedy", "Smith-Magenis": a hyphenated pair with no title or forename is an eponym;
-  // a double forename ("Ruby-Mae") and a titled double-barrelled surname ("Mrs Okafor-Blake") are people
+  // a double forename ("Ruby-Mae") and a titled double-barrelled surname ("Mrs Adeyemi-Cole") are people
   const hyphen = toks.slice(p.a, p.b).some((t) => t.text === '-');
   if (hyphen && d.idx.forename[p.a] !== 1) return true;
   // a score or grade right after: "Humphrey 24-2", "Marsh 3b", "Gleason 3+4", "Barthel 85"
@@ -192,6 +192,25 @@ function titleSexBefore(d: NameDoc, a: number): 'male' | 'female' | undefined {
   const t = toks[i];
   if (!t || t.kind !== 'word') return undefined;
   return w.titleMale.has(t.lower) ? 'male' : w.titleFemale.has(t.lower) ? 'female' : undefined;
+}
+
+/** "Forenames: Keith Andrzej", "Surname: OSTROWSKI": a form's own name fields are the patient's. */
+function patientField(d: NameDoc, p: Person): boolean {
+  const { toks, w, input } = d;
+  let k = skipTitleBack(d, p.a - 1);
+  if (toks[k]?.text !== ':') return false;
+  let j = k - 1;
+  while (j > 0 && isWord(toks[j - 1]) && toks[j - 1].end === toks[j].start - 1) j--;
+  for (; j < k; j++) {
+    const end = w.patientField.first.has(toks[j]?.lower ?? '') ? phraseAt(toks, j, w.patientField) : -1;
+    if (end !== k) continue;
+    const prev = toks[j - 1];
+    if (prev && prev.kind !== 'newline' && toks[j].start - prev.end < 2) return false;
+    // with the patient's name known, the field must share a word with it
+    const parts = input.patient.nameParts;
+    return !parts.length || nameWords(toks, p).some((x) => parts.includes(x));
+  }
+  return false;
 }
 
 /** Does the name fit the patient: whole name, forename(s), or title and surname, with nothing pointing to someone else? */
@@ -234,7 +253,7 @@ export function whose(d: NameDoc, p: Person, labels: Uint8Array): Whose {
   const possessive = /'s$/i.test(toks[p.b - 1].text);
   if (isPatient(d, p, related && !possessive)) return { role: 'patient', firm: true };
   // "patient is Randy Gutierrez", "Patient: Susan MARLOWE": the patient named
-  if (patientNamed(d, p)) return { role: 'patient', firm: true };
+  if (patientNamed(d, p) || patientField(d, p)) return { role: 'patient', firm: true };
   const titledPersonal = p.anchor === 'title' || p.anchor === 'clergy' || p.anchor === 'professional-title';
   if (notAPerson(d, p, related || titledPersonal || p.anchor === 'slot')) return { role: 'none', firm: false };
   // The patient's own earlier name ("formerly registered as", "née", "previous name").
@@ -242,17 +261,19 @@ export function whose(d: NameDoc, p: Person, labels: Uint8Array): Whose {
   if (w.formerName.test(before)) return { role: 'patient', firm: true };
   const after = roleAfter(d, p);
   if (related && !possessive) {
-    // "Sister Jo Carver (Sarcoma CNS)": a relationship word that is also a nursing title, with a role beside the name.
+    // "Sister Ana Reyes (Lung CNS)": a relationship word that is also a nursing title, with a role beside the name.
     const titleWord = relBefore === p.a ? toks[p.a - 1] : undefined;
     if (titleWord && isCap(titleWord) && w.proTitle.has(titleWord.lower) && (after === 'professional' || idx.proEndsAt[p.a] === 1)) return { role: 'professional', firm: true };
     return { role: 'third', firm: true, related: true };
   }
   if (p.anchor === 'professional-title') return { role: 'professional', firm: true };
+  if (after === 'third') return { role: 'third', firm: true };
+  if (labels[p.a] || after === 'professional' || roleBefore(d, p)) return { role: 'professional', firm: true };
   const sec = sectionAt(input.doc.sections, toks[p.a].start);
   // In the "Re:" / "Patient:" block, names that are not the patient's are the letter's professionals.
   if (sec && (PROFESSIONAL_SECTIONS.has(sec.kind) || sec.kind === 'regarding')) return { role: 'professional', firm: false };
-  if (after === 'third') return { role: 'third', firm: true };
-  if (labels[p.a] || after === 'professional' || roleBefore(d, p)) return { role: 'professional', firm: true };
-  if (p.anchor === 'clergy' || p.anchor === 'title') return { role: 'third', firm: true };
+  // A personal title alone is weak: "Mr" is a relative's title and a consultant surgeon's alike,
+  // so it does not decide the name's other mentions (a role beside another mention may).
+  if (p.anchor === 'clergy') return { role: 'third', firm: true };
   return { role: 'third', firm: false };
 }

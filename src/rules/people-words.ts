@@ -8,7 +8,7 @@ import { once, vocabSource, words } from './vocab.js';
  * What the person detector knows about words: the vocabularies it reads (lexicons/people.yaml,
  * lexicons/people-anchors.yaml), phrases matched over tokens, the letter case of each sentence,
  * and what kind of English word a token is (from compromise's lexicon), so that a capitalised
- * "Okay" after "mum" or "ATTENDED" after "MR DONNELLY" is never taken for a name.
+ * "Okay" after "mum" or "ATTENDED" after "MR KAVANAGH" is never taken for a name.
  */
 
 /** A set of phrases to match over tokens, by first word. */
@@ -85,6 +85,7 @@ export interface PeopleWords {
   animal: ReadonlySet<string>;
   possessive: ReadonlySet<string>;
   patientRef: ReadonlySet<string>;
+  patientField: PhraseSet;
   objectCue: PhraseSet;
   roleHead: PhraseSet;
   fieldLabel: PhraseSet;
@@ -114,6 +115,7 @@ export function peopleWords(lex: CompiledLexicon): PeopleWords {
       animal: words(lex, 'animal'),
       possessive: new Set([...words(lex, 'patient-possessive'), ...words(lex, 'patient-ref')]),
       patientRef: words(lex, 'patient-ref'),
+      patientField: phraseSet(terms('patient-name-field')),
       objectCue: phraseSet(terms('name-object-cue')),
       roleHead: phraseSet(terms('role-head')),
       fieldLabel: phraseSet(terms('professional-field-label')),
@@ -300,7 +302,7 @@ const ENGLISH_ENDING = /(?:itis|osis|oma|aemia|emia|ectomy|otomy|ostomy|pathy|al
 /**
  * A word no dictionary or lexicon knows, shaped like a name: four letters or more, more than a
  * quarter of them vowels (acronyms in capitals are not: "IHD", "CABG"), no ending of an English
- * or clinical word, not a word of the lexicons ("carlson", "ursla"; not "hypothyroid").
+ * or clinical word, not a word of the lexicons ("carvalho", "ivana"; not "hypothyroid").
  */
 export function foreignWord(t: Token, knownWord: (lower: string) => boolean, alone = false): boolean {
   const w = t.lower;

@@ -10,8 +10,8 @@ import type { DetectInput, RawFinding, Rule, Source } from './types.js';
  * title, a verb that takes a person; people-find.ts), then classed as the patient, a
  * professional acting in role, a third party, or not a person at all (people-whose.ts). Only
  * third parties are findings. A name decided by what stands beside it decides its other
- * mentions in the document: "Radu Crosson (nephew)" makes a later "Radu" a third party, "Dr
- * Gill" a later "Gill" a professional.
+ * mentions in the document: "Mihai Vasile (nephew)" makes a later "Mihai" a third party, "Dr
+ * Fenn" a later "Fenn" a professional.
  */
 
 const AFFIRMED_OTHER: ContextResult = { negated: false, uncertain: false, hypothetical: false, historical: false, experiencer: 'other', triggers: [] };
@@ -19,7 +19,7 @@ const AFFIRMED_OTHER: ContextResult = { negated: false, uncertain: false, hypoth
 /**
  * Other mentions of a name decided by what stood beside it. A mention with nothing of its own
  * takes the role of the firm decision on its words; a third party's name found nowhere else
- * ("Radu" at the start of a sentence, "radu" in lower case) is added as a mention.
+ * ("Mihai" at the start of a sentence, "mihai" in lower case) is added as a mention.
  */
 function coreference(d: NameDoc, people: Person[], roles: Whose[]): void {
   const byWord = new Map<string, Set<Role>>();
@@ -65,8 +65,8 @@ function coreference(d: NameDoc, people: Person[], roles: Whose[]): void {
 }
 
 /**
- * A list of fields on one line ("Oncology: Dr Ash   Thoracic surgery: Mr Jonas Eklund
- * Radiology: Dr Priya Sen"): a name standing as a field's value, on a line where another name is
+ * A list of fields on one line ("Cardiology: Dr Ade   Vascular surgery: Mr Piet Janssen
+ * Radiology: Dr Mei Lin"): a name standing as a field's value, on a line where another name is
  * a professional's, is a professional's too, unless a relationship word stands beside it.
  */
 function fieldLines(d: NameDoc, people: Person[], roles: Whose[]): void {
@@ -149,7 +149,7 @@ export const personNameRule: Rule = {
       'son will collect the prescription',
       'Sam Reid (HCA) took bloods.',
       'Coded by: Tina Shaw, Practice Administrator',
-      'NIPRIDE STARTED PER DR DARCY.',
+      'LABETALOL STARTED PER DR FENN.',
       'Kellgren-Lawrence grade 3 changes in both knees.',
     ],
   },
