@@ -183,7 +183,9 @@ describe('safeguard-scan redact', () => {
     expect(l.output).toBe('in/letter.txt.redacted.txt');
     const [d] = l.documents;
     expect(d.redactions.map((x) => x.ruleId)).toContain('detector/person-name');
-    expect(d.redactions.map((x) => x.ruleId)).toContain('redact/same-person');
+    // "Holt said ...", a later mention of the named third party: reported by the person detector
+    // itself (it follows a name decided by what stands beside it), else followed by the redaction
+    expect(d.redactions.filter((x) => x.ruleId === 'detector/person-name' || x.ruleId === 'redact/same-person').length).toBeGreaterThanOrEqual(2);
     for (const x of d.redactions) expect(original.slice(x.start, x.end)).toMatch(/Holt|Gwen|husband/);
     for (const p of ['in/letter.txt', 'in/entries.csv', 'in/records.jsonl', 'in/clinic.docx', 'in/notes.md']) {
       const raw = readFileSync(join(dir, 'out', `${p}.redaction.json`), 'utf8');

@@ -1,6 +1,6 @@
 import type { Hit } from '../lexicon/match.js';
 import type { LoadedContext, LoadedEntry } from '../lexicon/schema.js';
-import { sectionAt, toOriginal, type Analysed } from '../text/index.js';
+import { breakBetween, sectionAt, stem, toOriginal, type Analysed, type FormItem } from '../text/index.js';
 import type { ContextResult, Trigger } from '../model/index.js';
 
 /**
@@ -89,7 +89,9 @@ export function buildContextIndex(doc: Analysed, hits: Hit[], entries: LoadedEnt
 /**
  * For each cue, whether a strictly longer cue (not a patient barrier, and not itself one)
  * contains it. One sort and a sweep: a sentence of a thousand "?" cues must not cost a
- * million comparisons.
+ * million comparisons. A longer cue of the same modifier that reaches the other way does not
+ * silence a shorter one: "no concerns" negates backward ("Safeguarding: no concerns") and
+ * the "no" inside it still negates forward ("No concerns for sexual exploitation").
  */
 function containedInLonger(list: Cue[]): boolean[] {
   const out = new Array<boolean>(list.length).fill(false);
@@ -99,22 +101,50 @@ function containedInLonger(list: Cue[]): boolean[] {
   // and the earliest start that reaches it.
   let maxEnd = -1;
   let startOfMax = -1;
+  let ofMax = -1;
   for (const i of order) {
     const h = list[i].hit;
-    if (maxEnd > h.end || (maxEnd === h.end && startOfMax < h.start)) out[i] = true;
+    if (maxEnd > h.end || (maxEnd === h.end && startOfMax < h.start)) out[i] = !otherWay(list[ofMax], list[i]);
     if (h.end > maxEnd) {
       maxEnd = h.end;
       startOfMax = h.start;
+      ofMax = i;
     }
   }
   return out;
 }
 
-/** Words between two tokens: windows count words, as NegEx does, not brackets and commas. */
+/** A longer cue of the same modifier whose reach does not cover the shorter one's direction. */
+function otherWay(longer: Cue, shorter: Cue): boolean {
+  if (longer.modifier !== shorter.modifier || longer.direction === 'both') return false;
+  return shorter.direction === 'both' || shorter.direction !== longer.direction;
+}
+
+/** A bracketed aside this short does not count towards a window ("NAAT (first-void urine) negative"). */
+const ASIDE_WORDS = 6;
+
+/**
+ * Words between two tokens: windows count words, as NegEx does, not brackets and commas; a
+ * short aside in brackets wholly between them is not counted.
+ */
 function wordsBetween(doc: Analysed, from: number, to: number): number {
   let n = 0;
-  for (let i = from; i < to; i++) if (doc.tokens[i].kind === 'word') n++;
-  return n;
+  let open = -1;
+  let inside = 0;
+  for (let i = from; i < to; i++) {
+    const t = doc.tokens[i];
+    if (t.text === '(' && open < 0) {
+      open = i;
+      inside = 0;
+    } else if (t.text === ')' && open >= 0) {
+      if (inside > ASIDE_WORDS) n += inside;
+      open = -1;
+    } else if (t.kind === 'word') {
+      if (open >= 0) inside++;
+      else n++;
+    }
+  }
+  return open >= 0 ? n + inside : n;
 }
 
 function spacedDashBetween(doc: Analysed, from: number, to: number): boolean {
@@ -124,6 +154,166 @@ function spacedDashBetween(doc: Analysed, from: number, to: number): boolean {
     if (t.text === '-' && text[t.start - 1] === ' ' && text[t.end] === ' ') return true;
   }
   return false;
+}
+
+/**
+ * Modifiers whose triggers govern a whole list. Not family/other: their cues name a person as
+ * the subject of what follows ("siblings remain on a plan"), and a subject's reach is its own
+ * predicate, not every item after it.
+ */
+const LIST_SCOPED = new Set<Modifier>(['negated', 'hypothetical', 'historical', 'uncertain']);
+/** Words between a condition's "if" and its own verb ("if she discloses", "should the child disclose"). */
+const CONDITION_SUBJECT_WORDS = 2;
+/** Longest first clause of a list (the trigger's own words: "if she has any new tingling"). */
+const LIST_HEAD_WORDS = 12;
+/** Longest item of a list ("weight gain greater than three pounds per day"). */
+const LIST_ITEM_WORDS = 8;
+/** A list is read this far at most, in words. */
+const LIST_MAX_WORDS = 80;
+
+/**
+ * Whether the words from a forward trigger to its target are one coordinated list ("no fever,
+ * rash, joint pain, weight loss or night sweats"; "call if any chest pain, dizziness,
+ * fainting, ankle swelling"): a first clause, then short items joined by commas, "or", "and",
+ * none of them a clause of its own (no pronoun, no finite verb, no relative word). A trigger
+ * governs such a list to its end, however many words it runs to.
+ */
+function listReaches(doc: Analysed, from: number, to: number): boolean {
+  const breaker = doc.vocab.listBreaker;
+  const joiner = doc.vocab.clauseJoiner;
+  let head = true;
+  let joined = false;
+  let words = 0;
+  let total = 0;
+  for (let i = from; i < to; i++) {
+    const t = doc.tokens[i];
+    const sep = t.text === ',' || (t.kind === 'word' && (t.lower === 'or' || t.lower === 'and' || t.lower === 'nor'));
+    if (sep) {
+      if (head && words > LIST_HEAD_WORDS) return false;
+      head = false;
+      joined = true;
+      words = 0;
+      continue;
+    }
+    if (t.kind === 'newline' || t.text === ':' || t.text === ';') return false;
+    if (t.kind !== 'word') continue;
+    words++;
+    if (++total > LIST_MAX_WORDS) return false;
+    if (head) continue;
+    if (words > LIST_ITEM_WORDS || breaker.has(t.lower) || joiner.has(t.lower)) return false;
+    // An item opening with a preposition is an adjunct, not an item ("without consent, in line with ...").
+    if (words === 1 && doc.vocab.listAdjunct.has(t.lower)) return false;
+  }
+  return joined && !head;
+}
+
+/** A heading's cue ("PMH:", "FHx:") reaches over the numbered items of its field; only another field's label stops it. */
+function isHeadingCue(doc: Analysed, c: Cue): boolean {
+  const last = doc.tokens[c.hit.endTok - 1];
+  return last?.text === ':' || doc.tokens[c.hit.endTok]?.text === ':';
+}
+
+/**
+ * A report verb right after a cue, or after its subject ("if she discloses", "should the child
+ * report", "did not disclose"): the cue's own verb, not a terminator. Nothing else may stand
+ * between ("No, discloses that ..." is a new clause).
+ */
+function ownReportVerb(doc: Analysed, from: number, o: Cue): boolean {
+  if (doc.tokens[o.hit.startTok].kind !== 'word' || o.hit.startTok - from > CONDITION_SUBJECT_WORDS) return false;
+  for (let k = from; k < o.hit.startTok; k++) if (!doc.vocab.conditionSubject.has(doc.tokens[k].lower)) return false;
+  return true;
+}
+
+/**
+ * Whether every layout boundary between a hypothetical cue and its target is a clause boundary,
+ * and the last clause before the target states a consequence (its own modal before the target).
+ */
+function consequenceClause(doc: Analysed, from: number, to: number): boolean {
+  const { breaks, structural } = doc.layout;
+  if (breakBetween(structural, from - 1, to - 1)) return false;
+  let last = -1;
+  for (let k = to - 1; k >= from; k--) {
+    if (breaks[k + 1] > breaks[k]) {
+      last = k;
+      break;
+    }
+  }
+  if (last < 0) return false;
+  for (let k = last + 1; k < to && k <= last + 3; k++) if (doc.vocab.consequenceModal.has(doc.tokens[k].lower)) return true;
+  return false;
+}
+
+/** A question mark asks its whole sentence ("any STD while she was pregnant?"): clauses inside do not stop it. */
+const isQuestionMark = (doc: Analysed, c: Cue) => c.hit.endTok - c.hit.startTok === 1 && doc.tokens[c.hit.startTok].text === '?';
+
+/**
+ * Whether a boundary of the layout (a numbered item, a bullet, a field label, a clause with a
+ * subject of its own) stands between a cue and its target. A backward cue whose own subject
+ * opens the clause ("Asked about DV, she denies") still reaches back; a predicate of that
+ * subject ("HIV positive, she is negative") does not.
+ */
+function layoutBetween(doc: Analysed, c: Cue, a: number, b: number, forward: boolean): boolean {
+  const counts = isHeadingCue(doc, c) ? doc.layout.labels : isQuestionMark(doc, c) ? doc.layout.structural : doc.layout.breaks;
+  // A boundary at the target itself (the target is a field's label) is not between them.
+  if (forward) {
+    if (!breakBetween(counts, c.hit.endTok - 1, a - 1)) return false;
+    // "If she discloses abuse, we would refer to MASH": a condition reaches into the clause of its
+    // consequence (a new subject with a modal: "we would", "she will"), and no further.
+    return !(c.modifier === 'hypothetical' && consequenceClause(doc, c.hit.endTok, a));
+  }
+  if (!breakBetween(counts, b - 1, c.hit.startTok)) return false;
+  // Only a clause boundary right before the cue's own subject may be passed.
+  const at = c.hit.startTok;
+  for (let k = at - 1; k >= b && k >= at - 2; k--) {
+    const t = doc.tokens[k];
+    if (doc.vocab.clauseSubject.has(t.lower) && !breakBetween(counts, b - 1, k - 1) && (k === at - 1 || !doc.vocab.listBreaker.has(doc.tokens[at - 1].lower))) return false;
+  }
+  return true;
+}
+
+/** Whether the target names a habit and nothing else ("alcohol", "illicit drug use", "tobacco"). */
+function isHabit(doc: Analysed, a: number, b: number): boolean {
+  let habit = false;
+  for (let i = a; i < b; i++) {
+    const t = doc.tokens[i];
+    if (t.kind !== 'word') continue;
+    if (doc.vocab.habit.has(t.lower)) habit = true;
+    else if (!doc.vocab.habitQualifier.has(t.lower)) return false;
+  }
+  return habit;
+}
+
+/** The form item (question or answered field) the whole target lies in, if any. */
+function formItemOf(doc: Analysed, a: number, b: number): FormItem | undefined {
+  const of = doc.layout.formOf;
+  if (!of) return undefined;
+  const k = of[a];
+  return k >= 0 && of[b - 1] === k ? doc.layout.forms[k] : undefined;
+}
+
+/**
+ * "Self harm: no current or past self harm", "Mental health: no history": a field whose value is
+ * a denial that only restates the field (its label's own words, or words of the value-generic
+ * vocabulary) answers the label no. The negation cue opening the value is returned. A value
+ * about anything else ("Suicidal thoughts: no plan") leaves the label as it is.
+ */
+function labelAnsweredNo(doc: Analysed, cues: Cue[], a: number, b: number): Cue | undefined {
+  const { tokens } = doc;
+  if (tokens[b]?.text !== ':') return undefined;
+  const labelFrom = doc.layout.labels[a + 1] > doc.layout.labels[a] ? a : -1;
+  const lineStart = a === 0 || tokens[a - 1].kind === 'newline' || (a >= 2 && tokens[a - 2].kind === 'newline' && tokens[a - 1].kind === 'punct');
+  if (labelFrom < 0 && !lineStart) return undefined;
+  const cue = cues.find((c) => c.hit.startTok === b + 1 && c.modifier === 'negated' && !c.suppressedBy && c.direction !== 'backward');
+  if (!cue) return undefined;
+  const own = new Set<string>();
+  for (let i = a; i < b; i++) if (tokens[i].kind === 'word') own.add(stem(tokens[i].lower));
+  for (let i = cue.hit.endTok; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind === 'newline' || t.text === ';' || t.text === ',' || t.text === '.' || doc.layout.breaks[i + 1] > doc.layout.breaks[i]) break;
+    if (t.kind !== 'word') continue;
+    if (!doc.vocab.valueGeneric.has(t.lower) && !own.has(stem(t.lower))) return undefined;
+  }
+  return cue;
 }
 
 /** Rules that stopped a trigger from applying to a target (pseudo-triggers, terminators). */
@@ -151,16 +341,22 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
     let applies = false;
     let gapFrom = 0;
     let gapTo = 0;
+    let forward = false;
     if (c.hit.endTok <= a && c.direction !== 'backward') {
       gapFrom = c.hit.endTok;
       gapTo = a;
-      applies = wordsBetween(doc, gapFrom, gapTo) < c.window;
+      forward = true;
+      applies = wordsBetween(doc, gapFrom, gapTo) < c.window || (LIST_SCOPED.has(c.modifier) && listReaches(doc, gapFrom, gapTo));
     } else if (c.hit.startTok >= b && c.direction !== 'forward') {
       gapFrom = b;
       gapTo = c.hit.startTok;
       applies = wordsBetween(doc, gapFrom, gapTo) < c.window;
     }
     if (!applies) continue;
+    if (layoutBetween(doc, c, a, b, forward)) {
+      blockers?.push('context/layout');
+      continue;
+    }
     if (c.suppressedBy) {
       blockers?.push(c.suppressedBy.id);
       continue;
@@ -171,7 +367,11 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
       blockers?.push('context/clause-dash');
       continue;
     }
-    const term = cues.find((o) => o.modifier === 'terminate' && o.hit.startTok >= gapFrom && o.hit.endTok <= gapTo);
+    // A condition's or a negation's own verb is part of it: "if she discloses abuse, we will
+    // refer", "did not disclose any abuse".
+    const negatesVerb = c.modifier === 'negated' && doc.vocab.verbNegator.has(doc.tokens[c.hit.endTok - 1].lower);
+    const ownVerb = (o: Cue) => forward && (c.modifier === 'hypothetical' || negatesVerb) && ownReportVerb(doc, c.hit.endTok, o);
+    const term = cues.find((o) => o.modifier === 'terminate' && o.hit.startTok >= gapFrom && o.hit.endTok <= gapTo && !ownVerb(o));
     if (term) {
       blockers?.push(term.entry.id);
       continue;
@@ -187,6 +387,18 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
     }
     fired.push({ cue: c, modifier: c.modifier as Trigger['modifier'] });
   }
+
+  // A form's question or field, read with its answer; a field label answered by a denial of itself.
+  const form = formItemOf(doc, a, b);
+  if (form?.answer === 'yes') {
+    // "Any thoughts of self-harm?  Yes": the question mark asked; the answer affirms.
+    for (let i = fired.length - 1; i >= 0; i--) {
+      const h = fired[i].cue.hit;
+      if (fired[i].modifier === 'uncertain' && h.startTok >= form.end && doc.tokens[h.startTok]?.text === '?' && h.endTok - h.startTok === 1) fired.splice(i, 1);
+    }
+  }
+  const restated = form ? undefined : labelAnsweredNo(doc, cues, a, b);
+  if (restated) fired.push({ cue: restated, modifier: 'negated' });
 
   const sec = sectionAt(doc.sections, doc.tokens[a].start);
   const sectionTrigger = (modifier: Trigger['modifier'], ruleId: string): Trigger => {
@@ -206,6 +418,13 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
     const o = toOriginal(doc.norm, f.cue.hit.start, f.cue.hit.end);
     result.triggers.push({ modifier: f.modifier, ruleId: f.cue.entry.id, start: o.start, end: o.end });
   }
+  if (form && form.answer !== 'yes') {
+    const modifier = form.answer === 'no' ? 'negated' : 'hypothetical';
+    if (modifier === 'negated') result.negated = true;
+    else result.hypothetical = true;
+    const o = toOriginal(doc.norm, form.answerStart, Math.max(form.answerStart + 1, form.answerEnd));
+    result.triggers.push({ modifier, ruleId: form.answer === 'no' ? 'form/answered-no' : form.answer === 'open' ? 'form/question' : 'form/answered-not-known', start: o.start, end: o.end });
+  }
   if (familyBlocked && result.experiencer === 'patient') {
     const o = toOriginal(doc.norm, familyBlocked.hit.start, familyBlocked.hit.end);
     result.triggers.push({ modifier: 'patient', ruleId: familyBlocked.entry.id, start: o.start, end: o.end });
@@ -217,9 +436,18 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
     result.experiencer = 'family';
     result.triggers.push(sectionTrigger('family', 'section/family-history'));
   }
-  if (sec?.kind === 'history' && !result.historical) {
+  if ((sec?.kind === 'history' || sec?.kind === 'allergy') && !result.historical) {
     result.historical = true;
-    result.triggers.push(sectionTrigger('historical', 'section/past-history'));
+    result.triggers.push(sectionTrigger('historical', sec.kind === 'history' ? 'section/past-history' : 'section/allergies'));
+  }
+  // A habit (tobacco, alcohol, drugs) is recorded as social history, over a lifetime: under a
+  // social-history heading, or denied ("denies alcohol or drugs"), it is historical. Habits only:
+  // a safeguarding concern under "Social:" keeps its own time.
+  if (!result.historical && (sec?.kind === 'social' || result.negated) && isHabit(doc, a, b)) {
+    result.historical = true;
+    const cue = result.triggers.find((t) => t.modifier === 'negated');
+    if (sec?.kind === 'social') result.triggers.push(sectionTrigger('historical', 'section/social-history'));
+    else if (cue) result.triggers.push({ modifier: 'historical', ruleId: 'context/habit-denied', start: cue.start, end: cue.end });
   }
   result.triggers.sort((x, y) => x.start - y.start);
   return result;

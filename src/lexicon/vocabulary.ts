@@ -172,6 +172,7 @@ export function textVocabulary(v: Vocabularies, knownWord: TextVocabulary['known
     ['heading-social', 'social'],
     ['heading-plan', 'plan'],
     ['heading-history', 'history'],
+    ['heading-allergy', 'allergy'],
     ['heading-cc', 'cc'],
   ];
   for (const [name, kind] of SECTION) for (const t of v.get(name)?.terms ?? []) headings.set(t.replace(/\s+/g, ' '), kind);
@@ -190,5 +191,55 @@ export function textVocabulary(v: Vocabularies, knownWord: TextVocabulary['known
     questionOpening: v.get('question-opener') ? new RegExp(`^(?:[A-Za-z_]{1,20}:\\s*)?${v.get('question-opener')!.source}(?![\\p{L}\\p{N}_])`, 'iu') : NO_TEXT_VOCABULARY.questionOpening,
     addressed: anywhere('addressing'),
     knownWord,
+    ...layoutVocabulary(v),
+  };
+}
+
+/** The words context scope reads layout by (lexicons/context-layout.yaml): clauses, lists, forms and their answers. */
+function layoutVocabulary(v: Vocabularies): Pick<
+  TextVocabulary,
+  | 'clauseSubject'
+  | 'clauseJoiner'
+  | 'listBreaker'
+  | 'answerNo'
+  | 'answerYes'
+  | 'answerUnknown'
+  | 'answerLead'
+  | 'formQuestionLabel'
+  | 'formOpener'
+  | 'yesNoQuestion'
+  | 'formAddressed'
+  | 'valueGeneric'
+  | 'habit'
+  | 'verbNegator'
+  | 'conditionSubject'
+  | 'consequenceModal'
+  | 'listAdjunct'
+  | 'habitQualifier'
+> {
+  const words = (name: string): ReadonlySet<string> => v.get(name)?.words ?? new Set();
+  const whole = (name: string) => (v.get(name) ? new RegExp(`^(?:${v.get(name)!.source})$`, 'iu') : NO_TEXT_VOCABULARY.answerNo);
+  const opening = (name: string, label = '') => (v.get(name) ? new RegExp(`^${label}(?:${v.get(name)!.source})(?![\\p{L}\\p{N}_])`, 'iu') : NO_TEXT_VOCABULARY.answerNo);
+  // A speaker's or a form's label ("Q:", "Doctor:") may stand before the question.
+  const speaker = '(?:[A-Za-z_]{1,20}\\s*\\d{0,3}\\s*[:.)]\\s*)?';
+  return {
+    clauseSubject: words('clause-subject'),
+    clauseJoiner: words('clause-joiner'),
+    listBreaker: words('list-breaker'),
+    answerNo: whole('form-answer-no'),
+    answerYes: whole('form-answer-yes'),
+    answerUnknown: whole('form-answer-unknown'),
+    answerLead: opening('form-answer-lead', ''),
+    formQuestionLabel: opening('form-question-label'),
+    formOpener: opening('form-question-opener', speaker),
+    yesNoQuestion: opening('yes-no-question-opener', speaker),
+    formAddressed: v.get('form-addressee') ? vocabularyRegex(v.get('form-addressee'), 'i') : NO_TEXT_VOCABULARY.answerNo,
+    valueGeneric: words('field-value-generic'),
+    habit: words('habit'),
+    verbNegator: words('verb-negator'),
+    conditionSubject: words('condition-subject'),
+    consequenceModal: words('consequence-modal'),
+    listAdjunct: words('list-adjunct'),
+    habitQualifier: words('habit-qualifier'),
   };
 }

@@ -19,6 +19,11 @@ const EMAIL_RE = /\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}\
 const POSTCODE_RE = /\b(?:[A-Z]{1,2}\d[A-Z\d]?) ?\d[ABD-HJLNP-UW-Z]{2}\b/g;
 const DATE = String.raw`(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2} [A-Za-z]{3,9} \d{4})`;
 const NI_RE = /\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g;
+// A phone number in another layout ("613-555-0142", "(613) 555-0177", "+234 803 123 4567",
+// "613- 555- 0199"): digit groups are also references, results and dates, so these count only
+// next to a phone label or a relationship word (phoneAnchored).
+const OTHER_PHONE_RE = /(?<![\d+/.])(?<!\d-)(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,5}\)[ .-]?)?\d{2,5}(?:(?:[ ./]|- ?)\d{2,8}){1,3}(?![\d])/g;
+const DATE_SHAPE = /^(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2})$/;
 
 /** The cue regexes this rule reads, built from the lexicons' vocabularies (lexicons/identifiers.yaml). */
 interface Cues {
@@ -36,6 +41,14 @@ interface Cues {
   relLine: RegExp;
   /** email domains of professionals and public bodies */
   proDomain: RegExp;
+  /** a phone label just before a number ("tel", "mobile", "CELLULAR-", "reached at") */
+  phoneLabel: RegExp;
+  /** an organisation word that is the object of a contact verb ("rang the team"): not the number's owner */
+  contacted: RegExp;
+  /** a field line of a block ("  Tel: 07700 ...", "Address: ...") */
+  fieldLine: RegExp;
+  /** "07700 900633 (her own)": the patient's, said after the number */
+  ownAfter: RegExp;
 }
 
 function cuesOf(lex: CompiledLexicon): Cues {
@@ -47,6 +60,10 @@ function cuesOf(lex: CompiledLexicon): Cues {
     third: vocabRegex(lex, 'third-party-cue'),
     relLine: vocabRegex(lex, 'relative'),
     proDomain: new RegExp(`@${vocabSource(lex, 'professional-email-domain')}$`, 'i'),
+    phoneLabel: new RegExp(`(?<![\\p{L}\\p{N}_])${vocabSource(lex, 'phone-label')}[\\s:.#()-]{0,4}$`, 'iu'),
+    contacted: new RegExp(`(?<![\\p{L}\\p{N}_])${vocabSource(lex, 'contacted-verb')}\\s+(?:the\\s+|our\\s+|your\\s+|this\\s+)?$`, 'iu'),
+    ownAfter: new RegExp(vocabSource(lex, 'own-after'), 'iu'),
+    fieldLine: /^\s*[A-Za-z][A-Za-z .'/-]{0,24}\d?:/,
   }));
 }
 const AFFIRMED: ContextResult = { negated: false, uncertain: false, hypothetical: false, historical: false, experiencer: 'other', triggers: [] };
@@ -79,6 +96,37 @@ function lineAt(doc: Analysed, offset: number): string {
   return text.slice(a, b < 0 ? text.length : b);
 }
 
+/** The text of the sentence before an offset, at most 160 characters of it. */
+function sentenceBefore(doc: Analysed, offset: number): string {
+  const text = doc.norm.text;
+  let from = Math.max(0, offset - 160);
+  const s = doc.sentences.find((x) => x.start <= offset && offset < x.end);
+  if (s && s.start > from) from = s.start;
+  return text.slice(from, offset);
+}
+
+/**
+ * A block of field lines under a person ("Attorney 1: Mrs Carol Ibbotson (daughter)" /
+ * "  Address: ..." / "  Tel: 07700 ..."): a number on a field line with no owner of its own is
+ * the person's the block is about, up to a blank line, three lines up.
+ */
+function blockOwner(doc: Analysed, cues: Cues, offset: number): Owner | undefined {
+  const text = doc.norm.text;
+  let a = text.lastIndexOf('\n', offset - 1) + 1;
+  if (!cues.fieldLine.test(lineAt(doc, offset))) return undefined;
+  for (let n = 0; n < 3 && a > 0; n++) {
+    const b = a - 1;
+    a = text.lastIndexOf('\n', b - 1) + 1;
+    const prev = text.slice(a, b);
+    if (!prev.trim()) return undefined;
+    const rel = cues.relLine.test(prev);
+    const org = cues.org.test(prev.replace(new RegExp(cues.relLine.source, 'giu'), ''));
+    if (rel && !org) return 'third';
+    if (org) return undefined;
+  }
+  return undefined;
+}
+
 function ownerOf(doc: Analysed, cues: Cues, start: number, end: number): Owner {
   const sec = sectionAt(doc.sections, start);
   if (sec && (sec.kind === 'regarding' || sec.kind === 'header')) {
@@ -88,20 +136,41 @@ function ownerOf(doc: Analysed, cues: Cues, start: number, end: number): Owner {
   }
   if (sec && (sec.kind === 'signature' || sec.kind === 'cc' || sec.kind === 'salutation')) return 'professional';
   const sent = sentenceText(doc, start);
-  const before = doc.norm.text.slice(Math.max(0, start - 60), start);
-  // The cue nearest the number decides: "at pt's request: sister Leanne, 07700..." is the sister's.
-  const lastAt = (re: RegExp) => {
+  const before = sentenceBefore(doc, start);
+  if (cues.ownAfter.test(doc.norm.text.slice(end, end + 24))) return 'patient';
+  // The cue nearest the number decides: "at pt's request: sister Leanne, 07700..." is the
+  // sister's, "son given the crisis line 0800..." the service's. A phone label ("tel",
+  // "mobile") says only that it is a number, and an organisation the person contacted ("her
+  // mother rang the team (contact 07700...)") is not its owner.
+  const lastAt = (re: RegExp, keep: (at: number, text: string) => boolean = () => true) => {
     let at = -1;
-    for (const m of before.matchAll(new RegExp(re.source, 'giu'))) at = m.index! + m[0].length;
+    for (const m of before.matchAll(new RegExp(re.source, 'giu'))) if (keep(m.index!, m[0])) at = m.index! + m[0].length;
     return at;
   };
   const pat = lastAt(cues.patient);
   const rel = lastAt(cues.relLine);
-  if (pat >= 0 && pat > rel) return 'patient';
-  if (rel >= 0) return 'third';
+  const org = lastAt(cues.org, (at, word) => !cues.contacted.test(before.slice(0, at)) && !cues.phoneLabel.test(word));
+  const nearest = Math.max(pat, rel, org);
+  if (nearest >= 0) {
+    if (nearest === pat) return 'patient';
+    if (nearest === rel) return 'third';
+    return 'professional';
+  }
+  const block = blockOwner(doc, cues, start);
+  if (block) return block;
   if (cues.org.test(sent)) return 'professional';
   if (cues.third.test(before) || cues.third.test(sent)) return 'third';
   return 'unknown';
+}
+
+/** A number in another layout is a phone number only just after a phone label, or in a clause that names a relative. */
+function phoneAnchored(doc: Analysed, cues: Cues, start: number): boolean {
+  const text = doc.norm.text;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const near = text.slice(Math.max(lineStart, start - 24), start);
+  if (cues.phoneLabel.test(near)) return true;
+  const clause = text.slice(Math.max(lineStart, start - 60), start).split(/[.;]\s/).pop() ?? '';
+  return cues.relLine.test(clause);
 }
 
 export function detectIdentifiers(input: DetectInput): RawFinding[] {
@@ -144,6 +213,8 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
     const cue = cues.nhsCue.test(text.slice(Math.max(0, m.index! - 24), m.index!));
     // A bare ten-digit number that merely passes the check is not enough.
     if (!spaced && !cue) continue;
+    // "tel 613-555-0142", "mobile 943 476 5919": a phone label says it is a phone number
+    if (!cue && cues.phoneLabel.test(text.slice(Math.max(0, m.index! - 24), m.index!))) continue;
     const start = m.index!;
     const end = start + m[0].length;
     if (patient.nhsDigits && digits === patient.nhsDigits) {
@@ -168,11 +239,28 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
   }
 
   for (const m of text.matchAll(PHONE_RE)) {
-    const start = m.index!;
-    const end = start + m[0].length;
+    // "(07700 900123)": the bracket encloses the number, it is not an area code's "(01632)"
+    const start = m.index! + (m[0].startsWith('(') && !m[0].includes(')') ? 1 : 0);
+    const end = m.index! + m[0].length;
     if (overlaps(start, end)) continue;
     const w = weightFor(ownerOf(doc, cues, start, end), 0.85, 0.5);
     if (w > 0) add('phone', start, end, w);
+    else taken.push([start, end]);
+  }
+
+  for (const m of /\d[^\d]{0,2}\d/.test(text) ? text.matchAll(OTHER_PHONE_RE) : []) {
+    const start = m.index!;
+    const end = start + m[0].length;
+    const digits = m[0].replace(/\D/g, '').length;
+    if (digits < 7 || digits > 13 || DATE_SHAPE.test(m[0]) || overlaps(start, end)) continue;
+    // three groups or more ("613-555-0142"), a group of six digits or more ("613 5550199"), or a
+    // dialling code ("+234 ...", "(410) ..."); never two short groups ("2019-2020", "555-0177")
+    const groups = m[0].match(/\d+/g)!;
+    if (groups.length < 3 && !groups.some((g) => g.length >= 6) && !/^[+(]/.test(m[0])) continue;
+    if (!phoneAnchored(doc, cues, start)) continue;
+    const w = weightFor(ownerOf(doc, cues, start, end), 0.85, 0.5);
+    if (w > 0) add('phone', start, end, w);
+    else taken.push([start, end]);
   }
 
   for (const m of text.matchAll(POSTCODE_RE)) {
@@ -207,8 +295,28 @@ const identifierRule = (type: string, what: string, match: RuleExample[], noMatc
 });
 
 export const identifierRules: Rule[] = [
-  identifierRule('nhs-number', 'NHS number', ['Partner (John Smith, NHS 943 476 5919) is HIV positive.'], [{ text: 'NHS 943 476 5919 confirmed at check-in.', patient: { nhsNumber: '9434765919' } }, 'Batch number 1234567890 recorded.']),
-  identifierRule('phone', 'phone number', ["Sister's mobile 07700 900123 given as next of kin."], ['Crisis line 0800 123 4567 given.', "Pt's new mobile 07700 900456 updated."]),
+  identifierRule('nhs-number', 'NHS number', ['Partner (John Smith, NHS 943 476 5919) is HIV positive.'], [{ text: 'NHS 943 476 5919 confirmed at check-in.', patient: { nhsNumber: '9434765919' } }, 'Batch number 1234567890 recorded.', 'Daughter is Mrs Jo Carvalho, tel 943-476-5919.']),
+  identifierRule(
+    'phone',
+    'phone number',
+    [
+      "Sister's mobile 07700 900123 given as next of kin.",
+      'brother, pete, (07700 900123)',
+      'Daughter is Mrs Jo Carvalho, tel 943-476-5919.',
+      'SON ROB 613-555-0142 IS THE MAIN CONTACT.',
+      'Her mother rang the team on Monday (contact 07700 900412).',
+      'Attorney 1: Mrs Ann Ibbs (daughter)\n  Address: 2 Elm Drive\n  Tel: 07700 900318',
+    ],
+    [
+      'Crisis line 0800 123 4567 given.',
+      "Pt's new mobile 07700 900456 updated.",
+      'Son given the crisis line number 0800 123 4567.',
+      'IDVA contact number 01632 960123 given.',
+      'Ref: 7000-4412-9983, registered 14/01/2025.',
+      'Father was in prison 2019-2020, when she lived with her mother.',
+      'Referred to Carers Centre\n  Tel: 01632 960777',
+    ],
+  ),
   identifierRule('email', 'email address', ['Daughter asks for letters to jo.bloggs@example.com.'], ['Reply to the clinic at clinic.team@nhs.net.']),
   identifierRule('postcode', 'postcode', ['Her ex-partner now lives at 12 Mill Lane, AB1 2DE.'], ['Letter from Riverside Surgery, Mill Road, AB1 2DE.']),
   identifierRule('date-of-birth', 'date of birth', ['Son (DOB 12/04/2015) is on a child protection plan.'], [{ text: 'Re: Gwen Hughes DOB 02/03/1980', patient: { name: 'Gwen Hughes', dateOfBirth: '1980-03-02' } }]),

@@ -1,6 +1,6 @@
 import type { CompiledLexicon } from '../lexicon/compile.js';
 import type { Patient } from '../model/index.js';
-import type { Analysed } from '../text/index.js';
+import { normalise, type Analysed } from '../text/index.js';
 import type { PatientIdentity } from './types.js';
 import { once, vocabSource, words } from './vocab.js';
 
@@ -23,10 +23,14 @@ export function ageOn(dob: { d: number; m: number; y: number }, now = new Date()
   return age;
 }
 
-/** Lower-case parts of a name, titles left out ("Mrs Gwen Hughes-Price" -> gwen, hughes, price). */
+/**
+ * Lower-case parts of a name, titles left out ("Mrs Gwen Hughes-Price" -> gwen, hughes, price),
+ * normalised as the text is (curly apostrophes straightened, accents stripped), so that the
+ * caller's "Siobhan O’Rourke" matches "O'Rourke" and "O’Rourke" in the text alike.
+ */
 function nameParts(name: string, titles: ReadonlySet<string>): string[] {
-  return name
-    .split(/[\s,\-]+/)
+  return normalise(name)
+    .text.split(/[\s,\-]+/)
     .map((p) => p.replace(/[^\p{L}']/gu, '').toLowerCase())
     .filter((p) => p.length > 0 && !titles.has(p));
 }

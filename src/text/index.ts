@@ -1,6 +1,7 @@
 import { documentKind, type DocumentKind } from './kind.js';
 import { normalise, type Normalised } from './normalise.js';
 import { reveal } from './reveal.js';
+import { findLayout, type Layout } from './layout.js';
 import { findSections, sectionStateAt, type Section, type SectionState } from './sections.js';
 import { sentenceIndex, splitSentences, type Sentence } from './sentences.js';
 import { tokenise, type Token } from './tokenise.js';
@@ -11,6 +12,7 @@ export { tokenise, tokensCovering, claimMemoSlot, type Token, type TokenForm } f
 export { splitSentences, isQuestion, type Sentence } from './sentences.js';
 export { findSections, sectionAt, sectionStateAt, type Section, type SectionKind, type SectionState } from './sections.js';
 export { documentKind, type DocumentKind } from './kind.js';
+export { breakBetween, type FormItem, type Layout } from './layout.js';
 export { NO_TEXT_VOCABULARY, type TextVocabulary } from './vocabulary.js';
 export { stem } from './stem.js';
 export { reveal, type KnownWord } from './reveal.js';
@@ -24,6 +26,8 @@ export interface Analysed {
   /** sentence index per token */
   tokenSentence: Int32Array;
   sections: Section[];
+  /** list items, field labels, clauses and form questions inside the sentences (context scope follows them) */
+  layout: Layout;
   /** a letter filed into the record, or an entry written in it (see kind.ts) */
   kind: DocumentKind;
   /** letter-case of the whole text: ALL-CAPS notes and lower-case typing change name evidence */
@@ -108,13 +112,15 @@ export function analyse(original: string, vocab: TextVocabulary, part?: PartOf):
   const tokens = tokenise(norm.text);
   const sentences = splitSentences(norm.text, tokens, vocab);
   const sections = findSections(norm.text, vocab, part?.from);
+  const tokenSentence = sentenceIndex(tokens, sentences);
   return {
     original,
     norm,
     tokens,
     sentences,
-    tokenSentence: sentenceIndex(tokens, sentences),
+    tokenSentence,
     sections,
+    layout: findLayout(norm.text, tokens, sentences, tokenSentence, vocab),
     kind: part?.kind ?? documentKind(sections),
     caseStyle: part?.caseStyle ?? caseStyleOf(countCase(tokens, { upper: 0, lower: 0, words: 0 })),
     vocab,

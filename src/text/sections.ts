@@ -14,6 +14,7 @@ export type SectionKind =
   | 'social'
   | 'plan'
   | 'history'
+  | 'allergy' // "Allergies:": what the patient already has
   | 'signature'
   | 'cc'
   | 'heading' // any other "Heading:" section
@@ -27,6 +28,11 @@ export interface Section {
   /** the heading text (normalised), when there is one */
   heading?: string;
 }
+
+/** Sections whose scope changes what a finding is (historical, a relative's): a heading answered on its own line covers that line. */
+const FIELD_SCOPED = new Set<SectionKind>(['history', 'family', 'allergy']);
+/** A line that continues a list: indented, or opening with a bullet or a number. */
+const CONTINUES_LIST = /^(?:[ \t]+\S|[ \t]*(?:[-*•+·–]|\d{1,2}[.)])\s)/;
 
 // A "Heading:" at the start of a line: its words, before the colon.
 const HEADING_LINE = /^[ \t*\-•]*([A-Za-z][A-Za-z/ &'()-]{0,40}?)\s*:/;
@@ -94,6 +100,8 @@ export function findSections(text: string, vocab: TextVocabulary, from?: Section
   }
   let current: Section | null = from ? { kind: from.kind, start: 0, end: text.length, heading: from.heading } : null;
   let signed = from?.signed ?? false;
+  // the open section is a heading answered on its own line ("PMH: asthma")
+  let fieldOnly = false;
   const open = (kind: SectionKind, start: number, heading?: string) => {
     if (current) {
       current.end = Math.max(current.start, start);
@@ -132,6 +140,7 @@ export function findSections(text: string, vocab: TextVocabulary, from?: Section
       const kind = vocab.headings.get(h.toLowerCase().replace(/\s+/g, ' '));
       if (kind) {
         open(kind, line.start, h);
+        fieldOnly = FIELD_SCOPED.has(kind) && line.text.slice(hm[0].length).trim() !== '';
         return;
       }
       if (!signed && h.split(/\s+/).length <= 4) {
@@ -144,6 +153,16 @@ export function findSections(text: string, vocab: TextVocabulary, from?: Section
       const cur = current as Section | null;
       if (cur && cur.kind !== 'signature' && cur.kind !== 'body' && cur.kind !== 'header') open('body', line.start);
       return;
+    }
+    // "PMH: asthma" answers its heading on its own line: the next line is the history's only when
+    // it continues the list (indented, a bullet, a number); "Disclosed partner hit her" is not.
+    if (fieldOnly) {
+      fieldOnly = false;
+      if (!CONTINUES_LIST.test(line.text)) {
+        open('body', line.start);
+        return;
+      }
+      fieldOnly = true;
     }
     // The "Re:" block runs on to the next blank line (name, DOB, NHS no., address lines).
     if (!current) open('body', line.start);

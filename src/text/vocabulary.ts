@@ -22,6 +22,38 @@ export interface TextVocabulary {
   questionOpening: RegExp;
   /** matches anywhere in a sentence that speaks to someone ("you", "is there") */
   addressed: RegExp;
+  /** after a comma or a joiner, these words open a clause with a subject of its own (", she is negative") */
+  clauseSubject: ReadonlySet<string>;
+  /** joiners after which a subject opens a new clause ("and", "but") */
+  clauseJoiner: ReadonlySet<string>;
+  /** words that make a stretch of text a clause rather than an item of a list ("is", "she", "which") */
+  listBreaker: ReadonlySet<string>;
+  /** a whole form answer meaning no / yes / not known ("N", "Nil", "non-reactive"; "Y"; "N/A") */
+  answerNo: RegExp;
+  answerYes: RegExp;
+  answerUnknown: RegExp;
+  /** words at the start of an answer saying how it was asked ("asked -", "accepted, result") */
+  answerLead: RegExp;
+  /** a question listed as a form lists it ("Q:", "Q3.") or opening as a form asks ("Any ...", "Ever ...") */
+  formQuestionLabel: RegExp;
+  formOpener: RegExp;
+  /** a yes/no question's opening ("Do", "Has", "Are") */
+  yesNoQuestion: RegExp;
+  /** who a form's question is put to or about ("you", "the applicant") */
+  formAddressed: RegExp;
+  /** words a field's value may hold besides a restatement of its label, and still only answer it ("no current or past self harm") */
+  valueGeneric: ReadonlySet<string>;
+  /** habits a social history records (tobacco, alcohol, drugs), and the words that qualify them ("use", "illicit") */
+  habit: ReadonlySet<string>;
+  /** words that negate the verb after them ("not", "didn't"): "did not disclose DV" negates what was not disclosed */
+  verbNegator: ReadonlySet<string>;
+  /** who a condition is about, between "if" and its verb ("if she discloses", "should the child report") */
+  conditionSubject: ReadonlySet<string>;
+  /** modals that make a clause a consequence ("we would refer", "she will call") */
+  consequenceModal: ReadonlySet<string>;
+  /** words that open an adjunct, not an item of a list ("in line with", "due to", "following") */
+  listAdjunct: ReadonlySet<string>;
+  habitQualifier: ReadonlySet<string>;
   /** a word the lexicons use: a disguised one ("M A R A C", "abu-\nse") is joined when it is one (reveal.ts) */
   knownWord: KnownWord;
 }
@@ -38,4 +70,22 @@ export const NO_TEXT_VOCABULARY: TextVocabulary = {
   questionOpening: NEVER,
   addressed: NEVER,
   knownWord: () => false,
+  clauseSubject: new Set(),
+  clauseJoiner: new Set(),
+  listBreaker: new Set(),
+  answerNo: NEVER,
+  answerYes: NEVER,
+  answerUnknown: NEVER,
+  answerLead: NEVER,
+  formQuestionLabel: NEVER,
+  formOpener: NEVER,
+  yesNoQuestion: NEVER,
+  formAddressed: NEVER,
+  valueGeneric: new Set(),
+  habit: new Set(),
+  verbNegator: new Set(),
+  conditionSubject: new Set(),
+  consequenceModal: new Set(),
+  listAdjunct: new Set(),
+  habitQualifier: new Set(),
 };

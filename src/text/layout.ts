@@ -1,0 +1,408 @@
+import type { Sentence } from './sentences.js';
+import type { Token } from './tokenise.js';
+import type { TextVocabulary } from './vocabulary.js';
+
+/**
+ * How a clinical text is laid out inside its sentences: where a new item of a list starts, where
+ * a field label opens a new field, where a new clause starts with its own subject, and which
+ * lines are form questions with their answers. Context scope follows this layout: a negation in
+ * one numbered item or one field does not reach into the next ("COMPLICATIONS: None
+ * POSTOPERATIVE DIAGNOSIS: 1) polyp"), and a condition named in a form's question is not
+ * affirmed ("Any history of HIV or hepatitis?  No").
+ */
+
+/** What starts at a token: nothing, or the kind of boundary. */
+export const enum Break {
+  None = 0,
+  /** "1)", "2.", "(a)": a numbered or lettered item */
+  Item = 1,
+  /** "-", "*", "•" at the start of a line */
+  Bullet = 2,
+  /** "Findings:", "POSTOPERATIVE DIAGNOSIS:": a field label inside a line */
+  Label = 3,
+  /** ", she ..." / "and he ...": a new clause with a subject of its own */
+  Clause = 4,
+}
+
+export interface FormItem {
+  /** token range [start, end) of the question or item the answer is about */
+  start: number;
+  end: number;
+  /**
+   * no: answered no / none / negative; yes: answered yes; unknown: "not known", "N/A";
+   * open: a question with no answer written (a question asserts nothing).
+   */
+  answer: 'no' | 'yes' | 'unknown' | 'open';
+  /** normalised offsets of the answer (or of the question mark, for an open question) */
+  answerStart: number;
+  answerEnd: number;
+}
+
+export interface Layout {
+  /** prefix counts: breaks[i] = number of boundaries (any kind) at tokens before i; length tokens + 1 */
+  breaks: Int32Array;
+  /** the same, field labels only (a heading's own scope runs over its numbered items) */
+  labels: Int32Array;
+  /** the same, without clause boundaries (a question mark asks its whole sentence) */
+  structural: Int32Array;
+  forms: FormItem[];
+  /** form item index per token, or -1 (undefined when the text has no form items) */
+  formOf?: Int32Array;
+}
+
+const BULLETS = new Set(['*', '-', '•', '>', '+', '·', '–', '○', '▪']);
+/** Punctuation a label may contain ("Date/Time", "Drugs & alcohol", "Smoking (pack-years)"). */
+const IN_LABEL = new Set(['/', '&', '-', '(', ')', "'"]);
+/** Longest inline label, in words ("HISTORY OF PRESENT ILLNESS"). */
+const MAX_LABEL_WORDS = 5;
+/** A lower-case label ("past medical history:") reaches back this far to its capital or the line start. */
+const MAX_LOWER_LABEL_WORDS = 3;
+
+const isUpperWord = (t: Token) => t.kind === 'word' && /[A-Z]/.test(t.shape) && !/x/.test(t.shape) && t.text.length >= 2;
+const isTitleWord = (t: Token) => t.kind === 'word' && t.shape.startsWith('Xx');
+const isLowerWord = (t: Token) => t.kind === 'word' && t.shape.startsWith('x');
+
+/** Index of the first token of each token's line, as a lookup from token index. */
+function lineStarts(tokens: Token[]): Int32Array {
+  const out = new Int32Array(tokens.length);
+  let start = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].kind === 'newline') {
+      out[i] = start;
+      start = i + 1;
+    } else out[i] = start;
+  }
+  return out;
+}
+
+/** Whether only white space stands between the start of the line and token i. */
+const firstOnLine = (tokens: Token[], line: Int32Array, i: number) => line[i] === i;
+
+/** Open parentheses on each token's line before it (a "1)" inside "(grade 1)" is no item), in one pass. */
+function parenDepth(tokens: Token[]): Int32Array {
+  const out = new Int32Array(tokens.length);
+  let depth = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind === 'newline') depth = 0;
+    out[i] = depth;
+    if (t.text === '(') depth++;
+    else if (t.text === ')' && depth > 0) depth--;
+  }
+  return out;
+}
+
+const spaceAfter = (text: string, t: Token) => t.end >= text.length || /\s/.test(text[t.end]);
+const spaceBefore = (text: string, t: Token) => t.start === 0 || /\s/.test(text[t.start - 1]);
+
+/** A marker's own token: one or two digits, or one letter. */
+const markerWord = (t: Token) => t.kind === 'word' && ((t.shape === 'd' && t.text.length <= 2) || t.text.length === 1);
+
+function markItems(text: string, tokens: Token[], line: Int32Array, kind: Uint8Array): void {
+  const depth = parenDepth(tokens);
+  // "N." inline counts only as part of a run (1. ... 2. ...) on one line: "stage 2. Pt" is a sentence end.
+  const inlineDots: { tok: number; n: number; line: number }[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const next = tokens[i + 1];
+    if (!markerWord(t) || !next || next.start !== t.end || !spaceAfter(text, next)) continue;
+    const prev = tokens[i - 1];
+    const parenOpen = prev && prev.text === '(' && prev.end === t.start;
+    if (next.text === ')') {
+      const at = parenOpen ? i - 1 : i;
+      if (!spaceBefore(text, tokens[at])) continue;
+      if (depth[at] > 0) continue; // "(grade 1)"
+      if (t.shape !== 'd' && !parenOpen && !firstOnLine(tokens, line, at)) continue; // "vitamin D) " is no item
+      kind[at] = Break.Item;
+    } else if (next.text === '.' && t.shape === 'd' && !parenOpen) {
+      if (!spaceBefore(text, t)) continue;
+      const after = tokens[i + 2];
+      if (!after || after.kind === 'newline') continue;
+      if (firstOnLine(tokens, line, i) || (line[i] < i && BULLETS.has(tokens[i - 1].text) && firstOnLine(tokens, line, i - 1))) kind[i] = Break.Item;
+      else inlineDots.push({ tok: i, n: Number(t.text), line: line[i] });
+    }
+  }
+  for (let k = 0; k < inlineDots.length; k++) {
+    const d = inlineDots[k];
+    const before = inlineDots[k - 1];
+    const after = inlineDots[k + 1];
+    const chained = (before && before.line === d.line && before.n === d.n - 1) || (after && after.line === d.line && after.n === d.n + 1);
+    if (chained) kind[d.tok] = Break.Item;
+  }
+}
+
+function markBullets(text: string, tokens: Token[], line: Int32Array, kind: Uint8Array): void {
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind === 'punct' && BULLETS.has(t.text) && firstOnLine(tokens, line, i) && spaceAfter(text, t) && tokens[i + 1]?.kind !== 'newline') kind[i] = Break.Bullet;
+  }
+}
+
+/**
+ * A field label inside a line: the words before a colon (followed by white space), read back as
+ * far as they keep one case: "POSTOPERATIVE DIAGNOSIS:", "Menstrual History:", or lower-case words
+ * back to a capital or the line start ("past medical history:"). Prose with a colon ("the
+ * following: ...") is no label: its lower-case words run back further than a label's.
+ */
+function labelStart(tokens: Token[], line: Int32Array, colon: number): number {
+  const last = colon - 1;
+  const p = tokens[last];
+  if (!p || p.kind !== 'word' || p.shape === 'd' || p.end !== tokens[colon].start) return -1;
+  const mode = isUpperWord(p) ? 'upper' : isTitleWord(p) ? 'title' : isLowerWord(p) ? 'lower' : 'other';
+  if (mode === 'other') return -1;
+  let start = last;
+  let words = 1;
+  for (let k = last - 1; k >= line[colon]; k--) {
+    const t = tokens[k];
+    if (t.kind !== 'word') {
+      if (IN_LABEL.has(t.text)) continue;
+      return start; // a stop: the label runs from the word after it
+    }
+    if (words >= MAX_LABEL_WORDS) return start;
+    if (mode === 'upper') {
+      if (!isUpperWord(t) && t.shape !== 'd' && !/^X+d/.test(t.shape)) return start;
+    } else if (mode === 'title') {
+      if (!isTitleWord(t)) return start;
+    } else {
+      // lower case: back to (and including) a capitalised word, within a few words
+      if (isTitleWord(t) || isUpperWord(t)) return k;
+      if (!isLowerWord(t) || words >= MAX_LOWER_LABEL_WORDS) return -1;
+    }
+    start = k;
+    words++;
+  }
+  return start; // the line's start
+}
+
+function markLabels(text: string, tokens: Token[], line: Int32Array, kind: Uint8Array): void {
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.text !== ':' || !spaceAfter(text, t)) continue;
+    let s = labelStart(tokens, line, i);
+    if (s < 0) continue;
+    // Inside a line, a label opens a new field only after another field ("Complications: nil
+    // Findings:"), a column gap or a full stop; else the whole line before the colon is the
+    // label ("Chlamydia trachomatis NAAT: not detected", "DV enquiry, seen alone: denies").
+    if (s > line[i] && tokens[s - 1].text === ',') continue; // "DV enquiry, seen alone: denies" is one clause
+    if (s > line[i] && !fieldBefore(text, tokens, line, s)) s = line[i];
+    if (kind[s] === Break.None) kind[s] = Break.Label;
+  }
+}
+
+function fieldBefore(text: string, tokens: Token[], line: Int32Array, s: number): boolean {
+  const prev = tokens[s - 1];
+  if (prev.text === '.' || prev.text === ';') return true;
+  if (tokens[s].start - prev.end >= 2 && /^ +$/.test(text.slice(prev.end, tokens[s].start))) return true;
+  for (let k = line[s]; k < s; k++) if (tokens[k].text === ':') return true;
+  return false;
+}
+
+/** ", she ..." / "and he ...": a subject pronoun after a comma or a coordinator opens a clause of its own. */
+function markClauses(tokens: Token[], kind: Uint8Array, vocab: TextVocabulary): void {
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.kind !== 'word' || !vocab.clauseSubject.has(t.lower) || kind[i] !== Break.None) continue;
+    const prev = tokens[i - 1];
+    if (prev.text === ',' || (prev.kind === 'word' && vocab.clauseJoiner.has(prev.lower))) kind[i] = Break.Clause;
+  }
+}
+
+function prefix(kind: Uint8Array, counts: (k: Break) => boolean): Int32Array {
+  const out = new Int32Array(kind.length + 1);
+  for (let i = 0; i < kind.length; i++) out[i + 1] = out[i] + (kind[i] !== Break.None && counts(kind[i]) ? 1 : 0);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Forms: questions and items with their answers
+// ---------------------------------------------------------------------------------------------
+
+/** What may stand between an item and its answer: a question mark, leader dots, a column gap, a colon, a spaced dash. */
+const SEPARATOR = /\?|\.{3,}|…+|[ ]{2,}|:(?=\s|$)|\s[-–]\s/g;
+/** An answer, with how it was asked and a remark, is read from this many characters at most (a long line is not read again and again). */
+const ANSWER_READ = 80;
+/** A speaker's label at the start of a line ("Patient:", "Guest_family_2:"). */
+const SPEAKER = /^\s*[A-Za-z][A-Za-z_]{0,20}\d{0,2}\s*:\s*/;
+/** Leader characters between a separator and its answer. */
+const LEADER = /^[\s.…:_\-–—]*/;
+
+interface Answer {
+  answer: FormItem['answer'];
+  /** offsets of the answer inside the text it was read from */
+  start: number;
+  end: number;
+}
+
+/**
+ * The answer written at the start of `rest`, or undefined when what follows is not a bare
+ * answer. Leading words that say how it was asked ("asked -", "accepted, result") are passed
+ * over; a short remark may follow the answer ("No; ESS 4", "Yes - ramipril", "Y (inhaler)").
+ */
+function readAnswer(rest: string, vocab: TextVocabulary): Answer | undefined {
+  let at = LEADER.exec(rest)![0].length;
+  for (let guard = 0; guard < 4; guard++) {
+    const lead = vocab.answerLead.exec(rest.slice(at));
+    if (!lead) break;
+    at += lead[0].length;
+    at += LEADER.exec(rest.slice(at))![0].length + (/^[,;]\s*/.exec(rest.slice(at))?.[0].length ?? 0);
+  }
+  const r = rest.slice(at);
+  if (!r.trim()) return undefined;
+  // Tick boxes: "[X] No  [ ] Yes" - the ticked one is the answer.
+  if (r.startsWith('[')) {
+    const ticked = /\[\s*[xX✓✔]\s*\]\s*([A-Za-z/]+)/.exec(r);
+    if (!ticked || !/^(?:\[[^\]]{0,2}\]\s*[A-Za-z/]+\s*)+$/.test(r.trimEnd())) return undefined;
+    const a = classify(ticked[1], vocab);
+    return a ? { answer: a, start: at, end: rest.length } : undefined;
+  }
+  const head = r.split(/\s*(?:;|,|\(|[ ]{2,}|\s[-–—]\s|\s[-–—]$)/)[0].replace(/\.$/, '').trimEnd();
+  const a = classify(head, vocab);
+  return a ? { answer: a, start: at, end: at + head.length } : undefined;
+}
+
+function classify(raw: string, vocab: TextVocabulary): FormItem['answer'] | undefined {
+  // A scanned form's answer read with a zero for an O ("N0"): only a word of letters with zeros.
+  const word = /^[A-Za-z]*0[A-Za-z0]*$/.test(raw) && /[A-Za-z]/.test(raw) ? raw.replace(/0/g, 'O') : raw;
+  if (vocab.answerNo.test(word)) return 'no';
+  if (vocab.answerYes.test(word)) return 'yes';
+  if (vocab.answerUnknown.test(word)) return 'unknown';
+  return undefined;
+}
+
+/** First token index at or after a normalised offset (binary search). */
+function tokenAt(tokens: Token[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (tokens[mid].end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Where the field that ends at `sep` starts, looking back no further than `lo`: at the last label,
+ * list item or bullet, after a column gap or a semicolon ("HIV: positive   Syphilis: negative"
+ * is two fields, and only the second is answered negative).
+ */
+function fieldStart(text: string, tokens: Token[], kind: Uint8Array, lo: number, sep: number): number {
+  for (let k = sep - 1; k > lo; k--) {
+    const t = tokens[k];
+    if (kind[k] === Break.Label || kind[k] === Break.Item || kind[k] === Break.Bullet) return k;
+    if (t.text === ';') return k + 1;
+    if (t.start >= 2 && text[t.start - 1] === ' ' && text[t.start - 2] === ' ' && tokens[k - 1].kind !== 'newline') return k;
+  }
+  return lo;
+}
+
+/** The item's first token: past a list marker or a bullet. */
+function skipMarker(tokens: Token[], kind: Uint8Array, from: number, to: number): number {
+  let i = from;
+  if (i < to && kind[i] === Break.Item) i += tokens[i].text === '(' ? 3 : 2; // "(a)", "1)", "2."
+  else if (i < to && kind[i] === Break.Bullet) i++;
+  return Math.min(i, to);
+}
+
+function linesOf(text: string): [number, number][] {
+  const lines: [number, number][] = [];
+  for (let s = 0; ; ) {
+    const nl = text.indexOf('\n', s);
+    lines.push([s, nl < 0 ? text.length : nl]);
+    if (nl < 0) return lines;
+    s = nl + 1;
+  }
+}
+
+/**
+ * Form items: a question or a field with its answer on the same line ("Any cancer?   No",
+ * "Hx of HIV, hepatitis B or C ........ No", "FGM: N/A", "5. ... [X] No  [ ] Yes"), and
+ * questions put as a form puts them with no answer written ("Has the applicant ever had
+ * hepatitis, HIV or a psychiatric illness?"), whose answer may stand alone on the next line.
+ */
+function findForms(text: string, tokens: Token[], sentences: Sentence[], sentenceOf: Int32Array, kind: Uint8Array, vocab: TextVocabulary): FormItem[] {
+  const out: FormItem[] = [];
+  const lines = linesOf(text);
+  for (let li = 0; li < lines.length; li++) {
+    const [ls, le] = lines[li];
+    const line = text.slice(ls, le);
+    if (!line.trim()) continue;
+    const firstTok = tokenAt(tokens, ls);
+    let doneTo = 0; // offset in the line up to which an answer has been read
+    let itemFloor = firstTok;
+    let answeredQuestion = false;
+    SEPARATOR.lastIndex = 0;
+    for (let x = SEPARATOR.exec(line); x; x = SEPARATOR.exec(line)) {
+      if (x.index < doneTo) continue;
+      const sepEnd = x.index + x[0].length;
+      const a = readAnswer(line.slice(sepEnd, sepEnd + ANSWER_READ), vocab);
+      if (!a) continue;
+      const sepTok = tokenAt(tokens, ls + x.index);
+      const isQ = x[0] === '?';
+      // The item: the separator's sentence (a question's, or a field's, joined to the line before
+      // when it runs on), never further back than the field before it on the same line.
+      // The item never reaches past the start of the separator's sentence ("Previous TOP 2019.
+      // DA routine enquiry - none disclosed": only the enquiry is answered).
+      const si = sentenceOf[sepTok];
+      let lo = si >= 0 ? sentences[si].firstToken : firstTok;
+      if (itemFloor > firstTok) lo = Math.max(lo, itemFloor);
+      const start = skipMarker(tokens, kind, fieldStart(text, tokens, kind, lo, sepTok), sepTok);
+      if (sepTok > start) out.push({ start, end: sepTok, answer: a.answer, answerStart: ls + sepEnd + a.start, answerEnd: ls + sepEnd + a.end });
+      doneTo = sepEnd + a.end;
+      itemFloor = tokenAt(tokens, ls + doneTo);
+      if (isQ) answeredQuestion = true;
+    }
+    // A question with no answer on its line (the answer may stand alone on the next line).
+    const q = line.lastIndexOf('?');
+    if (answeredQuestion || q < 0 || line.slice(q + 1).trim() !== '') continue;
+    const qTok = tokenAt(tokens, ls + q);
+    const si = sentenceOf[qTok];
+    if (si < 0) continue;
+    const s = sentences[si];
+    const start = skipMarker(tokens, kind, Math.max(s.firstToken, itemFloor), qTok);
+    if (qTok <= start) continue;
+    const body = text.slice(tokens[start].start, ls + q + 1);
+    // Asked as a form asks: listed (numbered, "Q:"), opening "Any ...", or a yes/no question put
+    // to the person the form is about. A clinician's own query ("Is this NAI?") is not one.
+    const listed = start > s.firstToken || vocab.formQuestionLabel.test(body) || vocab.formOpener.test(body);
+    if (!listed && !(vocab.yesNoQuestion.test(body) && vocab.formAddressed.test(body))) continue;
+    // An answer alone at the start of the next line, perhaps after its speaker ("Patient: No.").
+    const next = lines[li + 1];
+    const nextText = next ? text.slice(next[0], next[1]) : '';
+    const speaker = SPEAKER.exec(nextText)?.[0].length ?? 0;
+    const a = next ? readAnswer(nextText.slice(speaker, speaker + ANSWER_READ), vocab) : undefined;
+    if (a && next) out.push({ start, end: qTok, answer: a.answer, answerStart: next[0] + speaker + a.start, answerEnd: next[0] + speaker + a.end });
+    else out.push({ start, end: qTok, answer: 'open', answerStart: ls + q, answerEnd: ls + q + 1 });
+  }
+  return out;
+}
+
+export function findLayout(text: string, tokens: Token[], sentences: Sentence[], sentenceOf: Int32Array, vocab: TextVocabulary): Layout {
+  const kind = new Uint8Array(tokens.length);
+  const line = lineStarts(tokens);
+  markItems(text, tokens, line, kind);
+  markBullets(text, tokens, line, kind);
+  markLabels(text, tokens, line, kind);
+  markClauses(tokens, kind, vocab);
+  const forms = findForms(text, tokens, sentences, sentenceOf, kind, vocab);
+  let formOf: Int32Array | undefined;
+  if (forms.length) {
+    formOf = new Int32Array(tokens.length).fill(-1);
+    forms.forEach((f, k) => {
+      for (let i = f.start; i < f.end; i++) formOf![i] = k;
+    });
+  }
+  return {
+    breaks: prefix(kind, () => true),
+    labels: prefix(kind, (k) => k === Break.Label),
+    structural: prefix(kind, (k) => k !== Break.Clause),
+    forms,
+    formOf,
+  };
+}
+
+/** Whether a boundary starts at any token in (from, to]. */
+export function breakBetween(counts: Int32Array, from: number, to: number): boolean {
+  if (to <= from) return false;
+  return counts[Math.min(to + 1, counts.length - 1)] - counts[Math.min(from + 1, counts.length - 1)] > 0;
+}

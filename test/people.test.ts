@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { createScanner } from '../src/index.js';
+
+// Who a name belongs to (issue 13, classes 1-3): table-driven, every text invented. Each row
+// says which words must be reported as a third party's name ("names") -- an empty list is a
+// near-miss that must stay as it is.
+const scanner = createScanner({ includeText: true });
+type Row = [text: string, names: string[], patient?: { name: string; sex?: string }];
+const names = (text: string, patient?: { name: string; sex?: string }) =>
+  scanner
+    .scan(text, { patient })
+    .findings.filter((f) => f.type === 'person-name')
+    .map((f) => f.text);
+const table = (rows: Row[]) =>
+  rows.forEach(([text, want, patient]) =>
+    it(`${JSON.stringify(text)} -> ${JSON.stringify(want)}`, () => {
+      expect(names(text, patient)).toEqual(want);
+    }),
+  );
+
+describe('class 1: a name anchored by a relationship, a proxy role or a person-taking verb, in any case', () => {
+  table([
+    ['lives with gf chloe, works in retail', ['chloe']],
+    ['grandson tom does her shopping', ['tom']],
+    ['DISCUSSED WITH SON MARCUS TODAY', ['MARCUS']],
+    ['niece is mrs. jan holt, tel on file', ['jan holt']],
+    ['Jan Holt (niece) phoned.', ['Jan Holt']],
+    ['brother, pete, (07700 900123) is next of kin', ['pete']],
+    ['Unable to reach daughter, please ask for Pete if he rings.', ['Pete']],
+    ['Attorney under LPA - Jan Holt.', ['Jan Holt']],
+    ['FAMILY AT THE BEDSIDE. IVANA PETROVA (DAUGHTER) IS NEXT OF KIN.', ['IVANA PETROVA']],
+    ['daughter sue lives nearby, son ray lives in town', ['sue', 'ray']],
+    ['BROTHER JACK 07700 900123', ['JACK']],
+    ['Brother Will visits on Sundays.', ['Will']],
+    ['lives with partner (shaz) and 2 kids', ['shaz']],
+    ['wife, janet hollins, is at the bedside', ['janet hollins']],
+    ['Carol, his wife, rang the ward.', ['Carol']],
+    ['Rabbi Kaplan visited this afternoon.', ['Kaplan']],
+    ['Explained to Mihai that the scan is booked.', ['Mihai']],
+    ['Her husband, Al, is also present.', ['Al']],
+  ]);
+  // near-misses: a capitalised word after a relationship word that is not a name, an
+  // ordinary-word forename in ordinary use, clinical words after a relationship in lower case
+  table([
+    ['Seen with son Tuesday and Friday.', []],
+    ['mum Okay, pain better today', []],
+    ['dad Rang back later', []],
+    ['son will collect the prescription tomorrow', []],
+    ['daughter may visit later this week', []],
+    ['Mark the box if consent given.', []],
+    ['Grace period for the fee agreed with the practice.', []],
+    ['FHx: mother breast ca at 45.', []],
+    ['fhx: father t2dm, mother hypothyroid', []],
+    ['MOTHER COPD, FATHER IHD. WIFE TEARFUL AT BEDSIDE.', []],
+    ['Home visit. Lives alone, manages own meds with dosette, daughter visits daily.', []],
+    ['dad (ihd) and mum (deceased), sister (present)', []],
+    ['Bitten on the hand by own dog (Bella) this morning.', []],
+    ['i might miss one now but i try to take them all', []],
+  ]);
+});
+
+describe('class 2: professionals in every format', () => {
+  table([
+    ['Bloods taken by Sam Reid (HCA).', []],
+    ['Dressing reviewed with DN (Lucy Parr).', []],
+    ['Seen by ANP Mark Finch.', []],
+    ['Chair: Helen Ward (Safeguarding Lead)', []],
+    ['Paul Grant, Mental Health Practitioner', []],
+    ['Coded by: Tina Shaw, Practice Administrator', []],
+    ['Coded by: Karen Ellery (summariser)', []],
+    ['Present: Dwayne Fox (Social Worker); Hannah Pratt (School Nurse); Nicola (Family Support Worker)', []],
+    ['Kim Lee, RN', []],
+    ['INSULIN GIVEN PER K. MORAN NP. EVENING GLUCOSE 9.1.', []],
+    ['LABETALOL STARTED PER DR FENN, GOOD EFFECT.', []],
+    ['No repeat bloods per NP Okafor.', []],
+    ['Reviewed by clinical specialist, Omar Haddad, re pressure areas.', []],
+    ['Her midwife is Jenna Moss.', []],
+    ['ISVA contacted (Becky, 01632 960555) and support offered.', []],
+    ['Told his class teacher, Mrs Akers, about it.', []],
+    ['Lorna Fairbank, LADO', []],
+    ['Sister Ana Reyes (Lung CNS) will call.', []],
+    ['Kind regards\n\nSister Maria Santos, Heart Failure Specialist Nurse', []],
+    ['Cardiology: Dr Ola Ade   Vascular surgery: Mr Piet Janssen   Radiology: Dr Mei Lin', []],
+    ['Mrs Helen Rudd\nDesignated Safeguarding Lead', []],
+    ['Scale and polish with our hygienist, Bryony Hale, next month.', []],
+  ]);
+  // a relationship word beside the name wins over a role near it
+  table([
+    ['Present: mum (Jo Smith) and SW Amy Lowe.', ['Jo Smith']],
+    ['Sister Karen rang about the results.', ['Karen']],
+    ['Daughter Jo Smith, a nurse, rang the surgery.', ['Jo Smith']],
+  ]);
+});
+
+describe("class 3: the patient's own name, and things that are not people", () => {
+  table([
+    ['Ms O’Rourke seen re contraception.', [], { name: 'Siobhan O’Rourke', sex: 'female' }],
+    ["Ms O'Rourke seen re contraception.", [], { name: 'Siobhan O’Rourke', sex: 'female' }],
+    ['Mrs Adeyemi-Cole attended for her smear.', [], { name: 'Bisi Adeyemi-Cole', sex: 'female' }],
+    ['MR KAVANAGH ATTENDED FOR HIS FLU VACCINE. NO PROBLEMS.', [], { name: 'Sean Kavanagh', sex: 'male' }],
+    ['Ms Mensah disclosed that her husband had hit her.', [], { name: 'Ama Mensah', sex: 'female' }],
+    ['Patient: Susan MARLOWE', [], { name: 'Susan Marlowe' }],
+    ['next patient is randy gutierrez . date of birth 8/10/1960', []],
+    ['Kellgren-Lawrence grade 3 changes in both knees.', []],
+    ['Harvey-Bradshaw Index 2, passing 1-2 stools a day.', []],
+    ['Humphrey 24-2 field stable.', []],
+    ['Duodenal biopsy: Marsh 3b.', []],
+    ['Hips (Barlow/Ortolani): normal', []],
+    ['Visual acuity (Kay pictures): 0.1 each eye.', []],
+    ['Positive Hawkins-Kennedy and Neer test.', []],
+    ['Oxford Knee Score 44/48. Harris Hip Score 92.', []],
+    ['Back from Lagos last week, well.', []],
+    ['Referred to Carers Trust for a carers assessment.', []],
+  ]);
+  // a relative who shares the patient's surname, a different forename
+  table([
+    ['Mrs Gwen Hughes phoned about her husband.', ['Gwen Hughes'], { name: 'Tom Hughes', sex: 'male' }],
+    ['Ruby-Mae attended with her mum.', ['Ruby-Mae'], { name: 'Tom Hughes', sex: 'male' }],
+  ]);
+});
+
+describe('other mentions of a name follow the first decision', () => {
+  table([
+    ['Spoke with Mihai Vasile (nephew) by phone. Mihai wishes to visit tomorrow.', ['Mihai Vasile', 'Mihai']],
+    ['Dr Fenn reviewed. Fenn aware of the plan.', []],
+  ]);
+});
+
+describe("a relative's contact details are a third party's; an organisation's are not", () => {
+  const ids = (text: string) =>
+    scanner
+      .scan(text)
+      .findings.filter((f) => f.ruleId.startsWith('identifier/'))
+      .map((f) => `${f.type}:${f.text}`);
+  const rows: [string, string[]][] = [
+    ['brother, pete, (07700 900123)', ['phone:07700 900123']],
+    ['Daughter is Mrs Jo Carvalho, tel 943-476-5919.', ['phone:943-476-5919']],
+    ['SON ROB 613-555-0142 AND ANOTHER SON 613-555-0199.', ['phone:613-555-0142', 'phone:613-555-0199']],
+    ['Ivana Petrova (daughter), cellular-613 555-0177.', ['phone:613 555-0177']],
+    ['Son in Lagos, mobile +234 803 123 4567.', ['phone:+234 803 123 4567']],
+    ['Her mother rang the team on Monday (contact 07700 900412).', ['phone:07700 900412']],
+    ['Attorney 1: Mrs Ann Ibbs (daughter)\n  Address: 2 Elm Drive\n  Tel: 07700 900318   DOB: 03/07/1964', ['phone:07700 900318', 'date-of-birth:DOB: 03/07/1964']],
+    // near-misses: an organisation's number, references, dates, year ranges, results
+    ['Son given the crisis line number 0800 123 4567.', []],
+    ['IDVA contact number 01632 960123 given.', []],
+    ['Ref: 7000-4412-9983, registered 14/01/2025.', []],
+    ['Father was in prison 2019-2020, when she lived with her mother.', []],
+    ['Mother: BP 142/88, bloods 12/04/2025, HbA1c 48.', []],
+    ['Referred to Carers Centre\n  Tel: 01632 960777', []],
+  ];
+  for (const [text, want] of rows)
+    it(`${JSON.stringify(text)} -> ${JSON.stringify(want)}`, () => {
+      expect(ids(text)).toEqual(want);
+    });
+});
