@@ -3,7 +3,7 @@ import { hitIndex } from './hit-index.js';
 import { findNames, isCap, isWord, nameDoc, nameWord, extendName, type NameDoc, type Person } from './people-find.js';
 import { peopleWords, wordClass } from './people-words.js';
 import { labelScope, nameWords, whose, type Role, type Whose } from './people-whose.js';
-import type { DetectInput, RawFinding, Rule, Source } from './types.js';
+import type { DetectInput, NameDecision, NameDecisions, RawFinding, Rule, Source } from './types.js';
 
 /**
  * Person names: found where something anchors them (a relationship word, a proxy role, a
@@ -16,22 +16,38 @@ import type { DetectInput, RawFinding, Rule, Source } from './types.js';
 
 const AFFIRMED_OTHER: ContextResult = { negated: false, uncertain: false, hypothetical: false, historical: false, experiencer: 'other', triggers: [] };
 
+/** What decided names say of their other mentions: each name word's roles, and where the first third party's name ends. */
+export function nameDecisions(decided: readonly NameDecision[]): NameDecisions {
+  const byWord = new Map<string, Set<Role>>();
+  let from = Infinity;
+  for (const n of decided) {
+    if (n.role === 'third') from = Math.min(from, n.end);
+    for (const x of n.words) {
+      if (x.length < 3) continue;
+      const set = byWord.get(x) ?? new Set<Role>();
+      set.add(n.role);
+      byWord.set(x, set);
+    }
+  }
+  return { byWord, from };
+}
+
 /**
  * Other mentions of a name decided by what stood beside it. A mention with nothing of its own
  * takes the role of the firm decision on its words; a third party's name found nowhere else
  * ("Mihai" at the start of a sentence, "mihai" in lower case) is added as a mention.
  */
 function coreference(d: NameDoc, people: Person[], roles: Whose[]): void {
-  const byWord = new Map<string, Set<Role>>();
+  const decided: NameDecision[] = [];
   people.forEach((p, k) => {
-    if (!roles[k].firm || roles[k].role === 'none') return;
-    for (const x of nameWords(d.toks, p)) {
-      if (x.length < 3) continue;
-      const set = byWord.get(x) ?? new Set<Role>();
-      set.add(roles[k].role);
-      byWord.set(x, set);
-    }
+    const role = roles[k].role;
+    if (!roles[k].firm || role === 'none') return;
+    decided.push({ words: nameWords(d.toks, p), role, start: d.toks[p.a].start, end: d.toks[p.b - 1].end });
   });
+  // A part of a longer document tells what it decided, and follows the whole document's decisions.
+  d.input.noteNames?.(decided);
+  const whole = d.input.documentNames ?? nameDecisions(decided);
+  const byWord = whole.byWord;
   if (!byWord.size) return;
   const single = (x: string): Role | undefined => {
     const set = byWord.get(x);
@@ -45,10 +61,9 @@ function coreference(d: NameDoc, people: Person[], roles: Whose[]): void {
   const patientParts = new Set(d.input.patient.nameParts);
   const toks = d.toks;
   // mentions after the first firm one: what comes before it is left to the reader (and to redaction's same-person rule)
-  let from = toks.length;
-  people.forEach((p, k) => {
-    if (roles[k].firm && roles[k].role === 'third') from = Math.min(from, p.b);
-  });
+  const fromAt = whole.from;
+  let from = 0;
+  while (from < toks.length && toks[from].start < fromAt) from++;
   for (let i = from; i < toks.length; i++) {
     const t = toks[i];
     const bare = t.lower.replace(/'s$/, '');

@@ -62,6 +62,28 @@ export interface DetectInput {
   documentAges?: () => number[];
   /** when this is a part of a longer one: the types of finding anywhere in the whole document */
   documentTypes?: ReadonlySet<string>;
+  /** when this is a part of a longer one: the names decided anywhere in the whole document (people.ts) */
+  documentNames?: NameDecisions;
+  /** when this is a part of a longer one: told the names this part decides, for the whole document's */
+  noteNames?: (decided: NameDecision[]) => void;
+}
+
+/** A name decided by what stood beside it: its words (lower case), its role, where it stands in the analysed text. */
+export interface NameDecision {
+  words: string[];
+  role: 'patient' | 'professional' | 'third';
+  start: number;
+  end: number;
+}
+
+/**
+ * Names decided by what stood beside them, which decide their other mentions: each name word
+ * with the roles it was given, and where the first firm third party's name ends (a character
+ * offset of the analysed text; mentions from there on are followed).
+ */
+export interface NameDecisions {
+  byWord: ReadonlyMap<string, ReadonlySet<'patient' | 'professional' | 'third' | 'none'>>;
+  from: number;
 }
 
 /** A detector reads the analysed document and returns findings. It may throw: the scanner fails closed. */

@@ -8,7 +8,7 @@ import { matchLexicon } from '../lexicon/match.js';
 import { describeError, type ContextResult, type Finding, type ScanContext, type ScanResult, type Thresholds } from '../model/index.js';
 import { resolvePatient } from '../rules/patient.js';
 import type { Registry } from '../rules/registry.js';
-import type { Contextual, DetectInput, PatientIdentity, RawFinding } from '../rules/types.js';
+import type { Contextual, DetectInput, NameDecision, NameDecisions, PatientIdentity, RawFinding } from '../rules/types.js';
 import { words } from '../rules/vocab.js';
 import { reasonsFor } from '../score/reasons.js';
 import { suggestedCodes } from '../score/suggested-codes.js';
@@ -26,6 +26,10 @@ export interface WholeDocument {
   ages: () => number[];
   /** the types of finding anywhere in the document, once known */
   types?: ReadonlySet<string>;
+  /** the names decided anywhere in the document, once known (offsets of this part's analysed text) */
+  names?: NameDecisions;
+  /** told the names this part decides */
+  noteNames?: (decided: NameDecision[]) => void;
 }
 
 /** match: every lexicon hit, the ConText index over them, and whose record it is. */
@@ -44,6 +48,8 @@ export function match(doc: Analysed, lex: CompiledLexicon, context: ScanContext,
     kind: context.kind ?? doc.kind,
     ...(whole ? { documentAges: whole.ages } : {}),
     ...(whole?.types ? { documentTypes: whole.types } : {}),
+    ...(whole?.names ? { documentNames: whole.names } : {}),
+    ...(whole?.noteNames ? { noteNames: whole.noteNames } : {}),
     contextFor(a, b) {
       const key = a * 1_000_003 + b;
       let r = memo.get(key);

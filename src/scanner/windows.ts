@@ -17,10 +17,24 @@ import { resolvePatient } from '../rules/patient.js';
 import { textAges } from '../rules/lexicon-findings.js';
 import { SUPPLIED_TYPES } from '../rules/third-party-health.js';
 import type { Registry } from '../rules/registry.js';
-import type { Contextual, DetectInput } from '../rules/types.js';
+import { nameDecisions } from '../rules/people.js';
+import type { Contextual, DetectInput, NameDecision, NameDecisions } from '../rules/types.js';
 import type { Scored } from '../score/verdict.js';
 import { analyse, documentFacts, fromOriginal, partAt } from '../text/index.js';
 import { match, runDocumentRules, runRules, scoreFindings, settle, type WholeDocument } from './pipeline.js';
+
+/** The first offset of a window's analysed text that stands at or after `docOffset` of the document. */
+function localOffset(starts: ArrayLike<number>, read: number, docOffset: number): number {
+  if (docOffset === Infinity) return Infinity;
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (read + starts[mid] < docOffset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 /** Texts longer than this are scanned in windows. */
 export const WINDOWED_ABOVE = 524_288;
@@ -90,9 +104,22 @@ export function scanInWindows(
   const whole: WholeDocument = { patient, ages: () => (ages ??= textAges(compiled, facts.norm.text, patient.forename)) };
   // Each window's findings, with the finding types it saw in its own reading (the rules that
   // look at the whole document are told the document's, see SUPPLIED_TYPES).
-  const read = (w: Window, types?: ReadonlySet<string>) => {
+  // The names decided in each window's own stretch (offsets of the document), for the names'
+  // other mentions anywhere in it (people.ts).
+  const decided: NameDecision[] = [];
+  const read = (w: Window, types?: ReadonlySet<string>, names?: NameDecisions) => {
     const doc = analyse(text.slice(w.read, w.readEnd), compiled.text, partAt(facts, fromOriginal(facts.norm, w.read)));
-    const input = match(doc, compiled, deps.context, types ? { ...whole, types } : whole);
+    const at = (x: number) => w.read + doc.norm.starts[Math.min(x, doc.norm.starts.length - 1)];
+    const told: WholeDocument = { ...whole, ...(types ? { types } : {}) };
+    if (names) told.names = { byWord: names.byWord, from: localOffset(doc.norm.starts, w.read, names.from) };
+    else
+      told.noteNames = (ns) => {
+        for (const n of ns) {
+          const start = at(n.start);
+          if (start >= w.own && start < w.ownEnd) decided.push({ ...n, start, end: at(n.end - 1) + 1 });
+        }
+      };
+    const input = match(doc, compiled, deps.context, told);
     const all = runRules(registry, input, errors, { documentRules: false });
     const mine = all.filter((f) => {
       const at = w.read + doc.norm.starts[Math.min(f.start, doc.norm.starts.length - 1)];
@@ -112,11 +139,13 @@ export function scanInWindows(
     for (const f of r.mine) types.add(f.type);
     return { w, saw: SUPPLIED_TYPES.filter((x) => r.seen.has(x)), mine: r.mine, scored: scoreOf(r.input, r.mine, w) };
   });
-  // A window that did not see what the document holds elsewhere is read again, told.
+  // A window that did not see what the document holds elsewhere is read again, told: the
+  // finding types, and (with more than one window) the names decided anywhere.
   const held = SUPPLIED_TYPES.filter((x) => types.has(x));
+  const names = parts.length > 1 && decided.length ? nameDecisions(decided) : undefined;
   for (const p of parts) {
-    if (held.length === p.saw.length && held.every((x) => p.saw.includes(x))) continue;
-    const again = read(p.w, types);
+    if (!names && held.length === p.saw.length && held.every((x) => p.saw.includes(x))) continue;
+    const again = read(p.w, types, names);
     p.mine = again.mine;
     p.scored = scoreOf(again.input, again.mine, p.w);
   }
