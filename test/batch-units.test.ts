@@ -124,3 +124,22 @@ describe('config', () => {
     }
   });
 });
+
+describe('how many workers a job starts', () => {
+  it('one for a few short files, one per MB of input, every one asked for when the job is large or heavy', async () => {
+    const { workersFor } = await import('../src/batch/job.js');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const d = mkdtempSync(join(tmpdir(), 'sgs-workers-'));
+    const small = ['a.txt', 'b.txt', 'c.txt'];
+    for (const f of small) writeFileSync(join(d, f), 'Seen today. Well.');
+    expect(workersFor(d, small, 4)).toBe(1);
+    writeFileSync(join(d, 'big.csv'), 'x'.repeat(1_500_000));
+    expect(workersFor(d, [...small, 'big.csv'], 4)).toBe(2);
+    // PDFs and images may need OCR: each counts as a MB
+    expect(workersFor(d, ['a.pdf', 'b.png', 'c.docx'], 4)).toBe(3);
+    expect(workersFor(d, ['a.pdf', 'b.png', 'c.docx'], 2)).toBe(2);
+    // past 64 files the job is not sized: every worker asked for
+    expect(workersFor(d, Array.from({ length: 65 }, (_, i) => `n${i}.txt`), 3)).toBe(3);
+  });
+});

@@ -38,14 +38,17 @@ const libraryWithPatient = new Map<string, ScanResult>();
 beforeAll(() => {
   dir = tempDir('sgs-entry-');
   mkdirSync(join(dir, 'docs'));
+  // The documents with a patient, again, for the run with a manifest (the others would only repeat the first test).
+  mkdirSync(join(dir, 'pdocs'));
   const manifest = ['path,name,nhsNumber,dateOfBirth,sex'];
   for (const d of docs) {
     writeFileSync(join(dir, 'docs', d.name), d.text);
     library.set(`docs/${d.name}`, scanner.scan(d.text));
     if (d.patient) {
-      libraryWithPatient.set(`docs/${d.name}`, scanner.scan(d.text, { patient: d.patient }));
+      writeFileSync(join(dir, 'pdocs', d.name), d.text);
+      libraryWithPatient.set(`pdocs/${d.name}`, scanner.scan(d.text, { patient: d.patient }));
       const q = (s?: string) => (s ? `"${s.replace(/"/g, '""')}"` : '');
-      manifest.push([`docs/${d.name}`, q(d.patient.name), q(d.patient.nhsNumber), q(d.patient.dateOfBirth), q(d.patient.sex)].join(','));
+      manifest.push([`pdocs/${d.name}`, q(d.patient.name), q(d.patient.nhsNumber), q(d.patient.dateOfBirth), q(d.patient.sex)].join(','));
     }
   }
   writeFileSync(join(dir, 'patients.csv'), manifest.join('\n') + '\n');
@@ -79,11 +82,12 @@ describe('every entry point gives the same whole result', () => {
 
   it('and agree when the patient is known (library, scanFiles and scan with a manifest)', async () => {
     const viaFiles = new Map<string, DocumentResult>();
-    for await (const d of scanFiles(['docs'], { cwd: dir, concurrency: 2, patients: 'patients.csv' })) viaFiles.set(d.path, d);
-    const cli = await runCliInProcess(['scan', 'docs', '-f', 'jsonl', '-o', 'out-p.jsonl', '--patients', 'patients.csv'], { cwd: dir });
+    for await (const d of scanFiles(['pdocs'], { cwd: dir, concurrency: 2, patients: 'patients.csv' })) viaFiles.set(d.path, d);
+    const cli = await runCliInProcess(['scan', 'pdocs', '-f', 'jsonl', '-o', 'out-p.jsonl', '--patients', 'patients.csv'], { cwd: dir });
     expect(cli.code).toBeLessThan(2);
     const viaCli = new Map(jsonLines(readFileSync(join(dir, 'out-p.jsonl'), 'utf8')).map((d) => [d.path as string, d as unknown as DocumentResult]));
     expect(libraryWithPatient.size).toBeGreaterThan(1000);
+    expect(viaFiles.size).toBe(libraryWithPatient.size);
     for (const [path, r] of libraryWithPatient) {
       expect(resultOf(viaFiles.get(path)!), path).toEqual(plain(r));
       expect(viaCli.get(path), path).toEqual(viaFiles.get(path));

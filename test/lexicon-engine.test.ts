@@ -207,3 +207,19 @@ describe('the documented example of a practice lexicon', () => {
     expect(own.filter((o) => !o.pass)).toEqual([]);
   });
 });
+
+describe('term keys', () => {
+  it('the fast path for plain lower-case terms gives the tokeniser\'s keys, for every built-in term', async () => {
+    const { termKeys, matchTokens, keyOf } = await import('../src/lexicon/compile.js');
+    const { loadLexicons } = await import('../src/lexicon/load.js');
+    const set = loadLexicons();
+    let simple = 0;
+    for (const e of set.entries)
+      for (const t of e.terms ?? []) {
+        const term = typeof t === 'string' ? t : t.term;
+        for (const stemmed of [true, false]) expect(termKeys(term, stemmed), term).toEqual(matchTokens(term).map((k) => keyOf(k, stemmed)));
+        if (/^[a-z]+(?: [a-z]+)*$/.test(term)) simple++;
+      }
+    expect(simple).toBeGreaterThan(1000);
+  });
+});

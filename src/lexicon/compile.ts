@@ -97,12 +97,22 @@ export function keyOf(t: Token, stemmed: boolean): string {
   return stemmed ? '~' + stem(t.lower) : '=' + t.lower;
 }
 
+// Most terms are lower-case words with single spaces: their tokens are those words, so their
+// keys need no tokeniser (a sixth of a worker's start-up went on tokenising terms).
+const SIMPLE_TERM = /^[a-z]+(?: [a-z]+)*$/;
+
+/** The trie keys of a term, as matchTokens and keyOf give them. */
+export function termKeys(text: string, stemmed: boolean): string[] {
+  if (SIMPLE_TERM.test(text)) return text.split(' ').map((w) => (stemmed ? '~' + stem(w) : '=' + w));
+  return matchTokens(text).map((t) => keyOf(t, stemmed));
+}
+
 // Near-word lists repeat across entries (YAML anchors): compile each phrase once.
 const phraseCache = new Map<string, Phrase | undefined>();
 function phrase(text: string): Phrase | undefined {
   if (phraseCache.has(text)) return phraseCache.get(text);
-  const toks = matchTokens(text);
-  const p = toks.length ? { keys: toks.map((t) => keyOf(t, true)) } : undefined;
+  const keys = termKeys(text, true);
+  const p = keys.length ? { keys } : undefined;
   phraseCache.set(text, p);
   return p;
 }
@@ -144,7 +154,7 @@ export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
           side: g.side ?? 'both',
           window: g.window ?? FRAME_WINDOW,
           clause: g.clause ?? false,
-          ...(g.gap ? { gap: new Set(g.gap.flatMap((w) => expandTerm(w, (n) => vocabularies.get(n))).flatMap((w) => matchTokens(w).map((t) => keyOf(t, true)))) } : {}),
+          ...(g.gap ? { gap: new Set(g.gap.flatMap((w) => expandTerm(w, (n) => vocabularies.get(n))).flatMap((w) => termKeys(w, true))) } : {}),
         });
         const all = f.with.map(group);
         const none = f.unless?.map(group);
@@ -159,11 +169,10 @@ export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
     }
   });
   function addTerm(idx: number, term: string, stemmed: boolean, constraint: Constraint | undefined): void {
-    const toks = matchTokens(term);
-    if (toks.length === 0) return;
+    const keys = termKeys(term, stemmed);
+    if (keys.length === 0) return;
     let node = root;
-    for (const tok of toks) {
-      const key = keyOf(tok, stemmed);
+    for (const key of keys) {
       let child = node.next.get(key);
       if (!child) {
         child = { next: new Map(), ends: [] };
