@@ -61,8 +61,8 @@ const plain = (r: ScanResult) => ({ verdict: r.verdict, score: r.score, categori
 describe('every entry point gives the same whole result', () => {
   it(`library, scanFiles, scan and check agree on ${docs.length} documents`, async () => {
     const viaFiles = new Map<string, DocumentResult>();
-    for await (const d of scanFiles(['docs'], { cwd: dir, concurrency: 2 })) viaFiles.set(d.path, d);
-    const cli = await runCliInProcess(['scan', 'docs', '-f', 'jsonl', '-o', 'out.jsonl', '--fail-on', 'withhold'], { cwd: dir });
+    for await (const d of scanFiles(['docs'], { cwd: dir, concurrency: 1 })) viaFiles.set(d.path, d);
+    const cli = await runCliInProcess(['scan', 'docs', '-f', 'jsonl', '-o', 'out.jsonl', '--fail-on', 'withhold', '--concurrency', '1'], { cwd: dir });
     expect(cli.code).toBeLessThan(2);
     const viaCli = new Map(jsonLines(readFileSync(join(dir, 'out.jsonl'), 'utf8')).map((d) => [d.path as string, d as unknown as DocumentResult]));
     expect(viaFiles.size).toBe(docs.length);
@@ -82,8 +82,8 @@ describe('every entry point gives the same whole result', () => {
 
   it('and agree when the patient is known (library, scanFiles and scan with a manifest)', async () => {
     const viaFiles = new Map<string, DocumentResult>();
-    for await (const d of scanFiles(['pdocs'], { cwd: dir, concurrency: 2, patients: 'patients.csv' })) viaFiles.set(d.path, d);
-    const cli = await runCliInProcess(['scan', 'pdocs', '-f', 'jsonl', '-o', 'out-p.jsonl', '--patients', 'patients.csv'], { cwd: dir });
+    for await (const d of scanFiles(['pdocs'], { cwd: dir, concurrency: 1, patients: 'patients.csv' })) viaFiles.set(d.path, d);
+    const cli = await runCliInProcess(['scan', 'pdocs', '-f', 'jsonl', '-o', 'out-p.jsonl', '--patients', 'patients.csv', '--concurrency', '1'], { cwd: dir });
     expect(cli.code).toBeLessThan(2);
     const viaCli = new Map(jsonLines(readFileSync(join(dir, 'out-p.jsonl'), 'utf8')).map((d) => [d.path as string, d as unknown as DocumentResult]));
     expect(libraryWithPatient.size).toBeGreaterThan(1000);
