@@ -1,6 +1,6 @@
-// npm test: build, then the type check beside vitest (the tests need the build, not the type
-// check, and on two cores the check fits in the gaps of the test run), then the plain summary
-// line CI reads. Fails if the build, the type check or any test fails.
+// npm test: the build and the type check side by side (the tests need the build), then vitest,
+// then the plain summary line CI reads. Fails if the build, the type check or any test fails.
+// (The type check beside vitest instead was measured slower on two cores: vitest is CPU-bound.)
 import { spawn } from 'node:child_process';
 
 const run = (cmd, args) =>
@@ -10,15 +10,12 @@ const run = (cmd, args) =>
     c.on('error', () => resolve(1));
   });
 
-const build = await run('npm', ['run', 'build', '--silent']);
-if (build !== 0) {
-  console.error(`build failed (exit ${build})`);
+const [build, types] = await Promise.all([run('npm', ['run', 'build', '--silent']), run('npx', ['tsc', '--noEmit'])]);
+if (build !== 0 || types !== 0) {
+  if (build !== 0) console.error(`build failed (exit ${build})`);
+  if (types !== 0) console.error(`type check failed (exit ${types})`);
   process.exit(1);
 }
-const [types, tests] = await Promise.all([
-  run('npx', ['tsc', '--noEmit']),
-  run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=.vitest-results.json']),
-]);
+const tests = await run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile.json=.vitest-results.json']);
 const summary = await run('node', ['scripts/test-summary.mjs', '.vitest-results.json']);
-if (types !== 0) console.error(`type check failed (exit ${types})`);
-process.exit(types || tests || summary ? 1 : 0);
+process.exit(tests || summary ? 1 : 0);

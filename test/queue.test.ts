@@ -40,7 +40,7 @@ describe.skipIf(!!skip)('the queue on PostgreSQL', () => {
     // (read by OCR) and a file that kills the pool thread reading it: 1,000 documents.
     documents = await writeBacklog(dir, 'backlog', { texts: 985, csvRecords: 12, docx: true, scannedPdf: true, poisonThread: true });
     files = documents - FILES_NOT_DOCS;
-    const l = await cli(['scan', 'backlog', ...CSV_OPTIONS, '--format', 'jsonl', '-o', 'local.jsonl', '--concurrency', '2'], dir);
+    const l = await cli(['scan', 'backlog', ...CSV_OPTIONS, '--format', 'jsonl', '-o', 'local.jsonl', '--concurrency', '1'], dir);
     expect(l.code, l.stderr).toBe(2); // the poison file is an error row: exit 2, as for any input that could not be read
     local = readFileSync(join(dir, 'local.jsonl'), 'utf8');
     writeFileSync(join(dir, 'fast.json'), JSON.stringify({ queue: { jobTimeoutSeconds: 3 } }));
