@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { OCR_CONFIDENCE_REVIEW, type DocumentResult, type ScanResult } from '../model/index.js';
+import { noCategories, OCR_CONFIDENCE_REVIEW, type DocumentResult, type ScanResult } from '../model/index.js';
 import { toolVersion } from '../version.js';
 
 /** Files larger than this are recorded as errors without being read, unless --max-bytes says otherwise. */
@@ -79,12 +79,7 @@ export function errorResult(path: string, error: string, lexiconVersion: string,
     bytes: 0,
     verdict: 'review',
     score: 0,
-    categories: {
-      thirdParty: { score: 0, count: 0 },
-      safeguarding: { score: 0, count: 0 },
-      sensitive: { score: 0, count: 0 },
-      harm: { score: 0, count: 0 },
-    },
+    categories: noCategories(),
     reasons: ['The document could not be read; a clinician must review it.'],
     findings: [],
     lexiconVersion,

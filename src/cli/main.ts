@@ -58,6 +58,23 @@ function port(v: string): number {
   return n;
 }
 
+/**
+ * The options of every command that reads files as scan reads them (scan, redact, impact,
+ * enqueue): record columns and fields, the patient manifest, OCR and the config file.
+ */
+function readingOptions(cmd: Command): Command {
+  return cmd
+    .option('--text-column <name>', 'csv: the column holding the text')
+    .option('--id-column <name>', 'csv: the column holding the record id')
+    .option('--patient-name-column <name>', "csv: the column holding the patient's name")
+    .option('--nhs-number-column <name>', "csv: the column holding the patient's NHS number")
+    .option('--text-field <name>', 'jsonl: the field holding the text')
+    .option('--id-field <name>', 'jsonl: the field holding the record id')
+    .option('--patients <file.csv>', 'patient manifest: path,name,nhsNumber,dateOfBirth[,sex]')
+    .option('--no-ocr', 'do not OCR scanned PDF pages and images (they are then errors to review)')
+    .option('--config <file>', 'config file (default: safeguard-scan.config.json from here upward)');
+}
+
 /** The commands and their options only: each command's work is in commands/. */
 export function buildProgram(io: CliIo, done: (code: number) => void): Command {
   const program = new Command('safeguard-scan')
@@ -68,52 +85,38 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
 
   const failOnOpt = () => new Option('--fail-on <verdict>', 'exit 1 when a document is at or above this (default withhold)').choices(['review', 'withhold']);
 
-  program
-    .command('scan')
-    .description('scan files, directories or globs (a backlog: worker threads, resumable)')
-    .argument('<paths...>', 'files, directories or globs')
-    .addOption(new Option('-f, --format <format>', 'output format (default stylish, or from the -o extension)').choices([...OUTPUT_FORMATS]))
-    .option('-o, --output <file>', 'write results to a file instead of stdout (html: required)')
-    .addOption(failOnOpt())
-    .option('--include-text', 'put matched record text in the findings (patient data)')
-    .option('--lexicons <glob>', 'extra lexicon files (repeatable)', collect)
-    .option('--ignore <glob>', 'glob of files to leave out (repeatable)', collect)
-    .option('--concurrency <n>', 'worker threads (default: the number of cores)', positiveInt('--concurrency'))
-    .option('--resume', 'with -o FILE.jsonl: keep the results in FILE whose files, settings and lexicons are unchanged; scan the rest')
-    .option('--force', 'overwrite an output file that already holds the results of a run')
-    .option('--max-bytes <size>', 'files larger than this are recorded as errors (default 10M)', byteSize)
-    .option('--text-column <name>', 'csv: the column holding the text')
-    .option('--id-column <name>', 'csv: the column holding the record id')
-    .option('--patient-name-column <name>', "csv: the column holding the patient's name")
-    .option('--nhs-number-column <name>', "csv: the column holding the patient's NHS number")
-    .option('--text-field <name>', 'jsonl: the field holding the text')
-    .option('--id-field <name>', 'jsonl: the field holding the record id')
-    .option('--patients <file.csv>', 'patient manifest: path,name,nhsNumber,dateOfBirth[,sex]')
-    .option('--no-ocr', 'do not OCR scanned PDF pages and images (they are then errors to review)')
-    .option('--config <file>', 'config file (default: safeguard-scan.config.json from here upward)')
+  readingOptions(
+    program
+      .command('scan')
+      .description('scan files, directories or globs (a backlog: worker threads, resumable)')
+      .argument('<paths...>', 'files, directories or globs')
+      .addOption(new Option('-f, --format <format>', 'output format (default stylish, or from the -o extension)').choices([...OUTPUT_FORMATS]))
+      .option('-o, --output <file>', 'write results to a file instead of stdout (html: required)')
+      .addOption(failOnOpt())
+      .option('--include-text', 'put matched record text in the findings (patient data)')
+      .option('--lexicons <glob>', 'extra lexicon files (repeatable)', collect)
+      .option('--ignore <glob>', 'glob of files to leave out (repeatable)', collect)
+      .option('--concurrency <n>', 'worker threads (default: the number of cores)', positiveInt('--concurrency'))
+      .option('--resume', 'with -o FILE.jsonl: keep the results in FILE whose files, settings and lexicons are unchanged; scan the rest')
+      .option('--force', 'overwrite an output file that already holds the results of a run')
+      .option('--max-bytes <size>', 'files larger than this are recorded as errors (default 10M)', byteSize)
+  )
     .option('--decisions <file>', 'recorded decisions (decisions.jsonl from the html report): decided documents are marked and leave the review queue and the exit code')
     .action(async (paths: string[], o: ScanFlags) => done(await scanCommand(paths, o, io)));
 
-  program
-    .command('redact')
-    .description('write each document with its affirmed findings replaced by category labels, and a log of what was redacted (no text)')
-    .argument('<paths...>', 'files, directories or globs')
-    .requiredOption('--out-dir <dir>', 'where DIR/<path>.redacted.txt and DIR/<path>.redaction.json go')
-    .option('--categories <list>', 'comma-separated: thirdParty, safeguarding, sensitive, harm (default thirdParty)')
-    .addOption(new Option('--operator <operator>', 'replace: a label such as [third party] (default); redact: nothing in its place').choices(['replace', 'redact']))
-    .option('--lexicons <glob>', 'extra lexicon files (repeatable)', collect)
-    .option('--ignore <glob>', 'glob of files to leave out (repeatable)', collect)
-    .option('--concurrency <n>', 'worker threads (default: the number of cores)', positiveInt('--concurrency'))
-    .option('--max-bytes <size>', 'files larger than this are errors (default 10M)', byteSize)
-    .option('--text-column <name>', 'csv: the column holding the text')
-    .option('--id-column <name>', 'csv: the column holding the record id')
-    .option('--patient-name-column <name>', "csv: the column holding the patient's name")
-    .option('--nhs-number-column <name>', "csv: the column holding the patient's NHS number")
-    .option('--text-field <name>', 'jsonl: the field holding the text')
-    .option('--id-field <name>', 'jsonl: the field holding the record id')
-    .option('--patients <file.csv>', 'patient manifest: path,name,nhsNumber,dateOfBirth[,sex]')
-    .option('--no-ocr', 'do not OCR scanned PDF pages and images (they are then errors)')
-    .option('--config <file>', 'config file (default: safeguard-scan.config.json from here upward)')
+  readingOptions(
+    program
+      .command('redact')
+      .description('write each document with its affirmed findings replaced by category labels, and a log of what was redacted (no text)')
+      .argument('<paths...>', 'files, directories or globs')
+      .requiredOption('--out-dir <dir>', 'where DIR/<path>.redacted.txt and DIR/<path>.redaction.json go')
+      .option('--categories <list>', 'comma-separated: thirdParty, safeguarding, sensitive, harm (default thirdParty)')
+      .addOption(new Option('--operator <operator>', 'replace: a label such as [third party] (default); redact: nothing in its place').choices(['replace', 'redact']))
+      .option('--lexicons <glob>', 'extra lexicon files (repeatable)', collect)
+      .option('--ignore <glob>', 'glob of files to leave out (repeatable)', collect)
+      .option('--concurrency <n>', 'worker threads (default: the number of cores)', positiveInt('--concurrency'))
+      .option('--max-bytes <size>', 'files larger than this are errors (default 10M)', byteSize)
+  )
     .action(async (paths: string[], o: RedactFlags) => done(await redactCommand(paths, o, io)));
 
   program
@@ -139,27 +142,20 @@ export function buildProgram(io: CliIo, done: (code: number) => void): Command {
     .option('--config <file>', 'config file (its thresholds are the current ones)')
     .action(async (o: CalibrateFlags) => done(await calibrateCommand(o, io)));
 
-  program
-    .command('impact')
-    .description('what a lexicon change does: documents scanned with the current lexicons and with the candidates on top, a from -> to table, and each moved document with the rules that moved it')
-    .argument('[paths...]', 'files, directories or globs (or --results FILE)')
-    .requiredOption('--lexicons <glob>', 'the candidate lexicon files (repeatable), added on top of the built-in and config lexicons', collect)
-    .option('--results <file>', 'compare with a recorded run (scan --format jsonl); its documents are scanned again with the candidates on top')
-    .option('--allow-laxer', 'do not fail when a document becomes less strict (a reviewed, deliberate change)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('--include-text', 'show the matched text of the rules that made a difference (patient data)')
-    .option('--ignore <glob>', 'glob of files to leave out (repeatable)', collect)
-    .option('--concurrency <n>', 'worker threads (default: the number of cores)', positiveInt('--concurrency'))
-    .option('--max-bytes <size>', 'files larger than this are errors (default 10M)', byteSize)
-    .option('--text-column <name>', 'csv: the column holding the text')
-    .option('--id-column <name>', 'csv: the column holding the record id')
-    .option('--patient-name-column <name>', "csv: the column holding the patient's name")
-    .option('--nhs-number-column <name>', "csv: the column holding the patient's NHS number")
-    .option('--text-field <name>', 'jsonl: the field holding the text')
-    .option('--id-field <name>', 'jsonl: the field holding the record id')
-    .option('--patients <file.csv>', 'patient manifest: path,name,nhsNumber,dateOfBirth[,sex]')
-    .option('--no-ocr', 'do not OCR scanned PDF pages and images (they are then errors)')
-    .option('--config <file>', 'config file (default: safeguard-scan.config.json from here upward)')
+  readingOptions(
+    program
+      .command('impact')
+      .description('what a lexicon change does: documents scanned with the current lexicons and with the candidates on top, a from -> to table, and each moved document with the rules that moved it')
+      .argument('[paths...]', 'files, directories or globs (or --results FILE)')
+      .requiredOption('--lexicons <glob>', 'the candidate lexicon files (repeatable), added on top of the built-in and config lexicons', collect)
+      .option('--results <file>', 'compare with a recorded run (scan --format jsonl); its documents are scanned again with the candidates on top')
+      .option('--allow-laxer', 'do not fail when a document becomes less strict (a reviewed, deliberate change)')
+      .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+      .option('--include-text', 'show the matched text of the rules that made a difference (patient data)')
+      .option('--ignore <glob>', 'glob of files to leave out (repeatable)', collect)
+      .option('--concurrency <n>', 'worker threads (default: the number of cores)', positiveInt('--concurrency'))
+      .option('--max-bytes <size>', 'files larger than this are errors (default 10M)', byteSize)
+  )
     .action(async (paths: string[], o: ImpactFlags) => done(await impactCommand(paths, o, io)));
 
   program
@@ -212,25 +208,18 @@ function registerQueueCommands(
 ): void {
   const queue = () => import('./commands/queue.js');
   const db = () => new Option('--db <url>', 'the PostgreSQL database of the queue: postgres://user@host:5432/name (a password is better in PGPASSWORD or ~/.pgpass than in the URL)').makeOptionMandatory();
-  program
-    .command('enqueue')
-    .description('record files in the queue, one job per file; the same file (path and bytes) is recorded once')
-    .argument('[paths...]', 'files, directories or globs (optional with --rescan)')
-    .addOption(db())
-    .option('--rescan', 'also queue files already recorded that have no result for the current lexicons (alone: every such file)')
-    .option('--store-bytes', "keep each file's bytes in the database, for workers without the shared filesystem")
-    .option('--lexicons <glob>', 'extra lexicon files (repeatable): the lexicons whose results --rescan looks for', h.collect)
-    .option('--ignore <glob>', 'glob of files to leave out (repeatable)', h.collect)
-    .option('--max-bytes <size>', 'files larger than this are recorded as errors (default 10M)', h.byteSize)
-    .option('--text-column <name>', 'csv: the column holding the text')
-    .option('--id-column <name>', 'csv: the column holding the record id')
-    .option('--patient-name-column <name>', "csv: the column holding the patient's name")
-    .option('--nhs-number-column <name>', "csv: the column holding the patient's NHS number")
-    .option('--text-field <name>', 'jsonl: the field holding the text')
-    .option('--id-field <name>', 'jsonl: the field holding the record id')
-    .option('--patients <file.csv>', 'patient manifest: path,name,nhsNumber,dateOfBirth[,sex]')
-    .option('--no-ocr', 'do not OCR scanned PDF pages and images (they are then errors to review)')
-    .option('--config <file>', 'config file (default: safeguard-scan.config.json from here upward)')
+  readingOptions(
+    program
+      .command('enqueue')
+      .description('record files in the queue, one job per file; the same file (path and bytes) is recorded once')
+      .argument('[paths...]', 'files, directories or globs (optional with --rescan)')
+      .addOption(db())
+      .option('--rescan', 'also queue files already recorded that have no result for the current lexicons (alone: every such file)')
+      .option('--store-bytes', "keep each file's bytes in the database, for workers without the shared filesystem")
+      .option('--lexicons <glob>', 'extra lexicon files (repeatable): the lexicons whose results --rescan looks for', h.collect)
+      .option('--ignore <glob>', 'glob of files to leave out (repeatable)', h.collect)
+      .option('--max-bytes <size>', 'files larger than this are recorded as errors (default 10M)', h.byteSize)
+  )
     .action(async (paths: string[], o) => done(await (await queue()).enqueueCommand(paths, o, io)));
   program
     .command('worker')

@@ -48,6 +48,14 @@ export const CategoriesSchema = z.object({
 });
 export type Categories = z.infer<typeof CategoriesSchema>;
 
+/** Every category at nothing: a document with no findings, or one that could not be read. */
+export const noCategories = (): Categories => ({
+  thirdParty: { score: 0, count: 0 },
+  safeguarding: { score: 0, count: 0 },
+  sensitive: { score: 0, count: 0 },
+  harm: { score: 0, count: 0 },
+});
+
 /** A code the practice may choose to record (never applied automatically), with why. */
 export const SuggestedCodeSchema = z.object({
   system: z.string(),

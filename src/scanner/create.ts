@@ -7,6 +7,7 @@ import { ScanTimeout, UNBOUNDED_BELOW, limitFor, withinTime } from './time-bound
 import { scanInWindows, WINDOWED_ABOVE } from './windows.js';
 import {
   describeError,
+  noCategories,
   ScanContextSchema,
   ThresholdsSchema,
   type ContextResult,
@@ -118,12 +119,7 @@ export function createScanner(options: ScannerOptions = {}): Scanner {
   const failed = (error: string, id?: string): ScanResult => ({
     verdict: 'review',
     score: 0,
-    categories: {
-      thirdParty: { score: 0, count: 0 },
-      safeguarding: { score: 0, count: 0 },
-      sensitive: { score: 0, count: 0 },
-      harm: { score: 0, count: 0 },
-    },
+    categories: noCategories(),
     findings: [],
     reasons: ['The document could not be scanned; a clinician must review it.'],
     lexiconVersion: lexicon.version,

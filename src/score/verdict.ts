@@ -1,4 +1,4 @@
-import { maxVerdict, POLICY_THRESHOLDS, FLOOR_CATEGORIES, type Categories, type Category, type Finding, type Thresholds, type Verdict } from '../model/index.js';
+import { maxVerdict, noCategories, POLICY_THRESHOLDS, FLOOR_CATEGORIES, type Categories, type Category, type Finding, type Thresholds, type Verdict } from '../model/index.js';
 
 /**
  * Finding weight x modifier factors -> finding score; noisy-OR per category; verdict by
@@ -45,12 +45,7 @@ export function applyRaise(s: Scored, raise: { to: 'withhold'; by: string } | un
 }
 
 export function categoryScores(findings: Finding[]): Categories {
-  const cats: Categories = {
-    thirdParty: { score: 0, count: 0 },
-    safeguarding: { score: 0, count: 0 },
-    sensitive: { score: 0, count: 0 },
-    harm: { score: 0, count: 0 },
-  };
+  const cats: Categories = noCategories();
   const keep: Record<Category, number> = { thirdParty: 1, safeguarding: 1, sensitive: 1, harm: 1 };
   for (const f of findings) {
     if (f.score <= 0) continue;

@@ -49,7 +49,7 @@ function dbFailure(db: QueueDb, err: unknown): unknown {
   if (fromServer || isConnectionLoss(err)) return new QueueConnectionError(`the database ${db.shown} failed: ${db.describe(err)}`);
   return err;
 }
-import { loadConfigFor, loadDecisions } from './scan.js';
+import { batchOptions, loadConfigFor, loadDecisions } from './scan.js';
 
 export interface EnqueueFlags extends RecordFieldOptions {
   db: string;
@@ -106,22 +106,8 @@ export async function enqueueCommand(patterns: string[], flags: EnqueueFlags, io
   if (patterns.length === 0 && !flags.rescan) throw new UsageError('enqueue needs paths or globs (or --rescan alone, to queue every file without a result for the current lexicons)');
   const { config } = loadConfigFor(flags, io.cwd);
   const settings = settingsOf(config);
-  const opts: BatchOptions = {
-    cwd: io.cwd,
-    ignore: [...(config.ignore ?? []), ...(flags.ignore ?? [])],
-    lexicons: [...(config.lexicons ?? []), ...(flags.lexicons ?? [])],
-    maxBytes: flags.maxBytes ?? config.maxBytes,
-    textColumn: flags.textColumn ?? config.textColumn,
-    idColumn: flags.idColumn ?? config.idColumn,
-    patientNameColumn: flags.patientNameColumn ?? config.patientNameColumn,
-    nhsNumberColumn: flags.nhsNumberColumn ?? config.nhsNumberColumn,
-    textField: flags.textField ?? config.textField,
-    idField: flags.idField ?? config.idField,
-    patients: flags.patients ?? config.patients,
-    ocr: flags.ocr === false ? false : (config.ocr ?? true),
-    // Only the reading is planned here; nothing is scanned, so no threads.
-    concurrency: 1,
-  };
+  // scan's reading options; only the reading is planned here, nothing is scanned, so no threads.
+  const opts: BatchOptions = { ...batchOptions(flags, config, io.cwd), concurrency: 1 };
   // Everything that can be wrong with the inputs is found before the database is touched.
   const plan = patterns.length ? await planInputs(patterns, opts) : undefined;
   const lexiconFiles = plan ? plan.lexicons : resolveLexicons(io.cwd, opts.lexicons);
