@@ -49,6 +49,8 @@ interface Cues {
   fieldLine: RegExp;
   /** "07700 900633 (her own)": the patient's, said after the number */
   ownAfter: RegExp;
+  /** a line that names the record's subject by a label ("Patient: Doreen PLATT", "Our client: Mr FINCH") */
+  patientLine: RegExp;
 }
 
 function cuesOf(lex: CompiledLexicon): Cues {
@@ -63,6 +65,7 @@ function cuesOf(lex: CompiledLexicon): Cues {
     phoneLabel: new RegExp(`(?<![\\p{L}\\p{N}_])${vocabSource(lex, 'phone-label')}[\\s:.#()-]{0,4}$`, 'iu'),
     contacted: new RegExp(`(?<![\\p{L}\\p{N}_])${vocabSource(lex, 'contacted-verb')}\\s+(?:the\\s+|our\\s+|your\\s+|this\\s+)?$`, 'iu'),
     ownAfter: new RegExp(vocabSource(lex, 'own-after'), 'iu'),
+    patientLine: new RegExp(`^\\s*(?:${vocabSource(lex, 'patient-field-label')})\\s*:`, 'iu'),
     fieldLine: /^\s*[A-Za-z][A-Za-z .'/-]{0,24}\d?:/,
   }));
 }
@@ -108,7 +111,9 @@ function sentenceBefore(doc: Analysed, offset: number): string {
 /**
  * A block of field lines under a person ("Attorney 1: Mrs Carol Ibbotson (daughter)" /
  * "  Address: ..." / "  Tel: 07700 ..."): a number on a field line with no owner of its own is
- * the person's the block is about, up to a blank line, three lines up.
+ * the person's the block is about, up to a blank line, three lines up. Under a line that names
+ * the record's subject by its label ("Patient: PLATT, Doreen" / "DOB: ..." / "NHS number: ..."),
+ * a letter's or a form's own header block, it is the patient's.
  */
 function blockOwner(doc: Analysed, cues: Cues, offset: number): Owner | undefined {
   const text = doc.norm.text;
@@ -122,6 +127,7 @@ function blockOwner(doc: Analysed, cues: Cues, offset: number): Owner | undefine
     const rel = cues.relLine.test(prev);
     const org = cues.org.test(prev.replace(new RegExp(cues.relLine.source, 'giu'), ''));
     if (rel && !org) return 'third';
+    if (!rel && cues.patientLine.test(prev)) return 'patient';
     if (org) return undefined;
   }
   return undefined;
@@ -222,7 +228,8 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
       continue;
     }
     const sec = sectionAt(doc.sections, start);
-    if (sec?.kind === 'regarding' && !patient.nhsDigits) {
+    // Unknown to the caller, the number in the Re: block or the header block under "Patient:" is the patient's.
+    if ((sec?.kind === 'regarding' || blockOwner(doc, cues, start) === 'patient') && !patient.nhsDigits) {
       taken.push([start, end]);
       continue;
     }
@@ -295,7 +302,7 @@ const identifierRule = (type: string, what: string, match: RuleExample[], noMatc
 });
 
 export const identifierRules: Rule[] = [
-  identifierRule('nhs-number', 'NHS number', ['Partner (John Smith, NHS 943 476 5919) is HIV positive.'], [{ text: 'NHS 943 476 5919 confirmed at check-in.', patient: { nhsNumber: '9434765919' } }, 'Batch number 1234567890 recorded.', 'Daughter is Mrs Jo Carvalho, tel 943-476-5919.']),
+  identifierRule('nhs-number', 'NHS number', ['Partner (John Smith, NHS 943 476 5919) is HIV positive.', 'Next of kin: son, Mark Platt\nNHS number: 943 476 5919\n\nSeen today.'], ['Patient: PLATT, Doreen\nDOB: 02/11/1951\nNHS number: 999 174 2182\n\nDear Dr Marsh,', { text: 'NHS 943 476 5919 confirmed at check-in.', patient: { nhsNumber: '9434765919' } }, 'Batch number 1234567890 recorded.', 'Daughter is Mrs Jo Carvalho, tel 943-476-5919.']),
   identifierRule(
     'phone',
     'phone number',
@@ -319,7 +326,7 @@ export const identifierRules: Rule[] = [
   ),
   identifierRule('email', 'email address', ['Daughter asks for letters to jo.bloggs@example.com.'], ['Reply to the clinic at clinic.team@nhs.net.']),
   identifierRule('postcode', 'postcode', ['Her ex-partner now lives at 12 Mill Lane, AB1 2DE.'], ['Letter from Riverside Surgery, Mill Road, AB1 2DE.']),
-  identifierRule('date-of-birth', 'date of birth', ['Son (DOB 12/04/2015) is on a child protection plan.'], [{ text: 'Re: Gwen Hughes DOB 02/03/1980', patient: { name: 'Gwen Hughes', dateOfBirth: '1980-03-02' } }]),
+  identifierRule('date-of-birth', 'date of birth', ['Son (DOB 12/04/2015) is on a child protection plan.'], ['Our client: Mr Darren FINCH\nDate of birth: 18/09/1983\nAddress: 6 Linnet Drive\n\nRoad traffic collision.', { text: 'Re: Gwen Hughes DOB 02/03/1980', patient: { name: 'Gwen Hughes', dateOfBirth: '1980-03-02' } }]),
   identifierRule('ni-number', 'National Insurance number', ["Husband's NI number JT 12 34 56 C on the form."], ['Reviewed the QOF indicators.']),
 ];
 
