@@ -1,7 +1,7 @@
 import type { CompiledLexicon } from '../lexicon/compile.js';
 import { isFinding, type LoadedFinding } from '../lexicon/schema.js';
 import type { DetectInput, RawFinding, Rule, Source } from './types.js';
-import { once, vocabSource } from './vocab.js';
+import { once, vocabRegex, vocabSource } from './vocab.js';
 
 /**
  * Ages written in the text: "15yo", "15 y/o", "aged 15", "15 year old", "8/12 old" (months); and "(also 15, same
@@ -30,6 +30,18 @@ export function textAges(lex: CompiledLexicon, text: string, forename?: string):
   return ages;
 }
 
+/**
+ * The sentence of a newOnly hit says the condition is long-standing ("MS since 2015, under
+ * routine neurology review", "Known Parkinson's disease") and nothing in it says it is new or
+ * suspected (POLICY.md's long-standing row; both cue lists are vocabularies).
+ */
+function longStanding(input: DetectInput, tok: number): boolean {
+  const s = input.doc.sentences[input.doc.tokenSentence[tok]];
+  if (!s) return false;
+  const text = input.doc.norm.text.slice(s.start, s.end);
+  return vocabRegex(input.lexicon, 'long-standing-cue').test(text) && !vocabRegex(input.lexicon, 'new-diagnosis-cue').test(text);
+}
+
 /** Findings straight from lexicon entries that have a category. */
 export function detectLexiconFindings(input: DetectInput): RawFinding[] {
   const out: RawFinding[] = [];
@@ -44,7 +56,7 @@ export function detectLexiconFindings(input: DetectInput): RawFinding[] {
       if (!young) continue;
     }
     // A long-standing condition named as history or background is no finding (POLICY.md).
-    if (e.newOnly && input.contextFor(h.startTok, h.endTok).historical) continue;
+    if (e.newOnly && (input.contextFor(h.startTok, h.endTok).historical || longStanding(input, h.startTok))) continue;
     const f: RawFinding = {
       category: e.category,
       type: e.type,
