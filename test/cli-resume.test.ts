@@ -81,8 +81,8 @@ const notHere = (() => undefined) as unknown as typeof it;
 
 describe('--resume', () => {
   // A soak: four SIGKILLs at random moments, 15 s of CPU. It runs in npm run test:slow
-  // (test/slow/resume-kill.test.ts runs this file with SGS_SLOW=1); the cases below, each a
-  // kill or a stop at a chosen moment, run in npm test.
+  // (test/slow/resume-kill.test.ts runs this file with SGS_SLOW=1); the other cases, each a
+  // kill or a stop at a chosen moment, run in npm test (all but the grace-period one below).
   (process.env.SGS_SLOW ? it : notHere)('a run killed with SIGKILL at random points and started again records every document exactly once', async () => {
     const out = join(dir, 'killed.jsonl');
     const args = ['scan', 'in', '-o', out, '--resume', '--concurrency', '2'];
@@ -151,7 +151,8 @@ describe('--resume', () => {
     expectExactlyOnce(out, ['in/000-binary.txt', ...many]);
   });
 
-  it('SIGTERM stops within its grace period even when a document is still being scanned; what was written is a whole prefix', async () => {
+  // Burns a core for the grace period on a document that takes 20 s: in test:slow with the soak above.
+  (process.env.SGS_SLOW ? it : notHere)('SIGTERM stops within its grace period even when a document is still being scanned; what was written is a whole prefix', async () => {
     const d3 = join(dir, 'slow');
     writeText(join(d3, 'in', 'a.txt'), 'Seen today, well.');
     // Millions of "?" take several seconds to scan here: long past the 5 s grace once stopped.
