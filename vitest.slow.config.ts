@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 900_000,
     hookTimeout: 900_000,
     pool: 'forks',
+    // As in npm test: pools started from the sources run the built bundle in their workers.
+    setupFiles: ['test/support/setup.ts'],
   },
 });
