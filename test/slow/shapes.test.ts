@@ -33,7 +33,8 @@ describe('heavy shapes: bounded in time and memory, nothing lost, nothing visibl
       const m = await runMeasured(process.execPath, [CLI, 'scan', s.file, '-o', o, '--concurrency', '1', ...s.args], { timeoutMs: seconds(s) * 1000 });
       console.log(`${s.name}: exit ${m.code}, ${(m.wallMs / 1000).toFixed(1)} s, peak process ${m.peakProcessMb.toFixed(0)} MB, tree ${m.peakTreeMb.toFixed(0)} MB`);
       expect(m.signal).toBeNull();
-      expect([1, 2]).toContain(m.code); // findings or errors: never a crash
+      // findings or errors, never a crash; 9 MB of "?" holds nothing, so it may be a clean 0
+      expect(file === 'questions.txt' ? [0, 1, 2] : [1, 2]).toContain(m.code);
       expect(m.peakProcessMb).toBeLessThan(MEMORY_MB);
       const t = await tallyRows(o);
       expect(t.rows).toBe(s.rows);
