@@ -158,6 +158,20 @@ async function expand(patterns: string[], options: { ignore?: string[]; cwd: str
   return expandInputs(patterns, options);
 }
 
+/** How a job's files are read: the size limit, the record columns and fields, OCR. */
+export function readerOptions(opts: BatchOptions, maxBytes: number): ReaderOptions {
+  return {
+    maxBytes,
+    textColumn: opts.textColumn,
+    idColumn: opts.idColumn,
+    patientNameColumn: opts.patientNameColumn,
+    nhsNumberColumn: opts.nhsNumberColumn,
+    textField: opts.textField,
+    idField: opts.idField,
+    ocr: opts.ocr,
+  };
+}
+
 /** A job of at most this many files is sized by its bytes before its workers start. */
 const SMALL_JOB_FILES = 64;
 /** Text one more worker is worth: each takes about half a second of CPU to start (its bundle and lexicons). */
@@ -251,16 +265,7 @@ export async function planInputs(patterns: string[], opts: BatchOptions = {}, in
   // Folders that could not be read are rows of the run (errors, verdict review), in path order with the files.
   const unreadable = new Map(ex.unreadable.map((u) => [u.path, u.error]));
   const paths = unreadable.size ? [...ex.files, ...unreadable.keys()].sort(comparePaths) : ex.files;
-  const reader: ReaderOptions = {
-    maxBytes,
-    textColumn: opts.textColumn,
-    idColumn: opts.idColumn,
-    patientNameColumn: opts.patientNameColumn,
-    nhsNumberColumn: opts.nhsNumberColumn,
-    textField: opts.textField,
-    idField: opts.idField,
-    ocr: opts.ocr,
-  };
+  const reader = readerOptions(opts, maxBytes);
   return { cwd, paths, matchedFiles: ex.files.length + ex.unreadable.length, skipped: ex.skipped, warnings, unreadable, patientOf, reader, lexicons, concurrency };
 }
 

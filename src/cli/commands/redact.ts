@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { prepareJob } from '../../batch/job.js';
+import { prepareJob, readerOptions } from '../../batch/job.js';
 import { OutputError } from '../../batch/output.js';
 import { rewriteCsv } from '../../batch/readers/csv.js';
 import { rewriteJsonl } from '../../batch/readers/jsonl.js';
@@ -95,15 +95,8 @@ export async function redactCommand(patterns: string[], flags: RedactFlags, io: 
   for (const w of job.warnings) log.err(`warning: ${printable(w)}`);
   if (job.matchedFiles === 0) throw new UsageError('no file to redact: every input was skipped');
 
-  const readerOpts = {
-    maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES,
-    textColumn: opts.textColumn,
-    idColumn: opts.idColumn,
-    patientNameColumn: opts.patientNameColumn,
-    nhsNumberColumn: opts.nhsNumberColumn,
-    textField: opts.textField,
-    idField: opts.idField,
-  };
+  // The records' columns and fields, to write each CSV or JSONL record back in its own place.
+  const readerOpts = readerOptions(opts, opts.maxBytes ?? DEFAULT_MAX_BYTES);
   const total: FileOutcome = { documents: 0, redacted: 0, errors: 0, byCategory: { thirdParty: 0, safeguarding: 0, sensitive: 0, harm: 0 } };
   let files = 0;
 
