@@ -20,13 +20,14 @@
  * when the count started, so the ratio measured warm-up, not the runner.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { bytesOf, loadCorpus } from './corpus.js';
+import { lineCounter } from './line-counter.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const MB = 1024 * 1024;
@@ -71,26 +72,12 @@ async function cliRun(dir: string, n: number, concurrency: number): Promise<Roun
   const done = new Promise<number>((res) => child.on('close', (code) => res(code ?? -1)));
   void done.then(() => (exited = true));
   // Count lines as they are appended; note when a quarter of the documents are out.
+  const linesIn = lineCounter(out);
   let lines = 0;
-  let offset = 0;
   let tMark = 0;
   let atMark = 0;
-  const buf = Buffer.alloc(1 << 20);
   const poll = () => {
-    let fd: number;
-    try {
-      fd = openSync(out, 'r');
-    } catch {
-      return;
-    }
-    try {
-      for (let got = readSync(fd, buf, 0, buf.length, offset); got > 0; got = readSync(fd, buf, 0, buf.length, offset)) {
-        offset += got;
-        for (let i = 0; i < got; i++) if (buf[i] === 10) lines++;
-      }
-    } finally {
-      closeSync(fd);
-    }
+    lines = linesIn();
     if (!tMark && lines >= n / 4) {
       tMark = performance.now();
       atMark = lines;

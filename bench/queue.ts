@@ -19,13 +19,14 @@
  * slower; with fewer files, four workers would each be measured mostly warming up.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { bytesOf, loadCorpus } from './corpus.js';
+import { lineCounter } from './line-counter.js';
 
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -131,29 +132,6 @@ interface Round {
   enqueuePerSecond?: number;
 }
 
-/** Lines of a growing file (the local scan's output), read from where the last call stopped. */
-function lineCounter(file: string): () => number {
-  let offset = 0;
-  let lines = 0;
-  const buf = Buffer.alloc(1 << 20);
-  return () => {
-    let fd: number;
-    try {
-      fd = openSync(file, 'r');
-    } catch {
-      return lines;
-    }
-    try {
-      for (let got = readSync(fd, buf, 0, buf.length, offset); got > 0; got = readSync(fd, buf, 0, buf.length, offset)) {
-        offset += got;
-        for (let i = 0; i < got; i++) if (buf[i] === 10) lines++;
-      }
-    } finally {
-      closeSync(fd);
-    }
-    return lines;
-  };
-}
 
 async function localRound(dir: string, n: number, threads: number): Promise<Round> {
   const out = join(dir, '..', 'bench-local.jsonl');

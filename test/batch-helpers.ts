@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { it } from 'vitest';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI = join(ROOT, 'dist', 'cli.js');
@@ -72,9 +73,9 @@ export function runCli(args: string[], opts: { cwd?: string; input?: string; env
   });
 }
 
-/** Start the built CLI and hand back the process (for signals). */
-export function startCli(args: string[], opts: { cwd?: string } = {}): { child: ChildProcess; done: Promise<RunResult> } {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Start the built CLI and hand back the process (for signals) and what it has written to stderr so far. */
+export function startCli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; done: Promise<RunResult>; stderr(): string } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
@@ -83,7 +84,7 @@ export function startCli(args: string[], opts: { cwd?: string } = {}): { child: 
     child.on('error', rej);
     child.on('close', (code, signal) => res({ code, signal, stdout, stderr }));
   });
-  return { child, done };
+  return { child, done, stderr: () => stderr };
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -156,3 +157,10 @@ export async function runCliInProcess(args: string[], opts: { cwd?: string; inpu
   });
   return { code, signal: null, stdout, stderr };
 }
+
+/**
+ * `it` for a long test that runs only in npm run test:slow (its file there sets SGS_SLOW and
+ * imports the npm test file); elsewhere it is not registered at all, since a skipped test would
+ * read as skipped in CI.
+ */
+export const slowOnly = (): typeof it => (process.env.SGS_SLOW ? it : ((() => undefined) as unknown as typeof it));

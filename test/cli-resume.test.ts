@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, jsonLines, rmrf, runCli, sleep, startCli, tempDir, writeDocs, writeText } from './batch-helpers.js';
+import { ensureBuilt, jsonLines, rmrf, runCli, sleep, slowOnly, startCli, tempDir, writeDocs, writeText } from './batch-helpers.js';
 
 // Resume is proven on the built CLI: kill it (SIGKILL: no handler runs) at random points,
 // start the same command again, and check that every document is recorded exactly once.
@@ -76,14 +76,11 @@ describe('--resume is a cache keyed on content', () => {
   });
 });
 
-// Not registered at all outside test:slow (a skipped test would read as skipped in CI).
-const notHere = (() => undefined) as unknown as typeof it;
-
 describe('--resume', () => {
   // A soak: four SIGKILLs at random moments, 15 s of CPU. It runs in npm run test:slow
   // (test/slow/resume-kill.test.ts runs this file with SGS_SLOW=1); the other cases, each a
   // kill or a stop at a chosen moment, run in npm test (all but the grace-period one below).
-  (process.env.SGS_SLOW ? it : notHere)('a run killed with SIGKILL at random points and started again records every document exactly once', async () => {
+  slowOnly()('a run killed with SIGKILL at random points and started again records every document exactly once', async () => {
     const out = join(dir, 'killed.jsonl');
     const args = ['scan', 'in', '-o', out, '--resume', '--concurrency', '2'];
     const kills: string[] = [];
@@ -152,7 +149,7 @@ describe('--resume', () => {
   });
 
   // Burns a core for the grace period on a document that takes 20 s: in test:slow with the soak above.
-  (process.env.SGS_SLOW ? it : notHere)('SIGTERM stops within its grace period even when a document is still being scanned; what was written is a whole prefix', async () => {
+  slowOnly()('SIGTERM stops within its grace period even when a document is still being scanned; what was written is a whole prefix', async () => {
     const d3 = join(dir, 'slow');
     writeText(join(d3, 'in', 'a.txt'), 'Seen today, well.');
     // Millions of "?" take several seconds to scan here: long past the 5 s grace once stopped.

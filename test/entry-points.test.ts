@@ -6,7 +6,7 @@ import { loadCorpus } from '../bench/corpus.js';
 import { scanFiles } from '../src/batch/scan-files.js';
 import type { DocumentResult, Patient, ScanResult } from '../src/model/index.js';
 import { createScanner } from '../src/scanner/index.js';
-import { jsonLines, rmrf, ROOT, runCliInProcess, tempDir } from './batch-helpers.js';
+import { jsonLines, rmrf, ROOT, runCliInProcess, slowOnly, tempDir } from './batch-helpers.js';
 
 /**
  * One decision per question, shared by every entry point: every dev, eval and corpus text,
@@ -58,9 +58,6 @@ afterAll(() => rmrf(dir));
 const resultOf = (d: DocumentResult) => ({ verdict: d.verdict, score: d.score, categories: d.categories, findings: d.findings, reasons: d.reasons, lexiconVersion: d.lexiconVersion, ...(d.error ? { error: d.error } : {}) });
 const plain = (r: ScanResult) => ({ verdict: r.verdict, score: r.score, categories: r.categories, findings: r.findings, reasons: r.reasons, lexiconVersion: r.lexiconVersion, ...(r.error ? { error: r.error } : {}) });
 
-// Not registered at all outside test:slow (a skipped test would read as skipped in CI).
-const notHere = (() => undefined) as unknown as typeof it;
-
 describe('every entry point gives the same whole result', () => {
   it(`library, scanFiles, scan and check agree on ${docs.length} documents`, async () => {
     const viaFiles = new Map<string, DocumentResult>();
@@ -85,7 +82,7 @@ describe('every entry point gives the same whole result', () => {
 
   // The same with a patient manifest, over every labelled document that names its patient: in
   // npm run test:slow (test/slow/entry-points-patient.test.ts runs this file with SGS_SLOW=1).
-  (process.env.SGS_SLOW ? it : notHere)('and agree when the patient is known (library, scanFiles and scan with a manifest)', async () => {
+  slowOnly()('and agree when the patient is known (library, scanFiles and scan with a manifest)', async () => {
     const viaFiles = new Map<string, DocumentResult>();
     for await (const d of scanFiles(['pdocs'], { cwd: dir, concurrency: 1, patients: 'patients.csv' })) viaFiles.set(d.path, d);
     const cli = await runCliInProcess(['scan', 'pdocs', '-f', 'jsonl', '-o', 'out-p.jsonl', '--patients', 'patients.csv', '--concurrency', '1'], { cwd: dir });

@@ -3,10 +3,10 @@
  * kind the queue must treat as a local run does, worker processes of the built CLI, and waiting
  * for the queue to finish.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CLI, docText, ROOT, writeDocs, type RunResult } from '../batch-helpers.js';
+import { docText, ROOT, startCli as startBuiltCli, writeDocs, type RunResult } from '../batch-helpers.js';
 import { makeDocx } from '../fixtures/make-fixtures.js';
 import { jpeg, makePdf, renderPage } from '../fixtures/scans.js';
 import { query } from './pg.js';
@@ -74,18 +74,7 @@ export interface Proc {
 }
 
 /** Start the built CLI (a worker, usually) with the crash preload. */
-export function startCli(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Proc {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: opts.cwd, env: { ...process.env, ...CRASH_ENV, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d) => (stdout += d));
-  child.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<RunResult>((res, rej) => {
-    child.on('error', rej);
-    child.on('close', (code, signal) => res({ code, signal, stdout, stderr }));
-  });
-  return { child, done, stderr: () => stderr };
-}
+export const startCli = (args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Proc => startBuiltCli(args, { cwd: opts.cwd, env: { ...CRASH_ENV, ...opts.env } });
 
 export const startWorker = (url: string, cwd: string, extra: string[] = [], env?: NodeJS.ProcessEnv): Proc =>
   startCli(['worker', '--db', url, '--concurrency', '1', ...extra], { cwd, env });
