@@ -4,8 +4,8 @@
  * folder that cannot be read is an error row and the run goes on.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, mkdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expandInputs } from '../src/batch/expand.js';
 import { CLI, ensureBuilt, jsonLines, rmrf, tempDir } from './batch-helpers.js';
@@ -62,11 +62,32 @@ describe('expanding folders', () => {
   });
 });
 
+/** Give others search permission on every folder above `file` that lacks it; returns what to put back. */
+function openPathTo(file: string): [string, number][] {
+  const changed: [string, number][] = [];
+  for (let d = dirname(file); ; d = dirname(d)) {
+    const mode = statSync(d).mode & 0o7777;
+    if (!(mode & 0o001)) {
+      chmodSync(d, mode | 0o001);
+      changed.push([d, mode]);
+    }
+    if (dirname(d) === d) return changed;
+  }
+}
+
 describe('an unreadable folder (run as another user: as root, permission bits do not stop reads)', () => {
   it('is an error row naming the folder; the run goes on and exits 2', () => {
     chmodSync(dir, 0o755);
     chmodSync(join(dir, 'docs', 'locked'), 0o000);
-    const r = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, CLI, 'scan', 'docs', '-f', 'jsonl', '--concurrency', '1'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    // The user must reach the CLI: a clone inside a private folder (mktemp -d makes them 0700)
+    // is opened to others for the run (search only), and put back as it was after.
+    const opened = openPathTo(CLI);
+    let r;
+    try {
+      r = spawnSync('runuser', ['-u', 'nobody', '--', process.execPath, CLI, 'scan', 'docs', '-f', 'jsonl', '--concurrency', '1'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    } finally {
+      for (const [p, mode] of opened) chmodSync(p, mode);
+    }
     chmodSync(join(dir, 'docs', 'locked'), 0o755);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.status).toBe(2);
