@@ -21,6 +21,21 @@ export default defineConfig([
     splitting: false,
   },
   {
+    // The scan worker thread's script (pool.ts starts it): the scanner, readers and input
+    // expansion without the CLI's commands or the service.
+    entry: { worker: 'src/batch/worker-entry.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    shims: true,
+    target: 'node20',
+    splitting: false,
+    // Its dependencies are bundled in: Node resolving and reading several hundred small module
+    // files (zod, yaml, fast-glob) was most of a worker's start. CommonJS dependencies inside an
+    // ES module need a require of their own for Node's built-ins.
+    noExternal: [/.*/],
+    banner: { js: "import { createRequire as __sgsCreateRequire } from 'node:module'; const require = __sgsCreateRequire(import.meta.url);" },
+  },
+  {
     entry: { cli: 'src/cli/bin.ts' },
     format: ['esm'],
     banner: { js: '#!/usr/bin/env node' },

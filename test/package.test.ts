@@ -93,3 +93,22 @@ describe('lexicon bundle', () => {
     expect(execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8' }).trim()).toBe('FROM-YAML');
   });
 });
+
+describe('start-up weight of the built files', () => {
+  // Module imports of a bundle that are not Node built-ins (each is resolved and read from node_modules at start).
+  const packagesImported = (file: string) =>
+    [...readFileSync(join(root, 'dist', file), 'utf8').matchAll(/^import\s[^;]*?from\s*"([^"]+)"/gm)].map((m) => m[1]).filter((s) => !s.startsWith('node:') && !NODE_BUILTINS.has(s));
+  const NODE_BUILTINS = new Set(createRequire(import.meta.url)('node:module').builtinModules as string[]);
+
+  it('the scan worker is its own bundle with its dependencies inside: it imports only Node built-ins', () => {
+    expect(existsSync(join(root, 'dist/worker.js'))).toBe(true);
+    expect(packagesImported('worker.js')).toEqual([]);
+    // and the CLI bundle does import packages, so the check above can fail
+    expect(packagesImported('cli.js')).toContain('commander');
+  });
+
+  it('the CLI loads the HTTP framework only for serve', () => {
+    expect(packagesImported('cli.js')).not.toContain('fastify');
+    expect(readFileSync(join(root, 'dist/cli.js'), 'utf8')).toContain('import("fastify")');
+  });
+});

@@ -1,4 +1,4 @@
-/** Worker entry used when running from TypeScript sources (tests, tsx); the built bundles start workers from pool.ts. */
+/** The scan worker thread's entry: built as dist/worker.js for the bundles, and run through tsx from the sources (pool.ts, workerSource). */
 import { isPoolThread, startWorker } from './worker.js';
 
 if (isPoolThread()) startWorker();

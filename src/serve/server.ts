@@ -5,7 +5,7 @@
  * worker and the others go on; past the queue's bound a request gets 503, past --timeout 504.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DEFAULT_POOL_LIMITS, WorkerPool } from '../batch/pool.js';
 import { DEFAULT_READER_LIMITS } from '../batch/reader-host.js';
 import { fhirRequestProblem } from '../batch/readers/fhir/read.js';
@@ -80,6 +80,9 @@ export async function startService(options: ServeOptions, logSink: LogSink = pro
   const queue = new ScanQueue(pool, settings.maxPending ?? settings.concurrency * PENDING_PER_WORKER, settings.timeoutMs);
   const authorised = settings.token ? bearerCheck(settings.token) : undefined;
 
+  // Loaded here, not at the top: the CLI is one bundle, and a static import would load fastify
+  // (and its dependencies, about 40 ms) in every command and every scan worker.
+  const { default: Fastify } = await import('fastify');
   const app = Fastify({
     logger: false,
     bodyLimit: settings.maxBodyBytes,
