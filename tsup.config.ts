@@ -38,7 +38,10 @@ export default defineConfig([
   {
     entry: { cli: 'src/cli/bin.ts' },
     format: ['esm'],
-    banner: { js: '#!/usr/bin/env node' },
+    // Every command starts a process: the packages it always needs are bundled in (as for the
+    // worker). Those only some commands load (fastify, pg, pg-boss) stay outside, loaded on use.
+    noExternal: ['commander', 'csv-parse', 'entities', 'fast-glob', 'picomatch', 'natural', 'yaml', 'zod'],
+    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __sgsCreateRequire } from 'node:module'; const require = __sgsCreateRequire(import.meta.url);" },
     sourcemap: true,
     shims: true,
     target: 'node20',
