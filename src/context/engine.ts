@@ -114,8 +114,11 @@ function containedInLonger(list: Cue[]): boolean[] {
   return out;
 }
 
-/** A longer cue of the same modifier whose reach does not cover the shorter one's direction. */
+/** A longer cue of the same modifier whose reach does not cover the shorter one's direction (or a scoped terminator inside a general one). */
 function otherWay(longer: Cue, shorter: Cue): boolean {
+  // A terminator of one modifier inside a general one ("presents" in "presents with") keeps its own
+  // meaning: it still says a presentation begins (a history's background ends there).
+  if (longer.modifier === 'terminate' && shorter.modifier === 'terminate') return !!shorter.entry.terminates;
   if (longer.modifier !== shorter.modifier || longer.direction === 'both') return false;
   return shorter.direction === 'both' || shorter.direction !== longer.direction;
 }
