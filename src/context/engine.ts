@@ -114,8 +114,11 @@ function containedInLonger(list: Cue[]): boolean[] {
   return out;
 }
 
-/** A longer cue of the same modifier whose reach does not cover the shorter one's direction. */
+/** A longer cue of the same modifier whose reach does not cover the shorter one's direction (or a scoped terminator inside a general one). */
 function otherWay(longer: Cue, shorter: Cue): boolean {
+  // A terminator of one modifier inside a general one ("presents" in "presents with") keeps its own
+  // meaning: it still says a presentation begins (a history's background ends there).
+  if (longer.modifier === 'terminate' && shorter.modifier === 'terminate') return !!shorter.entry.terminates;
   if (longer.modifier !== shorter.modifier || longer.direction === 'both') return false;
   return shorter.direction === 'both' || shorter.direction !== longer.direction;
 }
@@ -316,6 +319,48 @@ function labelAnsweredNo(doc: Analysed, cues: Cue[], a: number, b: number): Cue 
   return cue;
 }
 
+/** Whether a terminator ends this trigger's scope: a terminator may end only some modifiers ("presents" ends a history). */
+const ends = (o: Cue, c: Cue) => o.modifier === 'terminate' && (!o.entry.terminates || o.entry.terminates.includes(c.modifier as never));
+
+/** Most words between a closed trigger's target and the terminator that closes its stretch. */
+const CLOSE_WORDS = 12;
+
+/**
+ * Whether a terminator of the cue's modifier stands beyond the target (after it for a forward
+ * cue, before it for a backward one), in the same sentence, within a few words and with no
+ * layout boundary between: the stretch the cue opened is closed, and the target lies inside.
+ */
+function closedBeyond(doc: Analysed, cues: Cue[], c: Cue, a: number, b: number, forward: boolean): boolean {
+  return cues.some((o) => {
+    if (!ends(o, c)) return false;
+    if (forward) return o.hit.startTok >= b && wordsBetween(doc, b, o.hit.startTok) <= CLOSE_WORDS && !breakBetween(doc.layout.structural, b - 1, o.hit.startTok - 1);
+    return o.hit.endTok <= a && wordsBetween(doc, o.hit.endTok, a) <= CLOSE_WORDS && !breakBetween(doc.layout.structural, o.hit.endTok - 1, a - 1);
+  });
+}
+
+/**
+ * Whether the presentation after a background names the target again ("a history of sickle
+ * cell disease, who presents with pain typical of her sickle cell crisis"): past a history
+ * terminator later in the sentence stands a word of the target's own name (not a general word
+ * such as "disease" or "pain"). The condition is then active now, not history.
+ */
+function namedAgainInPresentation(doc: Analysed, cues: Cue[], a: number, b: number): boolean {
+  const own = new Set<string>();
+  for (let i = a; i < b; i++) {
+    const t = doc.tokens[i];
+    if (t.kind === 'word' && t.lower.length >= 3 && !doc.vocab.conditionGeneric.has(t.lower)) own.add(stem(t.lower));
+  }
+  if (!own.size) return false;
+  const sent = doc.sentences[doc.tokenSentence[a]];
+  const closer = cues.find((o) => o.modifier === 'terminate' && o.entry.terminates?.includes('historical') && o.hit.startTok >= b);
+  if (!closer || !sent) return false;
+  for (let i = closer.hit.endTok; i < sent.endToken; i++) {
+    const t = doc.tokens[i];
+    if (t.kind === 'word' && own.has(stem(t.lower))) return true;
+  }
+  return false;
+}
+
 /** Rules that stopped a trigger from applying to a target (pseudo-triggers, terminators). */
 export type Blockers = string[];
 
@@ -371,9 +416,15 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
     // refer", "did not disclose any abuse".
     const negatesVerb = c.modifier === 'negated' && doc.vocab.verbNegator.has(doc.tokens[c.hit.endTok - 1].lower);
     const ownVerb = (o: Cue) => forward && (c.modifier === 'hypothetical' || negatesVerb) && ownReportVerb(doc, c.hit.endTok, o);
-    const term = cues.find((o) => o.modifier === 'terminate' && o.hit.startTok >= gapFrom && o.hit.endTok <= gapTo && !ownVerb(o));
+    const term = cues.find((o) => ends(o, c) && o.hit.startTok >= gapFrom && o.hit.endTok <= gapTo && !ownVerb(o));
     if (term) {
       blockers?.push(term.entry.id);
+      continue;
+    }
+    // A closed stretch ("a 60-year-old man with angina who presents with ..."): the trigger
+    // reaches the target only when a terminator of its own closes the stretch beyond it.
+    if (c.entry.closed && !closedBeyond(doc, cues, c, a, b, forward)) {
+      blockers?.push('context/unclosed');
       continue;
     }
     if (c.modifier === 'family' || c.modifier === 'other') {
@@ -386,6 +437,15 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
       }
     }
     fired.push({ cue: c, modifier: c.modifier as Trigger['modifier'] });
+  }
+
+  // A background the presentation names again is active now: its history cues do not hold.
+  if (fired.some((f) => f.modifier === 'historical') && namedAgainInPresentation(doc, cues, a, b)) {
+    for (let i = fired.length - 1; i >= 0; i--) {
+      if (fired[i].modifier !== 'historical') continue;
+      blockers?.push('context/named-again-in-presentation');
+      fired.splice(i, 1);
+    }
   }
 
   // A form's question or field, read with its answer; a field label answered by a denial of itself.

@@ -24,6 +24,10 @@ export const CONTEXT_MODIFIERS = [
   'negated', 'uncertain', 'hypothetical', 'historical', 'family', 'other', 'patient', 'pseudo', 'terminate',
 ] as const;
 
+/** The modifiers a trigger sets, which a terminator may end. */
+export const TERMINABLE_MODIFIERS = ['negated', 'uncertain', 'hypothetical', 'historical', 'family', 'other'] as const;
+export type TerminableModifier = (typeof TERMINABLE_MODIFIERS)[number];
+
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
 const Constraint = {
@@ -125,9 +129,22 @@ export const ContextEntrySchema = z
     modifier: z.enum(CONTEXT_MODIFIERS),
     direction: z.enum(['forward', 'backward', 'both']).optional(),
     window: z.number().int().min(1).max(60).optional(),
+    /**
+     * A terminator that ends only these modifiers' scope (ConText keeps a termination list per
+     * category: "presents" ends a history, not a negation). Left out: it ends every trigger.
+     */
+    terminates: z.array(z.enum(TERMINABLE_MODIFIERS)).min(1).optional(),
+    /**
+     * A trigger whose stretch must be closed: it reaches a target only when a terminator of its
+     * modifier follows the target in the same sentence ("a 60-year-old man with angina who
+     * presents with ...": the background runs from "with" to "who presents").
+     */
+    closed: z.boolean().optional(),
   })
   .strict()
   .refine(hasWords, WORDS_MESSAGE)
+  .refine((e) => e.terminates === undefined || e.modifier === 'terminate', { message: 'only a terminate entry takes terminates', path: ['terminates'] })
+  .refine((e) => e.closed === undefined || TERMINABLE_MODIFIERS.includes(e.modifier as TerminableModifier), { message: 'only a trigger (negated, uncertain, hypothetical, historical, family, other) takes closed', path: ['closed'] })
   .refine((e) => e.direction !== undefined || e.modifier === 'pseudo' || e.modifier === 'terminate' || e.modifier === 'patient', {
     message: 'context triggers need a direction (forward, backward or both)',
     path: ['direction'],

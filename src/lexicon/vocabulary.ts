@@ -216,6 +216,7 @@ function layoutVocabulary(v: Vocabularies): Pick<
   | 'consequenceModal'
   | 'listAdjunct'
   | 'habitQualifier'
+  | 'conditionGeneric'
 > {
   const words = (name: string): ReadonlySet<string> => v.get(name)?.words ?? new Set();
   const whole = (name: string) => (v.get(name) ? new RegExp(`^(?:${v.get(name)!.source})$`, 'iu') : NO_TEXT_VOCABULARY.answerNo);
@@ -241,5 +242,6 @@ function layoutVocabulary(v: Vocabularies): Pick<
     consequenceModal: words('consequence-modal'),
     listAdjunct: words('list-adjunct'),
     habitQualifier: words('habit-qualifier'),
+    conditionGeneric: words('condition-generic'),
   };
 }

@@ -54,6 +54,8 @@ export interface TextVocabulary {
   /** words that open an adjunct, not an item of a list ("in line with", "due to", "following") */
   listAdjunct: ReadonlySet<string>;
   habitQualifier: ReadonlySet<string>;
+  /** words of a condition's name too general to tell it again ("disease", "pain", "left"): a presentation that repeats only these does not name it */
+  conditionGeneric: ReadonlySet<string>;
   /** a word the lexicons use: a disguised one ("M A R A C", "abu-\nse") is joined when it is one (reveal.ts) */
   knownWord: KnownWord;
 }
@@ -88,4 +90,5 @@ export const NO_TEXT_VOCABULARY: TextVocabulary = {
   consequenceModal: new Set(),
   listAdjunct: new Set(),
   habitQualifier: new Set(),
+  conditionGeneric: new Set(),
 };
