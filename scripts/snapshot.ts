@@ -49,6 +49,8 @@ phys.split('||||END_OF_RECORD').forEach((note, i) => {
   if (body.trim()) add(`physionet:${i}`, scanner.scan(body, { kind: 'entry' }));
 });
 
+// In id order, so the hash does not depend on where the checkout sits (the sets are found by absolute path).
+lines.sort((a, b) => (JSON.parse(a).id < JSON.parse(b).id ? -1 : 1));
 const all = lines.join('\n') + '\n';
 console.log(`${lines.length} documents, results sha256 ${createHash('sha256').update(all).digest('hex').slice(0, 16)}`);
 const out = flag('--out');

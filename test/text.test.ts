@@ -123,6 +123,20 @@ describe('tokenise', () => {
     expect(a.form.lower).toBe('safeguarding');
     expect(tokenise('safeguarding')[0].form).not.toBe(a.form);
   });
+  it('gives a number of three digits or more a form of its own, with the facts a shared form would have', () => {
+    // A backlog of numbered records ("Entry 12345") would otherwise fill the shared form table and
+    // every cache keyed on forms with numbers seen once (the 100,000-file memory run).
+    const [, n1, , , n2] = tokenise('Entry 12345 and entry 12345');
+    expect(n1.form).not.toBe(n2.form);
+    expect(n1.form.transient).toBe(true);
+    expect([n1.form.text, n1.form.lower, n1.form.shape]).toEqual(['12345', '12345', 'd']);
+    // short numbers, words with digits and numbers with an apostrophe part stay shared
+    for (const w of ['12', '2nd', 'A12', "123's"]) {
+      const a = tokenise(w)[0];
+      expect(tokenise(`x ${w}`)[1].form, w).toBe(a.form);
+      expect(a.form.transient, w).toBeUndefined();
+    }
+  });
   it('marks hyphens and slashes as skippable for matching', () => {
     const toks = tokenise('non-accidental');
     expect(toks.map((t) => t.skip)).toEqual([false, true, false]);

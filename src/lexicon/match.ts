@@ -55,8 +55,10 @@ function firstSteps(lex: CompiledLexicon) {
     const n2 = stemmed !== exact ? lex.root.next.get(stemmed) : undefined;
     const nodes = n1 && n2 ? [n1, n2] : n1 ? [n1] : n2 ? [n2] : undefined;
     f = { exact, stemmed, abbr, nodes };
-    if (c.size >= MAX_KEYS) c.clear();
-    c.set(key, f);
+    if (!t.form.transient) {
+      if (c.size >= MAX_KEYS) c.clear();
+      c.set(key, f);
+    }
     memo[SLOT] = lex;
     memo[SLOT + 1] = f;
     return f;

@@ -29,6 +29,13 @@ export interface TokenForm {
   shape: string;
   /** memo slots: [owner, value] pairs at the indexes `claimMemoSlot` hands out */
   memo: unknown[];
+  /**
+   * Not shared: a number of three digits or more (a date part, an NHS or phone number, an entry
+   * number) is rarely seen twice, so it gets a form of its own that dies with its document, and
+   * caches keyed by text leave it out (a backlog of numbered records otherwise fills every
+   * per-form cache to its bound with numbers).
+   */
+  transient?: true;
 }
 
 let memoSlots = 0;
@@ -169,6 +176,11 @@ function formAt(text: string, start: number, end: number, word: boolean, h: numb
   return f;
 }
 
+/** A number's own form (see TokenForm.transient): digits are their own lower case and shape class. */
+function numberForm(s: string): TokenForm {
+  return { ...newForm(s, true), transient: true };
+}
+
 // One-character ASCII tokens (punctuation, "a", "I", digits) are a quarter of all tokens:
 // their forms sit in a fixed table, never cleared.
 const asciiForms: (TokenForm | undefined)[] = new Array(128).fill(undefined);
@@ -222,11 +234,13 @@ export function tokenise(text: string): Token[] {
     // The word's hash is built as it is read, while it stays in ASCII.
     let j = i + width;
     let ascii = c < 128;
+    let digits = c >= 48 && c <= 57;
     let h = Math.imul(FNV_OFFSET ^ c, FNV_PRIME);
     while (j < n) {
       const d = text.charCodeAt(j);
       if (d < 128) {
         if (ASCII_WORD[d] === 0) break;
+        if (d > 57) digits = false;
         h = Math.imul(h ^ d, FNV_PRIME);
         j++;
         continue;
@@ -234,13 +248,20 @@ export function tokenise(text: string): Token[] {
       const k = classAt(text, j);
       if (k !== LETTER && k !== NUMBER) break;
       ascii = false;
+      digits = false;
       j += width;
     }
     // Inner apostrophes, each followed by at least one letter or mark.
     while (j + 1 < n && text.charCodeAt(j) === 39 && classAt(text, j + 1) === LETTER) {
       ascii = false;
+      digits = false;
       j += 1 + width;
       while (j < n && classAt(text, j) === LETTER) j += width;
+    }
+    if (digits && j - i >= 3) {
+      makeToken(tokens, i, j, 'word', numberForm(text.slice(i, j)), false);
+      i = j;
+      continue;
     }
     const form =
       j === i + 1 && c < 128 ? asciiForm(c, true) : formAt(text, i, j, true, ascii ? mix(h) : hashOf(text, i, j));
