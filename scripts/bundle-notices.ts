@@ -30,3 +30,10 @@ for (const bundleFile of ['worker.js', 'cli.js']) {
   writeFileSync(join(root, 'dist', `${bundleFile}.LICENSES.txt`), `Packages bundled into ${bundleFile}, with their licences:\n\n${sections.join('\n' + '-'.repeat(72) + '\n\n')}`);
   console.log(`bundle notices: ${sections.length} packages -> dist/${bundleFile}.LICENSES.txt`);
 }
+
+// dist/word-tags.json is compromise's word lexicon, copied by the build (scripts/bundle-lexicons.ts).
+const compromiseDir = join(root, 'node_modules', 'compromise');
+const compromiseLicence = readdirSync(compromiseDir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+if (!compromiseLicence) throw new Error('bundle notices: compromise has no licence file; add its notice by hand');
+writeFileSync(join(root, 'dist/word-tags.json.LICENSES.txt'), `word-tags.json holds the word lexicon of compromise, with its licence:\n\n${readFileSync(join(compromiseDir, compromiseLicence), 'utf8').trim()}\n`);
+console.log('bundle notices: compromise -> dist/word-tags.json.LICENSES.txt');

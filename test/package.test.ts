@@ -116,6 +116,26 @@ describe('start-up weight of the built files', () => {
     expect(readFileSync(join(root, 'dist/cli.js.LICENSES.txt'), 'utf8')).toMatch(/^commander \d/m);
   });
 
+  it("stores compromise's word tags exactly as compromise has them, with its version and licence", async () => {
+    const stored = JSON.parse(readFileSync(join(root, 'dist/word-tags.json'), 'utf8')) as { compromise: string; lexicon: Record<string, unknown> };
+    const nlp = createRequire(import.meta.url)('compromise') as { model(): { one: { lexicon: Record<string, unknown> } } };
+    expect(stored.lexicon).toEqual(nlp.model().one.lexicon);
+    const { compromiseVersion } = await import('../src/rules/people-words.js');
+    expect(stored.compromise).toBe(compromiseVersion());
+    expect(readFileSync(join(root, 'dist/word-tags.json.LICENSES.txt'), 'utf8')).toMatch(/MIT|Permission is hereby granted/);
+  });
+
+  it('a scan worker classifies words without loading compromise (from the stored tags), and gives the same findings', () => {
+    const probe = `
+      const m = await import(${JSON.stringify(join(root, 'dist/index.js'))});
+      const r = m.scan('spoke w/ son marcus today. he says mum is managing. Discussed With Tayla Morrow.');
+      const loaded = Object.keys((await import('node:module')).createRequire(import.meta.url).cache).some((k) => /node_modules[\\/]compromise[\\/]/.test(k));
+      console.log(JSON.stringify({ loaded, n: r.findings.length }));`;
+    const out = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8' }).trim());
+    expect(out.loaded).toBe(false);
+    expect(out.n).toBeGreaterThan(0);
+  });
+
   it('the CLI loads the HTTP framework and the database client only for the commands that use them', () => {
     const cli = readFileSync(join(root, 'dist/cli.js'), 'utf8');
     for (const name of ['fastify', 'pg', 'pg-boss']) expect(cli, name).toContain(`import("${name}")`);

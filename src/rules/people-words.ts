@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { CompiledLexicon } from '../lexicon/compile.js';
+import { bundledLexiconPath } from '../lexicon/load.js';
 import { claimMemoSlot, type Analysed, type Token } from '../text/index.js';
 import { once, vocabSource, words } from './vocab.js';
 
@@ -148,6 +150,53 @@ export function compromise(): Nlp {
   return nlp;
 }
 
+/** The installed compromise's version (its package.json, found above its entry file: the package exports no path to it). */
+export function compromiseVersion(): string {
+  const req = createRequire(typeof __filename !== 'undefined' ? __filename : import.meta.url);
+  let dir = dirname(req.resolve('compromise'));
+  for (let i = 0; i < 5; i++, dir = dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'compromise' && pkg.version) return pkg.version;
+    } catch {
+      // no package.json at this level: go up
+    }
+  }
+  return 'unknown';
+}
+
+/** compromise's word lexicon (word -> tags), as the build stores it (scripts/bundle-lexicons.ts). */
+export interface StoredWordTags {
+  compromise: string;
+  lexicon: Record<string, string | string[]>;
+}
+
+let wordTags: Record<string, string | string[]> | undefined;
+
+/**
+ * compromise's lexicon of word tags. Loading compromise costs 150-200 ms and several MB in each
+ * worker, and most documents need only this table from it: the build stores the table beside
+ * the bundle, used while it is of the installed compromise; else compromise itself is loaded.
+ * (The stored copy is JSON of the same plain object, so even "constructor" looks up the same.)
+ */
+function lexiconTags(): Record<string, string | string[]> {
+  if (!wordTags) {
+    try {
+      const stored = JSON.parse(readFileSync(storedWordTagsPath(), 'utf8')) as StoredWordTags;
+      if (stored.compromise === compromiseVersion() && stored.lexicon && typeof stored.lexicon === 'object') wordTags = stored.lexicon;
+    } catch {
+      // not built, or unreadable: compromise's own
+    }
+    wordTags ??= compromise().model().one.lexicon;
+  }
+  return wordTags;
+}
+
+/** Where the build stores compromise's word tags: beside the built-in lexicons' bundle. */
+export function storedWordTagsPath(): string {
+  return join(dirname(bundledLexiconPath()), 'word-tags.json');
+}
+
 const NAME_TAGS = new Set(['FirstName', 'MaleName', 'FemaleName', 'LastName', 'Person']);
 const LINK_TAGS = new Set(['Preposition', 'Conjunction']);
 const FUNCTION_TAGS = new Set(['Determiner', 'Pronoun', 'Reflexive', 'QuestionWord', 'Modal', 'Copula', 'Auxiliary', 'Negative']);
@@ -217,7 +266,7 @@ function inDictionary(w: string): WordClass | undefined {
 }
 
 function classOfLower(lower: string): WordClass {
-  const tag = compromise().model().one.lexicon[lower];
+  const tag = lexiconTags()[lower];
   if (tag === undefined) return inDictionary(lower) ?? 'unknown';
   const tags = Array.isArray(tag) ? tag : [tag];
   if (tags.some((t) => NAME_TAGS.has(t))) return 'name';
@@ -231,7 +280,7 @@ function classOfLower(lower: string): WordClass {
 
 /** A verb in the third person or the past ("lives", "called", "attended"): it has a subject before it. */
 export function finiteVerb(t: Token): boolean {
-  const tag = compromise().model().one.lexicon[t.lower];
+  const tag = lexiconTags()[t.lower];
   if (tag === undefined) return /(?:ed|s)$/.test(t.lower) && inDictionary(t.lower) === 'verb';
   const tags = Array.isArray(tag) ? tag : [tag];
   return tags.includes('PresentTense') || tags.includes('PastTense');
