@@ -22,10 +22,10 @@ function ageRegex(lex: CompiledLexicon): RegExp {
 export function textAges(lex: CompiledLexicon, text: string, forename?: string): number[] {
   // "8/12 old", "6 weeks old": months or weeks, under a year.
   const ages = [...text.matchAll(ageRegex(lex))].map((m) => (m[4] !== undefined ? 0 : Number(m[1] ?? m[2] ?? m[3])));
-  // "Amelia (15) attended": the patient's forename with an age in brackets.
+  // "Amelia (15) attended", "Isaac, 4 years.": the patient's forename with an age in brackets or after a comma.
   if (forename) {
     const esc = forename.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    for (const m of text.matchAll(new RegExp(`\\b${esc}\\s?\\((\\d{1,2})\\)`, 'gi'))) ages.push(Number(m[1]));
+    for (const m of text.matchAll(new RegExp(`\\b${esc}(?:\\s?\\((\\d{1,2})\\)|,\\s?(\\d{1,2})\\s?(?:years?|yrs?|y)\\b)`, 'gi'))) ages.push(Number(m[1] ?? m[2]));
   }
   return ages;
 }
