@@ -128,3 +128,15 @@ describe("a safeguarding agency named as the patient's own job", () => {
     expect(verdict(text)).toBe(want);
   });
 });
+
+describe("a result before what it tested for: 'negative for X and Y'", () => {
+  it.each([
+    ['Routine screen: NAAT negative for chlamydia and gonorrhoea.', 'visible'],
+    ['Swab -ve for gonorrhoea.', 'visible'],
+    // near-misses: a positive before it keeps its result (the backward "negative" no longer reaches it), a positive after
+    ['Chlamydia positive, negative for gonorrhoea.', 'review'],
+    ['Negative for chlamydia but positive for gonorrhoea.', 'review'],
+  ] as [string, Verdict][])('%s -> %s', (text, want) => {
+    expect(verdict(text)).toBe(want);
+  });
+});
