@@ -51,6 +51,8 @@ interface Cues {
   ownAfter: RegExp;
   /** a line that names the record's subject by a label ("Patient: Doreen PLATT", "Our client: Mr FINCH") */
   patientLine: RegExp;
+  /** an identifier's label with its number ("NHS No: 930 203 0954"): a field of a block, not an organisation's name */
+  nhsField: RegExp;
 }
 
 function cuesOf(lex: CompiledLexicon): Cues {
@@ -67,6 +69,7 @@ function cuesOf(lex: CompiledLexicon): Cues {
     ownAfter: new RegExp(vocabSource(lex, 'own-after'), 'iu'),
     patientLine: new RegExp(`^\\s*(?:${vocabSource(lex, 'patient-field-label')})\\s*:`, 'iu'),
     fieldLine: /^\s*[A-Za-z][A-Za-z .'/-]{0,24}\d?:/,
+    nhsField: new RegExp(`(?<![\\p{L}\\p{N}_])${vocabSource(lex, 'nhs-number-label')}(?:\\s*${vocabSource(lex, 'number-label')})?\\s*:?\\s*\\d[\\d -]{8,11}\\d`, 'giu'),
   }));
 }
 const AFFIRMED: ContextResult = { negated: false, uncertain: false, hypothetical: false, historical: false, experiencer: 'other', triggers: [] };
@@ -115,7 +118,7 @@ function sentenceBefore(doc: Analysed, offset: number): string {
  * the record's subject by its label ("Patient: PLATT, Doreen" / "DOB: ..." / "NHS number: ..."),
  * a letter's or a form's own header block, it is the patient's.
  */
-function blockOwner(doc: Analysed, cues: Cues, offset: number): Owner | undefined {
+function blockOwner(doc: Analysed, cues: Cues, offset: number, namesPatient: (line: string) => boolean): Owner | undefined {
   const text = doc.norm.text;
   let a = text.lastIndexOf('\n', offset - 1) + 1;
   if (!cues.fieldLine.test(lineAt(doc, offset))) return undefined;
@@ -125,21 +128,49 @@ function blockOwner(doc: Analysed, cues: Cues, offset: number): Owner | undefine
     const prev = text.slice(a, b);
     if (!prev.trim()) return undefined;
     const rel = cues.relLine.test(prev);
-    const org = cues.org.test(prev.replace(new RegExp(cues.relLine.source, 'giu'), ''));
+    // "DOB: ...   NHS No: 930 203 0954" is a field line of the block, not an organisation's.
+    const org = cues.org.test(prev.replace(new RegExp(cues.relLine.source, 'giu'), '').replace(cues.nhsField, ''));
     if (rel && !org) return 'third';
-    if (!rel && cues.patientLine.test(prev)) return 'patient';
+    if (!rel && (cues.patientLine.test(prev) || namesPatient(prev))) return 'patient';
     if (org) return undefined;
   }
   return undefined;
 }
 
-function ownerOf(doc: Analysed, cues: Cues, start: number, end: number): Owner {
+/**
+ * Whether a line names the patient by forename and surname both (any order, any case: "Surname:
+ * REID   Forename: Callum", "Patient discussed: PENHALIGON, Iris") and no relative: a header or
+ * form line about the patient, whose fields (DOB, NHS number, address) are the patient's.
+ */
+function patientNamer(patient: DetectInput['patient']): (line: string) => boolean {
+  const { forename, surname } = patient;
+  if (!forename || !surname || forename === surname) return () => false;
+  const word = (w: string) => new RegExp(`(?<![\\p{L}'])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}])`, 'iu');
+  const f = word(forename);
+  const s = word(surname);
+  return (line) => f.test(line) && s.test(line);
+}
+
+/**
+ * A line that opens with the label of the record's subject ("Our client: Mr Anthony Greaves,
+ * 118 Canal Street, M99 8QX", "Applicant: ... NHS No ..."), or names the patient in full before
+ * the identifier, and names no relative: its fields are the patient's.
+ */
+function onPatientLine(doc: Analysed, cues: Cues, start: number, namesPatient: (line: string) => boolean): boolean {
+  const text = doc.norm.text;
+  const lineBefore = text.slice(text.lastIndexOf('\n', start - 1) + 1, start);
+  return !cues.relLine.test(lineAt(doc, start)) && (cues.patientLine.test(lineBefore) || namesPatient(lineBefore));
+}
+
+function ownerOf(doc: Analysed, cues: Cues, start: number, end: number, namesPatient: (line: string) => boolean = () => false): Owner {
   const sec = sectionAt(doc.sections, start);
+  const line = lineAt(doc, start);
   if (sec && (sec.kind === 'regarding' || sec.kind === 'header')) {
-    if (cues.relLine.test(lineAt(doc, start))) return 'third';
+    if (cues.relLine.test(line)) return 'third';
     // The Re: block is the patient's; the letterhead is the organisation's.
     return sec.kind === 'regarding' ? 'patient' : 'professional';
   }
+  if (onPatientLine(doc, cues, start, namesPatient)) return 'patient';
   if (sec && (sec.kind === 'signature' || sec.kind === 'cc' || sec.kind === 'salutation')) return 'professional';
   const sent = sentenceText(doc, start);
   const before = sentenceBefore(doc, start);
@@ -162,7 +193,7 @@ function ownerOf(doc: Analysed, cues: Cues, start: number, end: number): Owner {
     if (nearest === rel) return 'third';
     return 'professional';
   }
-  const block = blockOwner(doc, cues, start);
+  const block = blockOwner(doc, cues, start, namesPatient);
   if (block) return block;
   if (cues.org.test(sent)) return 'professional';
   if (cues.third.test(before) || cues.third.test(sent)) return 'third';
@@ -183,6 +214,8 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
   const { doc, patient } = input;
   const cues = cuesOf(input.lexicon);
   const text = doc.norm.text;
+  const namesPatient = patientNamer(patient);
+  const whose = (start: number, end: number) => ownerOf(doc, cues, start, end, namesPatient);
   const out: RawFinding[] = [];
   // Characters already claimed by an identifier (a DOB is never also a phone number).
   const claimed = new Uint8Array(text.length + 1);
@@ -204,7 +237,7 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
   for (const m of text.matchAll(cues.dob)) {
     const d = parseDate(m[1]);
     const own = d && patient.dob && d.d === patient.dob.d && d.m === patient.dob.m && d.y === patient.dob.y;
-    const owner = own ? 'patient' : ownerOf(doc, cues, m.index!, m.index! + m[0].length);
+    const owner = own ? 'patient' : whose(m.index!, m.index! + m[0].length);
     if (owner === 'patient' || (owner === 'professional' && !cues.third.test(sentenceText(doc, m.index!)))) {
       taken.push([m.index!, m.index! + m[0].length]);
       continue;
@@ -229,7 +262,7 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
     }
     const sec = sectionAt(doc.sections, start);
     // Unknown to the caller, the number in the Re: block or the header block under "Patient:" is the patient's.
-    if ((sec?.kind === 'regarding' || blockOwner(doc, cues, start) === 'patient') && !patient.nhsDigits) {
+    if ((sec?.kind === 'regarding' || onPatientLine(doc, cues, start, namesPatient) || blockOwner(doc, cues, start, namesPatient) === 'patient') && !patient.nhsDigits) {
       taken.push([start, end]);
       continue;
     }
@@ -239,18 +272,24 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
   for (const m of text.includes('@') ? text.matchAll(EMAIL_RE) : []) {
     const start = m.index!;
     const end = start + m[0].length;
-    const owner = cues.proDomain.test(m[0]) ? 'professional' : ownerOf(doc, cues, start, end);
+    const owner = cues.proDomain.test(m[0]) ? 'professional' : whose(start, end);
     const w = weightFor(owner, 0.85, 0.5);
     if (w > 0) add('email', start, end, w);
     else taken.push([start, end]);
   }
 
-  for (const m of text.matchAll(PHONE_RE)) {
-    // "(07700 900123)": the bracket encloses the number, it is not an area code's "(01632)"
+  // A number the document gives as an organisation's or a professional's somewhere (the
+  // letterhead's "Tel 01632 960118") is theirs where nothing else says whose it is ("please
+  // contact our paralegal on 01632 960118").
+  const phones = [...text.matchAll(PHONE_RE)].map((m) => {
     const start = m.index! + (m[0].startsWith('(') && !m[0].includes(')') ? 1 : 0);
     const end = m.index! + m[0].length;
-    if (overlaps(start, end)) continue;
-    const w = weightFor(ownerOf(doc, cues, start, end), 0.85, 0.5);
+    return { start, end, digits: m[0].replace(/\D/g, ''), owner: overlaps(start, end) ? undefined : whose(start, end) };
+  });
+  const orgNumbers = new Set(phones.filter((p) => p.owner === 'professional').map((p) => p.digits));
+  for (const { start, end, digits, owner } of phones) {
+    if (owner === undefined || overlaps(start, end)) continue;
+    const w = weightFor(owner === 'unknown' && orgNumbers.has(digits) ? 'professional' : owner, 0.85, 0.5);
     if (w > 0) add('phone', start, end, w);
     else taken.push([start, end]);
   }
@@ -265,7 +304,7 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
     const groups = m[0].match(/\d+/g)!;
     if (groups.length < 3 && !groups.some((g) => g.length >= 6) && !/^[+(]/.test(m[0])) continue;
     if (!phoneAnchored(doc, cues, start)) continue;
-    const w = weightFor(ownerOf(doc, cues, start, end), 0.85, 0.5);
+    const w = weightFor(whose(start, end), 0.85, 0.5);
     if (w > 0) add('phone', start, end, w);
     else taken.push([start, end]);
   }
@@ -274,7 +313,7 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
     const start = m.index!;
     const end = start + m[0].length;
     if (overlaps(start, end)) continue;
-    const w = weightFor(ownerOf(doc, cues, start, end), 0.85, 0.4);
+    const w = weightFor(whose(start, end), 0.85, 0.4);
     if (w > 0) add('postcode', start, end, w);
   }
 
@@ -282,7 +321,7 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
     const start = m.index!;
     const end = start + m[0].length;
     if (overlaps(start, end)) continue;
-    const w = weightFor(ownerOf(doc, cues, start, end), 0.85, 0.5);
+    const w = weightFor(whose(start, end), 0.85, 0.5);
     if (w > 0) add('ni-number', start, end, w);
   }
   return out;

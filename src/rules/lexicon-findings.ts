@@ -22,10 +22,10 @@ function ageRegex(lex: CompiledLexicon): RegExp {
 export function textAges(lex: CompiledLexicon, text: string, forename?: string): number[] {
   // "8/12 old", "6 weeks old": months or weeks, under a year.
   const ages = [...text.matchAll(ageRegex(lex))].map((m) => (m[4] !== undefined ? 0 : Number(m[1] ?? m[2] ?? m[3])));
-  // "Amelia (15) attended": the patient's forename with an age in brackets.
+  // "Amelia (15) attended", "Isaac, 4 years.": the patient's forename with an age in brackets or after a comma.
   if (forename) {
     const esc = forename.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    for (const m of text.matchAll(new RegExp(`\\b${esc}\\s?\\((\\d{1,2})\\)`, 'gi'))) ages.push(Number(m[1]));
+    for (const m of text.matchAll(new RegExp(`\\b${esc}(?:\\s?\\((\\d{1,2})\\)|,\\s?(\\d{1,2})\\s?(?:years?|yrs?|y)\\b)`, 'gi'))) ages.push(Number(m[1] ?? m[2]));
   }
   return ages;
 }
@@ -42,10 +42,51 @@ function longStanding(input: DetectInput, tok: number): boolean {
   return vocabRegex(input.lexicon, 'long-standing-cue').test(text) && !vocabRegex(input.lexicon, 'new-diagnosis-cue').test(text);
 }
 
+/** Whether the sentence of a token names a new or suspected diagnosis ("newly diagnosed", "?", "possible"). */
+function newInSentence(input: DetectInput, tok: number): boolean {
+  const s = input.doc.sentences[input.doc.tokenSentence[tok]];
+  return !!s && vocabRegex(input.lexicon, 'new-diagnosis-cue').test(input.doc.norm.text.slice(s.start, s.end));
+}
+
+/** Longest stretch, in words, between an occupation cue and the agency it names ("works as [a social worker in a] child protection team"). */
+const OCCUPATION_WORDS = 6;
+
+/**
+ * A safeguarding agency, role or process named as the patient's own job: after an occupation
+ * cue in the same clause ("works as social worker in a child protection team"), or just before
+ * "by profession" ("pt is an IDVA by profession"). Both cue lists are vocabularies.
+ */
+function occupational(input: DetectInput, start: number, end: number): boolean {
+  const lex = input.lexicon;
+  const text = input.doc.norm.text;
+  const cue = once(lex, 'occupation-cue', () => new RegExp(vocabRegex(lex, 'occupation-cue').source, 'giu'));
+  const cueAfter = once(lex, 'occupation-cue-after', () => new RegExp(`^\\s*${vocabSource(lex, 'occupation-cue-after')}(?![\\p{L}\\p{N}_])`, 'iu'));
+  // Only an agency, a team or a role is a job ("child protection team", "IDVA", "MASH"); an
+  // exploitation phrase after "works for" ("works for a county lines gang") is not.
+  const org = once(lex, 'occupation-org', () => vocabRegex(lex, 'organisation-cue'));
+  if (!org.test(text.slice(start, end + 12).split(/[.;:,\n]/)[0])) return false;
+  const before = text.slice(Math.max(0, start - 80), start);
+  let cueEnd = -1;
+  for (const m of before.matchAll(cue)) cueEnd = m.index! + m[0].length;
+  if (cueEnd >= 0) {
+    const gap = before.slice(cueEnd);
+    if (!/[.;:,!?\n]|\s[-–]\s/.test(gap) && gap.split(/\s+/).filter(Boolean).length <= OCCUPATION_WORDS) return true;
+  }
+  return cueAfter.test(text.slice(end, end + 30));
+}
+
 /** Findings straight from lexicon entries that have a category. */
 export function detectLexiconFindings(input: DetectInput): RawFinding[] {
   const out: RawFinding[] = [];
   let ages: number[] | undefined;
+  // A newOnly condition the document once names as long-standing ("Diagnosis: relapsing-remitting
+  // MS (diagnosed 2015)") is background in its other mentions too ("Multiple Sclerosis Service",
+  // "on ocrelizumab", "our Parkinson's nurse"), unless their own sentence says new or suspected.
+  const background = new Set<number>();
+  for (const h of input.hits) {
+    const e = input.lexicon.entries[h.entry];
+    if (isFinding(e) && e.newOnly && !background.has(h.entry) && (input.contextFor(h.startTok, h.endTok).historical || longStanding(input, h.startTok))) background.add(h.entry);
+  }
   for (const h of input.hits) {
     const e = input.lexicon.entries[h.entry];
     if (!isFinding(e)) continue;
@@ -56,6 +97,9 @@ export function detectLexiconFindings(input: DetectInput): RawFinding[] {
       if (!young) continue;
     }
     // A long-standing condition named as history or background is no finding (POLICY.md).
+    if (e.newOnly && background.has(h.entry) && !newInSentence(input, h.startTok)) continue;
+    // The patient's own job in a safeguarding service is not a safeguarding concern.
+    if (e.category === 'safeguarding' && occupational(input, h.start, h.end)) continue;
     if (e.newOnly && (input.contextFor(h.startTok, h.endTok).historical || longStanding(input, h.startTok))) continue;
     const f: RawFinding = {
       category: e.category,

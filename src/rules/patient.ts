@@ -84,7 +84,12 @@ export function resolvePatient(doc: Pick<Analysed, 'norm' | 'sections'>, lex: Co
     id.forename = id.nameParts[0];
     id.surname = id.nameParts.length > 1 ? id.nameParts[id.nameParts.length - 1] : undefined;
   }
-  if (id.dob) id.age = ageOn(id.dob, documentDate(doc.norm.text, id.dob));
+  if (id.dob) {
+    const now = new Date();
+    const written = documentDate(doc.norm.text, id.dob, now);
+    id.age = ageOn(id.dob, written);
+    id.ageDated = written !== now;
+  }
   return id;
 }
 

@@ -152,6 +152,15 @@ function notAPerson(d: NameDoc, p: Person, anchored: boolean): boolean {
   if ((isWord(next) && w.notAPersonAfter.has(next.lower)) || w.notAPersonAfter.has(last.lower)) return true;
   if (/'s$/i.test(last.text) || next?.text === "'") {
     for (let k = p.b; k < Math.min(toks.length, p.b + 6) && toks[k].kind !== 'newline'; k++) if (w.eponymHead.has(toks[k].lower)) return true;
+    // one of a list of possessives ("Edwards' and Patau's") after an eponym has named its head
+    // ("Down's syndrome (1:4500), Edwards' and Patau's low chance"); "Down's syndrome, Dave's mum" is a person
+    const possessive = (k: number) => !!toks[k] && ((/'s$/i.test(toks[k].text) && isCap(toks[k])) || (toks[k].text === "'" && isCap(toks[k - 1])));
+    const afterName = next?.text === "'" ? p.b + 1 : p.b;
+    const coordinated = (k: number) => !!toks[k] && (toks[k].text === ',' || toks[k].lower === 'and' || toks[k].lower === 'or');
+    const inList = (coordinated(afterName) && (possessive(afterName + 1) || possessive(afterName + 2))) || (coordinated(p.a - 1) && possessive(p.a - 2));
+    for (let k = p.a - 1; inList && k > Math.max(0, p.a - 10) && toks[k].kind !== 'newline'; k--) {
+      if (w.eponymHead.has(toks[k].lower) && possessive(k - 1)) return true;
+    }
   }
   // a pet: "own dog (Bella)", "cat called Tom"
   for (let k = p.a - 1; k >= Math.max(0, p.a - 3); k--) {
@@ -165,6 +174,9 @@ function notAPerson(d: NameDoc, p: Person, anchored: boolean): boolean {
     if (w.eponymFollower.has(toks[k].lower) || (k > p.b && w.notAPersonAfter.has(toks[k].lower))) return true;
     if (!isCap(toks[k])) break;
   }
+  // a sign reported by its result ("Ortolani and Barlow negative", "Tinel positive"): one word,
+  // not a forename, and not a person tested for something ("Smith positive for chlamydia")
+  if (p.b - p.a === 1 && isWord(next) && w.eponymResult.has(next.lower) && d.idx.forename[p.a] !== 1 && !w.eponymResultObject.has(toks[p.b + 1]?.lower ?? '')) return true;
   // two names joined by a slash or a hyphen with no title or relative ("Barlow/Ortolani", "Kellgren-Lawrence")
   const before = toks[p.a - 1];
   if (before && (before.text === '/' || before.text === '-') && joined(toks[p.a - 2], before) && joined(before, toks[p.a]) && isCap(toks[p.a - 2])) return true;

@@ -81,6 +81,9 @@ export interface PeopleWords {
   notAPersonAfter: ReadonlySet<string>;
   eponymHead: ReadonlySet<string>;
   eponymFollower: ReadonlySet<string>;
+  /** a sign's result right after it ("Tinel positive"): an eponym when one capitalised word, not a forename, and not "positive for" */
+  eponymResult: ReadonlySet<string>;
+  eponymResultObject: ReadonlySet<string>;
   nameLink: ReadonlySet<string>;
   subjectVerb: ReadonlySet<string>;
   anchoredForename: ReadonlySet<string>;
@@ -111,6 +114,8 @@ export function peopleWords(lex: CompiledLexicon): PeopleWords {
       notAPersonAfter: words(lex, 'not-a-person-after'),
       eponymHead: words(lex, 'eponym-head'),
       eponymFollower: words(lex, 'eponym-follower'),
+      eponymResult: words(lex, 'eponym-result'),
+      eponymResultObject: words(lex, 'eponym-result-object'),
       nameLink: words(lex, 'name-link'),
       subjectVerb: words(lex, 'person-subject-verb'),
       anchoredForename: words(lex, 'anchored-forename'),

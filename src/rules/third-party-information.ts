@@ -18,9 +18,17 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
   const names = findings.filter((f) => f.type === 'person-name');
   // A parent or carer giving the history at a child's consultation is routine (POLICY.md): a
   // child is a patient under 16 by the date of birth given, else by an age in the text.
-  // (The age is worked out only when an informant is found: most documents have none.)
+  // (The age is worked out only when an informant is found: most documents have none.) An age
+  // from the date of birth is the age at the document's own date when it gives one; an undated
+  // note may be read years after it was written ("14yo seen with mum" scanned at 18), so there
+  // an age the text states is the age it was written at.
   let age: number | undefined;
-  const ageOf = () => (age ??= input.patient.age ?? Math.min(Infinity, ...(input.documentAges?.() ?? textAges(input.lexicon, doc.norm.text, input.patient.forename))));
+  const ageOf = () => {
+    if (age !== undefined) return age;
+    if (input.patient.age !== undefined && input.patient.ageDated) return (age = input.patient.age);
+    const stated = input.documentAges?.() ?? textAges(input.lexicon, doc.norm.text, input.patient.forename);
+    return (age = stated.length ? Math.min(...stated) : input.patient.age ?? Infinity);
+  };
   const historian = once(input.lexicon, 'child-history-giver', () => new RegExp(`^(?:${vocabRegex(input.lexicon, 'child-history-giver').source})$`, 'iu'));
   const routine = (x: { a: number; b: number }) => historian.test(doc.norm.text.slice(doc.tokens[x.a].start, doc.tokens[x.b - 1].end)) && ageOf() < 16;
   // Possible informants (relationship words, third parties' names), grouped by sentence.

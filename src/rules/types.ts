@@ -42,6 +42,8 @@ export interface PatientIdentity {
   dob?: { d: number; m: number; y: number };
   /** age in whole years when the document was written (else today), when a date of birth is known */
   age?: number;
+  /** whether `age` is at a date the document gives (false: at today's date, which may be years after it was written) */
+  ageDated?: boolean;
   /** 'female' | 'male' | other, lower-case, from the caller */
   sex?: string;
 }

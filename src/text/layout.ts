@@ -255,7 +255,9 @@ function readAnswer(rest: string, vocab: TextVocabulary): Answer | undefined {
     const a = classify(ticked[1], vocab);
     return a ? { answer: a, start: at, end: rest.length } : undefined;
   }
-  const head = r.split(/\s*(?:;|,|\(|[ ]{2,}|\s[-–—]\s|\s[-–—]$)/)[0].replace(/\.$/, '').trimEnd();
+  // The answer ends at a remark's separator or at its sentence's full stop ("Domestic abuse -
+  // asked, nil. FGM - asked, not applicable.": each field is answered by one word).
+  const head = r.split(/\s*(?:;|,|\(|[ ]{2,}|\s[-–—]\s|\s[-–—]$|\.(?=\s))/)[0].replace(/\.$/, '').trimEnd();
   const a = classify(head, vocab);
   return a ? { answer: a, start: at, end: at + head.length } : undefined;
 }
