@@ -104,11 +104,12 @@ function surnameNext(d: NameDoc, i: number): boolean {
   return c === 'name' || (c === 'unknown' && foreignWord(n, d.input.lexicon.text.knownWord));
 }
 
-export type Slot = 'title' | 'strong' | 'bracket' | 'listed' | 'weak' | 'more';
+export type Slot = 'title' | 'strong' | 'next' | 'bracket' | 'listed' | 'weak' | 'more';
 
 /**
  * Can token i be (the first word of) a name in this kind of slot? `title`: after Mr, Rabbi, Dr;
- * `strong`: after or before a relationship word or proxy role; `bracket`: alone in brackets
+ * `strong`: after or before a relationship word or proxy role (`next`: right after one, where a
+ * capitalised noun that is also a name may stand, "Son Ignatius"); `bracket`: alone in brackets
  * after one ("partner (shaz)"); `listed`: a slot where only a
  * known name will do (before ", daughter"); `weak`: after a verb that takes a person; `more`:
  * the second or third word of a name already begun.
@@ -130,7 +131,7 @@ export function nameWord(d: NameDoc, i: number, slot: Slot): boolean {
   if (slot === 'weak' || slot === 'listed') return false;
   if (!caseless && !isCap(t)) return false;
   // An all-capitals word in mixed-case text is an acronym unless a title or a name stands before it.
-  if (!caseless && t.shape === 'X' && (slot === 'strong' || slot === 'bracket')) return false;
+  if (!caseless && t.shape === 'X' && (slot === 'strong' || slot === 'next' || slot === 'bracket')) return false;
   const foreign = c === 'unknown' && foreignWord(t, d.input.lexicon.text.knownWord, slot === 'bracket');
   switch (slot) {
     case 'title':
@@ -142,9 +143,19 @@ export function nameWord(d: NameDoc, i: number, slot: Slot): boolean {
     case 'bracket':
       return caseless ? foreign : c === 'unknown';
     case 'strong':
-      // in capitals, a word no dictionary knows ("IVANA PETROVA (DAUGHTER)"); lower-case typing needs a known name
-      return caseless ? style === UPPER && foreign : c === 'unknown';
+    case 'next':
+      // in capitals, a word no dictionary knows ("IVANA PETROVA (DAUGHTER)"); in lower-case typing
+      // too, when what follows cannot continue an ordinary word ("sister ottilie at bedside",
+      // "girlfriend anouk called"); in mixed case, a capitalised noun that is also a name
+      // ("Son Ignatius visited") on the same condition
+      if (caseless) return foreign && (style === UPPER || closesName(d, i));
+      return c === 'unknown' || (slot === 'next' && c === 'noun' && t.shape === 'Xx' && !titleWord(d, t) && closesName(d, i));
   }
+}
+
+/** A title ("Dr", "Mrs", "Rabbi") is never the first word of a name. */
+function titleWord(d: NameDoc, t: Token): boolean {
+  return d.w.personalTitle.has(t.lower) || d.w.clergyTitle.has(t.lower) || d.w.proTitle.has(t.lower);
 }
 
 /** A name from token a: its first word already passed `nameWord`; up to `max` words. */
@@ -226,8 +237,16 @@ function afterRelation(d: NameDoc, out: Person[]): void {
     }
     if (j >= toks.length || d.taken[j] || !sameLine(toks, h.endTok, j + 1)) continue;
     const alone = toks[j - 1]?.text === '(' && toks[j + 1]?.text === ')';
-    if (!nameWord(d, j, titledHere ? 'title' : alone ? 'bracket' : 'strong')) continue;
-    add(d, out, j, extendName(d, j, 3), 0.85, 'relation');
+    if (!nameWord(d, j, titledHere ? 'title' : alone ? 'bracket' : 'next')) continue;
+    let b = extendName(d, j, 3);
+    add(d, out, j, b, 0.85, 'relation');
+    // names joined to it share its anchor: "sons (Teodor and Benedek)", "dtrs priya & anjali"
+    for (let n = 0; n < 3 && w.nameCoordinator.has(toks[b]?.lower ?? ''); n++) {
+      const k = b + 1;
+      if (!isWord(toks[k]) || d.taken[k] || titleWord(d, toks[k]) || !sameLine(toks, b, k + 1) || !nameWord(d, k, 'next')) break;
+      b = extendName(d, k, 3);
+      add(d, out, k, b, 0.85, 'relation');
+    }
   }
 }
 

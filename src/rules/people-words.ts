@@ -80,6 +80,8 @@ export interface PeopleWords {
   eponymHead: ReadonlySet<string>;
   eponymFollower: ReadonlySet<string>;
   nameLink: ReadonlySet<string>;
+  nameCoordinator: ReadonlySet<string>;
+  affiliationLink: ReadonlySet<string>;
   subjectVerb: ReadonlySet<string>;
   anchoredForename: ReadonlySet<string>;
   animal: ReadonlySet<string>;
@@ -110,6 +112,8 @@ export function peopleWords(lex: CompiledLexicon): PeopleWords {
       eponymHead: words(lex, 'eponym-head'),
       eponymFollower: words(lex, 'eponym-follower'),
       nameLink: words(lex, 'name-link'),
+      nameCoordinator: words(lex, 'name-coordinator'),
+      affiliationLink: words(lex, 'affiliation-link'),
       subjectVerb: words(lex, 'person-subject-verb'),
       anchoredForename: words(lex, 'anchored-forename'),
       animal: words(lex, 'animal'),
