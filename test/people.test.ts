@@ -150,6 +150,39 @@ describe('ward notes: clinicians by role before, after, in brackets, in lists', 
   ]);
 });
 
+describe('ward notes: who acts on the patient, and relatives described in brackets', () => {
+  // staff: a house officer's title, the agent of a staff action, the subject of an order, a pager,
+  // a plural title (a doctor whose bracket mentions a relative stays a doctor); the rest are
+  // relatives (a description in brackets, a gerund after an ordinary-word name, a closed
+  // apposition, "wife's name is", a proxy beside a relative)
+  table([
+    ['pronounced at 1840 by HO Maria.', []],
+    ['HO Kowalski notified, no intervention.', []],
+    ['Line changed over wire to triple lumen by Zbigniew.', []],
+    ['Insulin given per Linda. Kowalski NP.', []],
+    ['ILEUS REMAINS AS PER MARIA.', []],
+    ['Maria Kowalski ordered epi drip to be increased.', []],
+    ['Paged Okonjo re BP 80s.', []],
+    ['Drs. Vaal and Okonjo aware of plan.', []],
+    ['Spoke with Teodor Vaal (pts closest living blood relative).', ['Teodor Vaal']],
+    ['Dr Okonjo (seen with mum) aware.', []],
+    ['daughter dawn staying overnight', ['dawn']],
+    ['Wife\'s name is Ilse.', ['Ilse']],
+    ['Ottilie, daughter, called for update.', ['Ottilie']],
+    ['son and HCP, Gunther, updated.', ['Gunther']],
+  ]);
+  // near-misses: a relationship word beside the agent still wins; an ordinary subject or agent
+  // of a carer's task stays a third party; HCP alone is a professional
+  table([
+    ['Meds given by daughter Sue.', ['Sue']],
+    ['Blister pack started by carer Mary Jones.', ['Mary Jones']],
+    ['Seen with Mary Jones; she ordered the repeat prescription.', ['Mary Jones']],
+    ['Lives with Mary Jones, who gives his insulin.', ['Mary Jones']],
+    ['Mary Jones (neighbour) found him on the floor.', ['Mary Jones']],
+    ['Professional line (HCP only): 0115 496 0999', []],
+  ]);
+});
+
 describe("class 3: the patient's own name, and things that are not people", () => {
   table([
     ['Ms O’Rourke seen re contraception.', [], { name: 'Siobhan O’Rourke', sex: 'female' }],

@@ -1,6 +1,6 @@
 import type { Token } from '../text/index.js';
 import type { HitIndex } from './hit-index.js';
-import { caselessTokens, compromise, finiteVerb, foreignWord, LOWER, MIXED, phraseAt, phraseMarks, UPPER, wordClass, type PeopleWords } from './people-words.js';
+import { caselessTokens, compromise, finiteVerb, foreignWord, gerund, LOWER, MIXED, phraseAt, phraseMarks, UPPER, wordClass, type PeopleWords } from './people-words.js';
 import type { DetectInput } from './types.js';
 
 /**
@@ -92,7 +92,8 @@ function closesName(d: NameDoc, i: number): boolean {
   if (listName(d, i + 1)) return true;
   const c = wordClass(n);
   if (c === 'name' || c === 'unknown') return true;
-  if (c === 'verb') return finiteVerb(n);
+  // a verb in -ing cannot follow a modal or an ordinary noun-like word either ("daughter dawn staying overnight")
+  if (c === 'verb') return finiteVerb(n) || gerund(n);
   return c === 'link';
 }
 
@@ -216,9 +217,17 @@ function titled(d: NameDoc, out: Person[]): void {
     if (anchor === 'professional-title' && !d.caseless[i] && !isCap(t) && a === i + 1) continue;
     const first = nameWord(d, a, 'title') || (isInitial(toks, a) && nameWord(d, skipDot(toks, a + 1), 'more'));
     if (!first) continue;
-    const b = extendName(d, a, 3);
+    let b = extendName(d, a, 3);
     if (!toks.slice(a, b).some((x) => isWord(x) && x.text.length > 1)) continue;
     add(d, out, a, b, 1, anchor);
+    // a plural title covers every name of its list: "Drs. Vaal and Okonjo"
+    const plural = anchor === 'professional-title' && t.lower.endsWith('s') && w.proTitle.has(t.lower.slice(0, -1));
+    for (let n = 0; plural && n < 3 && w.nameCoordinator.has(toks[b]?.lower ?? ''); n++) {
+      const k = b + 1;
+      if (d.taken[k] || !sameLine(toks, b, k + 1) || !nameWord(d, k, 'title')) break;
+      b = extendName(d, k, 3);
+      add(d, out, k, b, 1, anchor);
+    }
   }
 }
 
@@ -227,7 +236,12 @@ function afterRelation(d: NameDoc, out: Person[]): void {
   const { toks, idx, w } = d;
   for (const h of idx.relationship) {
     let j = h.endTok;
-    if (toks[j]?.text === "'s" || /'s$/.test(toks[h.endTok - 1]?.text ?? '')) continue;
+    if (toks[j]?.text === "'s" || /'s$/.test(toks[h.endTok - 1]?.text ?? '')) {
+      // "wife's name is Ilse": the relative's own name; any other word after the possessive is theirs ("son's wife")
+      if (toks[j]?.text === "'s") j++;
+      if (!(isWord(toks[j]) && w.nameLink.has(toks[j].lower) && isWord(toks[j + 1]) && w.nameLink.has(toks[j + 1].lower))) continue;
+      j++;
+    }
     if (toks[j] && CONNECT_AFTER_RELATION.has(toks[j].text)) j++;
     if (isWord(toks[j]) && w.nameLink.has(toks[j].lower)) j++;
     let titledHere = false;
@@ -250,6 +264,25 @@ function afterRelation(d: NameDoc, out: Person[]): void {
   }
 }
 
+/**
+ * The opening bracket of a description that ends at token k ("(pts closest living/competent
+ * blood relative"): up to six words that describe (adjectives, nouns, possessives, words no
+ * dictionary knows, slashes), no preposition, verb or clause word. Returns k when there is none.
+ */
+function describedFrom(d: NameDoc, k: number): number {
+  const { toks, w } = d;
+  for (let j = k, n = 0; j >= 1 && n < 6; j--) {
+    const t = toks[j];
+    if (t.text === '(') return j;
+    if (t.text === '/' || t.text === '-') continue;
+    if (!isWord(t)) return k;
+    const c = wordClass(t);
+    if (!(c === 'adj' || c === 'noun' || c === 'unknown' || gerund(t) || w.possessive.has(t.lower))) return k;
+    n++;
+  }
+  return k;
+}
+
 /** Names before a relationship word or proxy role: "Jan Holt (niece)", "IVANA PETROVA (DAUGHTER)", "Carol, his wife". */
 function beforeRelation(d: NameDoc, out: Person[]): void {
   const { toks, idx, w } = d;
@@ -258,9 +291,13 @@ function beforeRelation(d: NameDoc, out: Person[]): void {
     // "his", "pt's", "the patient's" between the comma and the relationship word
     let owned = false;
     for (let n = 0; n < 2 && isWord(toks[k]) && w.possessive.has(toks[k].lower); n++, owned = true) k--;
+    // a bracket that describes the relative: "Teodor Vaal (pts closest living/competent blood relative)"
+    if (k >= 1 && !CONNECT_BEFORE_RELATION.has(toks[k].text)) k = describedFrom(d, k);
     if (k < 1 || !CONNECT_BEFORE_RELATION.has(toks[k].text)) continue;
-    // "Carol, his wife" is apposition; "..., daughter visits daily" may be the next item of a list: a known name only
-    const slot = toks[k].text === ',' && !owned ? 'listed' : 'strong';
+    // "Carol, his wife" is apposition; "..., daughter visits daily" may be the next item of a list: a known name only,
+    // unless a mark closes the relationship word as it opened it ("Ottilie, daughter, called")
+    const closed = toks[h.endTok]?.text === toks[k].text;
+    const slot = toks[k].text === ',' && !owned && !closed ? 'listed' : 'strong';
     const end = k;
     let a = end;
     while (a - 1 >= 0 && end - (a - 1) <= 3 && !d.taken[a - 1] && nameWord(d, a - 1, 'more')) a--;

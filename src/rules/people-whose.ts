@@ -121,6 +121,8 @@ export function roleAfter(d: NameDoc, p: Person): 'professional' | 'third' | nul
   const t = toks[k];
   if (!t) return null;
   if (roleAt(d, k)) return 'professional';
+  // "Maria Kowalski ordered epi", "Okonjo intubated pt": what only staff do, with the name as its subject
+  if (isWord(t) && d.w.staffSubjectVerb.has(t.lower)) return 'professional';
   if (t.text === '(') return appositiveRole(d, k + 1, BRACKET_CLOSE, 12);
   if (APPOSITION_OPEN.has(t.text)) return appositiveRole(d, k + 1, APPOSITION_STOP, 8);
   // "Tamsin from IV team", "Jo of the renal service": the name's team or service after it
@@ -146,6 +148,13 @@ export function roleBefore(d: NameDoc, p: Person): boolean {
   if (isWord(toks[k - 1]) && w.nameLink.has(toks[k - 1].lower)) k--;
   const roleEndsAt = (j: number) => idx.proEndsAt[j] === 1 || (isWord(toks[j - 1]) && w.roleHead.first.has(toks[j - 1].lower) && phraseAt(toks, j - 1, w.roleHead) === j);
   if (idx.proEndsAt[k] === 1) return true;
+  // "Paged Okonjo", "bleeped Tamsin": only staff are paged
+  if (isWord(toks[k - 1]) && w.staffVerb.has(toks[k - 1].lower)) return true;
+  // "CVL changed over wire by Maria", "insulin given per Linda", "ileus remains as per Maria": the agent of a staff action
+  for (let j = k - 1; j >= Math.max(0, k - 3); j--) {
+    if (!isWord(toks[j]) || phraseAt(toks, j, w.agentLink) !== k) continue;
+    if (toks[j - 1]?.lower === 'as' || staffActionBefore(d, j)) return true;
+  }
   const mark = toks[k - 1]?.text;
   if (mark === ',' || mark === ':' || mark === '-' || mark === '(') {
     if (roleEndsAt(k - 1)) return true;
@@ -160,6 +169,17 @@ export function roleBefore(d: NameDoc, p: Person): boolean {
       const listed = w.nameCoordinator.has(t.lower) || (isWord(t) ? isCap(t) : t.text === '.');
       if (t.kind === 'newline' || !listed) break;
     }
+  }
+  return false;
+}
+
+/** A staff action ("placed", "given", "increased") in the words before token j, in the same clause. */
+function staffActionBefore(d: NameDoc, j: number): boolean {
+  const { toks, w } = d;
+  for (let k = j - 1; k >= Math.max(0, j - 8); k--) {
+    const t = toks[k];
+    if (t.kind === 'newline' || t.text === '.' || t.text === ';' || t.text === ',') return false;
+    if (isWord(t) && w.staffAction.has(t.lower)) return true;
   }
   return false;
 }
