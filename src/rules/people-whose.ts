@@ -166,7 +166,7 @@ export function roleBefore(d: NameDoc, p: Person): boolean {
     for (let j = k - 2, n = 0; j > 0 && n < 8; j--, n++) {
       const t = toks[j];
       if (t.text === '(') return roleEndsAt(j);
-      const listed = w.nameCoordinator.has(t.lower) || (isWord(t) ? isCap(t) : t.text === '.');
+      const listed = w.nameCoordinator.has(t.lower) || (t.kind === 'word' ? isCap(t) : t.text === '.');
       if (t.kind === 'newline' || !listed) break;
     }
   }
