@@ -92,6 +92,97 @@ describe('class 2: professionals in every format', () => {
   ]);
 });
 
+// ICU and ward notes (issue: relatives' and clinicians' names in US-style nursing notes): every
+// text invented. Names of one list share their anchor; lower-case typing and capitalised nouns
+// that are also names after a relationship word; US hospital grades, services in brackets, a
+// team after "from", a list in brackets after a role.
+describe('ward notes: relatives and proxies, in any case and in lists', () => {
+  table([
+    ['spoke w/ son john re plan of care', ['john']],
+    ["Social: pt's dtr mary called, updated on plan.", ['mary']],
+    ['HCP is wife, Doreen.', ['Doreen']],
+    ['NOK: daughter Lucinda (cell on chart)', ['Lucinda']],
+    ['Family mtg held w/ wife and sons (Teodor and Benedek).', ['Teodor', 'Benedek']],
+    ['daughters Priya and Anjali visited, updated by RN.', ['Priya', 'Anjali']],
+    ['dtrs priya & anjali visiting', ['priya', 'anjali']],
+    ['sons tomasz/benedek at bedside', ['tomasz', 'benedek']],
+    ['Son Ignatius and his wife Fenella in to visit.', ['Ignatius', 'Fenella']],
+    ["pt's sister ottilie at bedside", ['ottilie']],
+    ['girlfriend anouk called, updated.', ['anouk']],
+    ['Per wife Ilse, pt drinks 6 beers/day.', ['Ilse']],
+    ['FAMILY IN TO VISIT. WIFE ILSE AND SON GUNTHER UPDATED BY MD.', ['ILSE', 'GUNTHER']],
+    ['Health care proxy is niece Ottilie.', ['Ottilie']],
+    ['Son-in-law, Casimir, to bring glasses.', ['Casimir']],
+    ['Spoke with Bartholomew (son) and updated him.', ['Bartholomew']],
+    ['wife Mary and Dr Vaal spoke with pt', ['Mary']],
+  ]);
+  // near-misses: a list stops at a word that is not a name; a relationship word after a doctor
+  // in a list; a title or a misspelt word is not a name; a capitalised noun before a relation
+  table([
+    ['son Tom and daughter at bedside', ['Tom']],
+    ['per dtr, pt lives alone', []],
+    ['wife tearful at bedside, son aware of plan', []],
+    ['Status: Full Code - Heath Care Proxy - daughter', []],
+    ['Seen with son Tuesday and Friday.', []],
+    ['Family mtg w/ Dr Vaal, wife and son.', []],
+  ]);
+});
+
+describe('ward notes: clinicians by role before, after, in brackets, in lists', () => {
+  table([
+    ['MD Okonjo notified of low u/o.', []],
+    ['Renal fellow Okonjo aware.', []],
+    ['renal fellow okonjo aware', []],
+    ['Resident Tamsin Vaal paged.', []],
+    ['CCU resident (Tamsin) aware.', []],
+    ['Tamsin, CCU resident, made aware.', []],
+    ['Tamsin from IV team placed PICC.', []],
+    ['Rounds w/ team (Vaal, Okonjo, Nakamura).', []],
+    ['Seen by Okonjo (neuro) this am.', []],
+    ['DISCUSSED WITH DR VAAL.', []],
+    ["pt's dtr spoke with Dr Vaal", []],
+  ]);
+  // the ordinary words stay ordinary: a care home resident, a fellow pupil
+  table([
+    ['A fellow resident, Mary Jones, took her purse.', ['Mary Jones']],
+    ['Lives in a care home; resident Mary Jones hit her.', ['Mary Jones']],
+    ['Dave from next door found her on the floor, seen with Dave.', ['Dave', 'Dave']],
+  ]);
+});
+
+describe('ward notes: who acts on the patient, and relatives described in brackets', () => {
+  // staff: a house officer's title, the agent of a staff action, the subject of an order, a pager,
+  // a plural title (a doctor whose bracket mentions a relative stays a doctor); the rest are
+  // relatives (a description in brackets, a gerund after an ordinary-word name, a closed
+  // apposition, "wife's name is", a proxy beside a relative)
+  table([
+    ['pronounced at 1840 by HO Maria.', []],
+    ['HO Kowalski notified, no intervention.', []],
+    ['Line changed over wire to triple lumen by Zbigniew.', []],
+    ['Insulin given per Linda. Kowalski NP.', []],
+    ['ILEUS REMAINS AS PER MARIA.', []],
+    ['Maria Kowalski ordered epi drip to be increased.', []],
+    ['Paged Okonjo re BP 80s.', []],
+    ['Drs. Vaal and Okonjo aware of plan.', []],
+    ['Spoke with Teodor Vaal (pts closest living blood relative).', ['Teodor Vaal']],
+    ['Dr Okonjo (seen with mum) aware.', []],
+    ['daughter dawn staying overnight', ['dawn']],
+    ['Wife\'s name is Ilse.', ['Ilse']],
+    ['Ottilie, daughter, called for update.', ['Ottilie']],
+    ['son and HCP, Gunther, updated.', ['Gunther']],
+  ]);
+  // near-misses: a relationship word beside the agent still wins; an ordinary subject or agent
+  // of a carer's task stays a third party; HCP alone is a professional
+  table([
+    ['Meds given by daughter Sue.', ['Sue']],
+    ['Blister pack started by carer Mary Jones.', ['Mary Jones']],
+    ['Seen with Mary Jones; she ordered the repeat prescription.', ['Mary Jones']],
+    ['Lives with Mary Jones, who gives his insulin.', ['Mary Jones']],
+    ['Mary Jones (neighbour) found him on the floor.', ['Mary Jones']],
+    ['Professional line (HCP only): 0115 496 0999', []],
+  ]);
+});
+
 describe("class 3: the patient's own name, and things that are not people", () => {
   table([
     ['Ms O’Rourke seen re contraception.', [], { name: 'Siobhan O’Rourke', sex: 'female' }],

@@ -1,6 +1,6 @@
 import type { Token } from '../text/index.js';
 import type { HitIndex } from './hit-index.js';
-import { caselessTokens, compromise, finiteVerb, foreignWord, LOWER, MIXED, phraseAt, phraseMarks, UPPER, wordClass, type PeopleWords } from './people-words.js';
+import { caselessTokens, compromise, finiteVerb, foreignWord, gerund, LOWER, MIXED, phraseAt, phraseMarks, UPPER, wordClass, type PeopleWords } from './people-words.js';
 import type { DetectInput } from './types.js';
 
 /**
@@ -92,7 +92,8 @@ function closesName(d: NameDoc, i: number): boolean {
   if (listName(d, i + 1)) return true;
   const c = wordClass(n);
   if (c === 'name' || c === 'unknown') return true;
-  if (c === 'verb') return finiteVerb(n);
+  // a verb in -ing cannot follow a modal or an ordinary noun-like word either ("daughter dawn staying overnight")
+  if (c === 'verb') return finiteVerb(n) || gerund(n);
   return c === 'link';
 }
 
@@ -104,11 +105,12 @@ function surnameNext(d: NameDoc, i: number): boolean {
   return c === 'name' || (c === 'unknown' && foreignWord(n, d.input.lexicon.text.knownWord));
 }
 
-export type Slot = 'title' | 'strong' | 'bracket' | 'listed' | 'weak' | 'more';
+export type Slot = 'title' | 'strong' | 'next' | 'bracket' | 'listed' | 'weak' | 'more';
 
 /**
  * Can token i be (the first word of) a name in this kind of slot? `title`: after Mr, Rabbi, Dr;
- * `strong`: after or before a relationship word or proxy role; `bracket`: alone in brackets
+ * `strong`: after or before a relationship word or proxy role (`next`: right after one, where a
+ * capitalised noun that is also a name may stand, "Son Ignatius"); `bracket`: alone in brackets
  * after one ("partner (shaz)"); `listed`: a slot where only a
  * known name will do (before ", daughter"); `weak`: after a verb that takes a person; `more`:
  * the second or third word of a name already begun.
@@ -130,7 +132,7 @@ export function nameWord(d: NameDoc, i: number, slot: Slot): boolean {
   if (slot === 'weak' || slot === 'listed') return false;
   if (!caseless && !isCap(t)) return false;
   // An all-capitals word in mixed-case text is an acronym unless a title or a name stands before it.
-  if (!caseless && t.shape === 'X' && (slot === 'strong' || slot === 'bracket')) return false;
+  if (!caseless && t.shape === 'X' && (slot === 'strong' || slot === 'next' || slot === 'bracket')) return false;
   const foreign = c === 'unknown' && foreignWord(t, d.input.lexicon.text.knownWord, slot === 'bracket');
   switch (slot) {
     case 'title':
@@ -142,9 +144,19 @@ export function nameWord(d: NameDoc, i: number, slot: Slot): boolean {
     case 'bracket':
       return caseless ? foreign : c === 'unknown';
     case 'strong':
-      // in capitals, a word no dictionary knows ("IVANA PETROVA (DAUGHTER)"); lower-case typing needs a known name
-      return caseless ? style === UPPER && foreign : c === 'unknown';
+    case 'next':
+      // in capitals, a word no dictionary knows ("IVANA PETROVA (DAUGHTER)"); in lower-case typing
+      // too, when what follows cannot continue an ordinary word ("sister ottilie at bedside",
+      // "girlfriend anouk called"); in mixed case, a capitalised noun that is also a name
+      // ("Son Ignatius visited") on the same condition
+      if (caseless) return foreign && (style === UPPER || closesName(d, i));
+      return c === 'unknown' || (slot === 'next' && c === 'noun' && t.shape === 'Xx' && !titleWord(d, t) && closesName(d, i));
   }
+}
+
+/** A title ("Dr", "Mrs", "Rabbi") is never the first word of a name. */
+function titleWord(d: NameDoc, t: Token): boolean {
+  return d.w.personalTitle.has(t.lower) || d.w.clergyTitle.has(t.lower) || d.w.proTitle.has(t.lower);
 }
 
 /** A name from token a: its first word already passed `nameWord`; up to `max` words. */
@@ -205,9 +217,17 @@ function titled(d: NameDoc, out: Person[]): void {
     if (anchor === 'professional-title' && !d.caseless[i] && !isCap(t) && a === i + 1) continue;
     const first = nameWord(d, a, 'title') || (isInitial(toks, a) && nameWord(d, skipDot(toks, a + 1), 'more'));
     if (!first) continue;
-    const b = extendName(d, a, 3);
+    let b = extendName(d, a, 3);
     if (!toks.slice(a, b).some((x) => isWord(x) && x.text.length > 1)) continue;
     add(d, out, a, b, 1, anchor);
+    // a plural title covers every name of its list: "Drs. Vaal and Okonjo"
+    const plural = anchor === 'professional-title' && t.lower.endsWith('s') && w.proTitle.has(t.lower.slice(0, -1));
+    for (let n = 0; plural && n < 3 && w.nameCoordinator.has(toks[b]?.lower ?? ''); n++) {
+      const k = b + 1;
+      if (d.taken[k] || !sameLine(toks, b, k + 1) || !nameWord(d, k, 'title')) break;
+      b = extendName(d, k, 3);
+      add(d, out, k, b, 1, anchor);
+    }
   }
 }
 
@@ -216,7 +236,12 @@ function afterRelation(d: NameDoc, out: Person[]): void {
   const { toks, idx, w } = d;
   for (const h of idx.relationship) {
     let j = h.endTok;
-    if (toks[j]?.text === "'s" || /'s$/.test(toks[h.endTok - 1]?.text ?? '')) continue;
+    if (toks[j]?.text === "'s" || /'s$/.test(toks[h.endTok - 1]?.text ?? '')) {
+      // "wife's name is Ilse": the relative's own name; any other word after the possessive is theirs ("son's wife")
+      if (toks[j]?.text === "'s") j++;
+      if (!(isWord(toks[j]) && w.nameLink.has(toks[j].lower) && isWord(toks[j + 1]) && w.nameLink.has(toks[j + 1].lower))) continue;
+      j++;
+    }
     if (toks[j] && CONNECT_AFTER_RELATION.has(toks[j].text)) j++;
     if (isWord(toks[j]) && w.nameLink.has(toks[j].lower)) j++;
     let titledHere = false;
@@ -226,9 +251,36 @@ function afterRelation(d: NameDoc, out: Person[]): void {
     }
     if (j >= toks.length || d.taken[j] || !sameLine(toks, h.endTok, j + 1)) continue;
     const alone = toks[j - 1]?.text === '(' && toks[j + 1]?.text === ')';
-    if (!nameWord(d, j, titledHere ? 'title' : alone ? 'bracket' : 'strong')) continue;
-    add(d, out, j, extendName(d, j, 3), 0.85, 'relation');
+    if (!nameWord(d, j, titledHere ? 'title' : alone ? 'bracket' : 'next')) continue;
+    let b = extendName(d, j, 3);
+    add(d, out, j, b, 0.85, 'relation');
+    // names joined to it share its anchor: "sons (Teodor and Benedek)", "dtrs priya & anjali"
+    for (let n = 0; n < 3 && w.nameCoordinator.has(toks[b]?.lower ?? ''); n++) {
+      const k = b + 1;
+      if (!isWord(toks[k]) || d.taken[k] || titleWord(d, toks[k]) || !sameLine(toks, b, k + 1) || !nameWord(d, k, 'next')) break;
+      b = extendName(d, k, 3);
+      add(d, out, k, b, 0.85, 'relation');
+    }
   }
+}
+
+/**
+ * The opening bracket of a description that ends at token k ("(pts closest living/competent
+ * blood relative"): up to six words that describe (adjectives, nouns, possessives, words no
+ * dictionary knows, slashes), no preposition, verb or clause word. Returns k when there is none.
+ */
+function describedFrom(d: NameDoc, k: number): number {
+  const { toks, w } = d;
+  for (let j = k, n = 0; j >= 1 && n < 6; j--) {
+    const t = toks[j];
+    if (t.text === '(') return j;
+    if (t.text === '/' || t.text === '-') continue;
+    if (!isWord(t)) return k;
+    const c = wordClass(t);
+    if (!(c === 'adj' || c === 'noun' || c === 'unknown' || gerund(t) || w.possessive.has(t.lower))) return k;
+    n++;
+  }
+  return k;
 }
 
 /** Names before a relationship word or proxy role: "Jan Holt (niece)", "IVANA PETROVA (DAUGHTER)", "Carol, his wife". */
@@ -239,9 +291,13 @@ function beforeRelation(d: NameDoc, out: Person[]): void {
     // "his", "pt's", "the patient's" between the comma and the relationship word
     let owned = false;
     for (let n = 0; n < 2 && isWord(toks[k]) && w.possessive.has(toks[k].lower); n++, owned = true) k--;
+    // a bracket that describes the relative: "Teodor Vaal (pts closest living/competent blood relative)"
+    if (k >= 1 && !CONNECT_BEFORE_RELATION.has(toks[k].text)) k = describedFrom(d, k);
     if (k < 1 || !CONNECT_BEFORE_RELATION.has(toks[k].text)) continue;
-    // "Carol, his wife" is apposition; "..., daughter visits daily" may be the next item of a list: a known name only
-    const slot = toks[k].text === ',' && !owned ? 'listed' : 'strong';
+    // "Carol, his wife" is apposition; "..., daughter visits daily" may be the next item of a list: a known name only,
+    // unless a mark closes the relationship word as it opened it ("Ottilie, daughter, called")
+    const closed = toks[h.endTok]?.text === toks[k].text;
+    const slot = toks[k].text === ',' && !owned && !closed ? 'listed' : 'strong';
     const end = k;
     let a = end;
     while (a - 1 >= 0 && end - (a - 1) <= 3 && !d.taken[a - 1] && nameWord(d, a - 1, 'more')) a--;

@@ -71,13 +71,20 @@ export function relationBefore(d: NameDoc, p: Person): number {
   return k >= 0 && idx.relEndsAt[k + 1] === 1 ? k + 1 : -1;
 }
 
-/** A relationship word right after a name ("Jan Holt (niece)", "Carol, his wife"). */
+/**
+ * A relationship word right after a name ("Jan Holt (niece)", "Carol, his wife"). After a
+ * doctor's or nurse's title a bare relationship word after a comma is the next item of a list,
+ * not apposition ("w/ Dr Vaal, wife and son"): only "Dr Vaal, his wife" would make it one.
+ */
 export function relationAfter(d: NameDoc, p: Person): boolean {
   const { toks, idx, w } = d;
   let k = p.b;
   if (!toks[k] || !CONNECT_BEFORE_RELATION.has(toks[k].text)) return false;
+  const comma = toks[k].text === ',';
   k++;
-  for (let n = 0; n < 2 && isWord(toks[k]) && w.possessive.has(toks[k].lower); n++) k++;
+  let owned = false;
+  for (let n = 0; n < 2 && isWord(toks[k]) && w.possessive.has(toks[k].lower); n++, owned = true) k++;
+  if (comma && !owned && p.anchor === 'professional-title') return false;
   return idx.relStartsAt[k] === 1;
 }
 
@@ -114,8 +121,14 @@ export function roleAfter(d: NameDoc, p: Person): 'professional' | 'third' | nul
   const t = toks[k];
   if (!t) return null;
   if (roleAt(d, k)) return 'professional';
+  // "Maria Kowalski ordered epi", "Okonjo intubated pt": what only staff do, with the name as its subject
+  if (isWord(t) && d.w.staffSubjectVerb.has(t.lower)) return 'professional';
   if (t.text === '(') return appositiveRole(d, k + 1, BRACKET_CLOSE, 12);
   if (APPOSITION_OPEN.has(t.text)) return appositiveRole(d, k + 1, APPOSITION_STOP, 8);
+  // "Tamsin from IV team", "Jo of the renal service": the name's team or service after it
+  if (isWord(t) && d.w.affiliationLink.has(t.lower) && !(isWord(toks[k + 1]) && d.w.possessive.has(toks[k + 1].lower))) {
+    return appositiveRole(d, k + 1, APPOSITION_STOP, 4) === 'professional' ? 'professional' : null;
+  }
   // a name alone on its line, the role on the next ("James Felton / Clinical Scientist")
   const lineStart = skipTitleBack(d, p.a - 1);
   if (t.kind === 'newline' && (lineStart < 0 || toks[lineStart].kind === 'newline')) {
@@ -135,11 +148,38 @@ export function roleBefore(d: NameDoc, p: Person): boolean {
   if (isWord(toks[k - 1]) && w.nameLink.has(toks[k - 1].lower)) k--;
   const roleEndsAt = (j: number) => idx.proEndsAt[j] === 1 || (isWord(toks[j - 1]) && w.roleHead.first.has(toks[j - 1].lower) && phraseAt(toks, j - 1, w.roleHead) === j);
   if (idx.proEndsAt[k] === 1) return true;
+  // "Paged Okonjo", "bleeped Tamsin": only staff are paged
+  if (isWord(toks[k - 1]) && w.staffVerb.has(toks[k - 1].lower)) return true;
+  // "CVL changed over wire by Maria", "insulin given per Linda", "ileus remains as per Maria": the agent of a staff action
+  for (let j = k - 1; j >= Math.max(0, k - 3); j--) {
+    if (!isWord(toks[j]) || phraseAt(toks, j, w.agentLink) !== k) continue;
+    if (toks[j - 1]?.lower === 'as' || staffActionBefore(d, j)) return true;
+  }
   const mark = toks[k - 1]?.text;
   if (mark === ',' || mark === ':' || mark === '-' || mark === '(') {
     if (roleEndsAt(k - 1)) return true;
     // "ISVA contacted (Becky, ...)": a role, one word, the name in brackets
     if (mark === '(' && isWord(toks[k - 2]) && idx.proEndsAt[k - 2] === 1) return true;
+  }
+  // a later name of a list in brackets after a role: "team (Vaal, Okonjo)", "(Dr Ash and Mills)"
+  if (mark === ',' || (isWord(toks[k - 1]) && w.nameCoordinator.has(toks[k - 1].lower))) {
+    for (let j = k - 2, n = 0; j > 0 && n < 8; j--, n++) {
+      const t = toks[j];
+      if (t.text === '(') return roleEndsAt(j);
+      const listed = w.nameCoordinator.has(t.lower) || (t.kind === 'word' ? isCap(t) : t.text === '.');
+      if (t.kind === 'newline' || !listed) break;
+    }
+  }
+  return false;
+}
+
+/** A staff action ("placed", "given", "increased") in the words before token j, in the same clause. */
+function staffActionBefore(d: NameDoc, j: number): boolean {
+  const { toks, w } = d;
+  for (let k = j - 1; k >= Math.max(0, j - 8); k--) {
+    const t = toks[k];
+    if (t.kind === 'newline' || t.text === '.' || t.text === ';' || t.text === ',') return false;
+    if (isWord(t) && w.staffAction.has(t.lower)) return true;
   }
   return false;
 }

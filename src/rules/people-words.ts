@@ -85,6 +85,12 @@ export interface PeopleWords {
   eponymResult: ReadonlySet<string>;
   eponymResultObject: ReadonlySet<string>;
   nameLink: ReadonlySet<string>;
+  nameCoordinator: ReadonlySet<string>;
+  affiliationLink: ReadonlySet<string>;
+  staffVerb: ReadonlySet<string>;
+  staffAction: ReadonlySet<string>;
+  staffSubjectVerb: ReadonlySet<string>;
+  agentLink: PhraseSet;
   subjectVerb: ReadonlySet<string>;
   anchoredForename: ReadonlySet<string>;
   animal: ReadonlySet<string>;
@@ -117,6 +123,12 @@ export function peopleWords(lex: CompiledLexicon): PeopleWords {
       eponymResult: words(lex, 'eponym-result'),
       eponymResultObject: words(lex, 'eponym-result-object'),
       nameLink: words(lex, 'name-link'),
+      nameCoordinator: words(lex, 'name-coordinator'),
+      affiliationLink: words(lex, 'affiliation-link'),
+      staffVerb: words(lex, 'staff-object-verb'),
+      staffAction: words(lex, 'staff-action-verb'),
+      staffSubjectVerb: words(lex, 'staff-subject-verb'),
+      agentLink: phraseSet(terms('agent-link')),
       subjectVerb: words(lex, 'person-subject-verb'),
       anchoredForename: words(lex, 'anchored-forename'),
       animal: words(lex, 'animal'),
@@ -289,6 +301,13 @@ export function finiteVerb(t: Token): boolean {
   if (tag === undefined) return /(?:ed|s)$/.test(t.lower) && inDictionary(t.lower) === 'verb';
   const tags = Array.isArray(tag) ? tag : [tag];
   return tags.includes('PresentTense') || tags.includes('PastTense');
+}
+
+/** A verb in -ing ("staying", "visiting"). */
+export function gerund(t: Token): boolean {
+  const tag = compromise().model().one.lexicon[t.lower];
+  if (tag === undefined) return t.lower.endsWith('ing') && inDictionary(t.lower) === 'verb';
+  return (Array.isArray(tag) ? tag : [tag]).includes('Gerund');
 }
 
 const CLASS_SLOT = claimMemoSlot();

@@ -105,6 +105,31 @@ function fieldLines(d: NameDoc, people: Person[], roles: Whose[]): void {
   });
 }
 
+/**
+ * A list of names in brackets after a role ("team (Vaal, Okonjo)", "(Dr Ash and Mills)"): a name
+ * joined to a professional's by a coordinator, inside the same brackets, is a professional's too,
+ * unless a relationship word stands beside it.
+ */
+function bracketLists(d: NameDoc, people: Person[], roles: Whose[]): void {
+  const { toks, w } = d;
+  const inBrackets = (a: number) => {
+    for (let k = a - 1; k >= 0 && toks[k].kind !== 'newline'; k--) {
+      if (toks[k].text === ')') return false;
+      if (toks[k].text === '(') return true;
+    }
+    return false;
+  };
+  for (let k = 0; k + 1 < people.length; k++) {
+    const p = people[k];
+    const q = people[k + 1];
+    if (roles[k].role !== 'professional' || !roles[k].firm || roles[k + 1].role !== 'third' || roles[k + 1].related) continue;
+    let j = p.b;
+    if (j < q.a && w.nameCoordinator.has(toks[j].lower)) j++;
+    if (j !== q.a || j === p.b || !inBrackets(p.a)) continue;
+    roles[k + 1] = { role: 'professional', firm: true };
+  }
+}
+
 export function detectPeople(input: DetectInput): RawFinding[] {
   const idx = hitIndex(input);
   const d = nameDoc(input, idx, peopleWords(input.lexicon));
@@ -112,6 +137,7 @@ export function detectPeople(input: DetectInput): RawFinding[] {
   const labels = labelScope(d);
   const roles = people.map((p) => whose(d, p, labels));
   fieldLines(d, people, roles);
+  bracketLists(d, people, roles);
   coreference(d, people, roles);
   const toks = input.doc.tokens;
   const out: RawFinding[] = [];
