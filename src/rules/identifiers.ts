@@ -137,6 +137,16 @@ function blockOwner(doc: Analysed, cues: Cues, offset: number, namesPatient: (li
   return undefined;
 }
 
+/** Does a line name the patient: their surname, or their only name, as a whole word? (a date of birth beside it that is not theirs is another patient's) */
+function lineNamesPatient(line: string, parts: readonly string[]): boolean {
+  const key = parts.length > 1 ? parts[parts.length - 1] : parts[0];
+  if (!key) return false;
+  return line
+    .toLowerCase()
+    .split(/[^\p{L}']+/u)
+    .includes(key);
+}
+
 /**
  * Whether a line names the patient by forename and surname both (any order, any case: "Surname:
  * REID   Forename: Callum", "Patient discussed: PENHALIGON, Iris") and no relative: a header or
@@ -237,8 +247,12 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
   for (const m of text.matchAll(cues.dob)) {
     const d = parseDate(m[1]);
     const own = d && patient.dob && d.d === patient.dob.d && d.m === patient.dob.m && d.y === patient.dob.y;
+    // A date of birth other than the patient's known one, on a line that names the patient (a
+    // "Re:" line with the patient's name and another date of birth), is another patient's: the
+    // letter is someone else's. A baby's "born 01/03/2025" on its own line is not this.
+    const conflict = !!d && !!patient.dob && !own && lineNamesPatient(lineAt(doc, m.index!), patient.nameParts);
     const owner = own ? 'patient' : whose(m.index!, m.index! + m[0].length);
-    if (owner === 'patient' || (owner === 'professional' && !cues.third.test(sentenceText(doc, m.index!)))) {
+    if (!conflict && (owner === 'patient' || (owner === 'professional' && !cues.third.test(sentenceText(doc, m.index!))))) {
       taken.push([m.index!, m.index! + m[0].length]);
       continue;
     }
@@ -365,7 +379,7 @@ export const identifierRules: Rule[] = [
   ),
   identifierRule('email', 'email address', ['Daughter asks for letters to jo.bloggs@example.com.'], ['Reply to the clinic at clinic.team@nhs.net.']),
   identifierRule('postcode', 'postcode', ['Her ex-partner now lives at 12 Mill Lane, AB1 2DE.'], ['Letter from Riverside Surgery, Mill Road, AB1 2DE.']),
-  identifierRule('date-of-birth', 'date of birth', ['Son (DOB 12/04/2015) is on a child protection plan.'], ['Our client: Mr Darren FINCH\nDate of birth: 18/09/1983\nAddress: 6 Linnet Drive\n\nRoad traffic collision.', { text: 'Re: Gwen Hughes DOB 02/03/1980', patient: { name: 'Gwen Hughes', dateOfBirth: '1980-03-02' } }]),
+  identifierRule('date-of-birth', 'date of birth', ['Son (DOB 12/04/2015) is on a child protection plan.', { text: 'Re: Gwen Hughes DOB 14/07/1962\nDischarge summary.', patient: { name: 'Gwen Hughes', dateOfBirth: '1980-03-02' } }], ['Our client: Mr Darren FINCH\nDate of birth: 18/09/1983\nAddress: 6 Linnet Drive\n\nRoad traffic collision.', { text: 'Re: Gwen Hughes DOB 02/03/1980', patient: { name: 'Gwen Hughes', dateOfBirth: '1980-03-02' } }]),
   identifierRule('ni-number', 'National Insurance number', ["Husband's NI number JT 12 34 56 C on the form."], ['Reviewed the QOF indicators.']),
 ];
 

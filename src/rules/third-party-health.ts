@@ -3,7 +3,7 @@ import type { ContextResult } from '../model/index.js';
 import { sectionAt } from '../text/index.js';
 import { hitIndex } from './hit-index.js';
 import type { Contextual, DetectInput, RawFinding, Rule, Source } from './types.js';
-import { once, vocabRegex, vocabSource } from './vocab.js';
+import { once, vocabRegex, vocabSource, words } from './vocab.js';
 
 const OTHER: ContextResult = { negated: false, uncertain: false, hypothetical: false, historical: false, experiencer: 'other', triggers: [] };
 const RULE_ID = 'detector/third-party-health';
@@ -18,10 +18,31 @@ interface Shapes {
   possessiveHealth: RegExp;
   /** "mother, who has", "son Jack (also our pt) diagnosed", "Brother Kevin Keane (38) diagnosed" */
   statement: RegExp;
+  /** a list item: "brother Gary Cole (also our pt) - Huntington's disease", the condition after a dash or colon */
+  listed: RegExp;
   /** statements that are about health whatever follows ("diagnosed", "died", "admitted") */
   definite: RegExp;
   /** words that make a statement about health */
   healthWord: RegExp;
+  /** "3 months ago", "recently": news in the patient's story, not a family history */
+  recent: RegExp;
+  /** "(also registered here)": the relative is one identifiable person */
+  identified: RegExp;
+  /** "DN visit", "home visit": a professional saw the household */
+  homeVisit: RegExp;
+  /** kinship words by the pronoun that may stand for them later */
+  female: ReadonlySet<string>;
+  male: ReadonlySet<string>;
+  /** "own", "herself": the pronoun points back to its speaker */
+  ownMarker: ReadonlySet<string>;
+  /** the relative as the speaker: "mum says", "dad mentions" */
+  reportVerb: RegExp;
+  /** after a subject pronoun: a health statement */
+  pronounStatement: RegExp;
+  /** after a possessive pronoun and "own": a health word within a few words */
+  possessiveOwn: RegExp;
+  /** another person ("pt", "she", "him"): the statement about the relative ends before it */
+  nextSubject: RegExp;
 }
 
 function shapesOf(lex: CompiledLexicon): Shapes {
@@ -30,12 +51,39 @@ function shapesOf(lex: CompiledLexicon): Shapes {
     genericBefore: new RegExp(`${vocabRegex(lex, 'generic-person').source}\\s+$`, 'iu'),
     possessiveHealth: new RegExp(`^\\s+${vocabSource(lex, 'health-measure')}(?![\\p{L}\\p{N}_])`, 'iu'),
     statement: new RegExp(
-      `^(?:\\s+[A-Z][A-Za-z'-]+){0,3}(?:\\s*\\([^()]{0,80}\\))?[\\s,]*(?:(?:who|which)\\s+)?((?:[a-z']+ ){0,2}?)(${vocabSource(lex, 'health-statement-verb')})(?![\\p{L}\\p{N}_])`,
+      `^,?(?:\\s+[A-Z][A-Za-z'-]+){0,3}(?:\\s*\\([^()]{0,80}\\))?[\\s,]*(?:(?:who|which)\\s+)?((?:[a-z']+ ){0,2}?)(${vocabSource(lex, 'health-statement-verb')})(?![\\p{L}\\p{N}_])`,
       'u',
     ),
+    listed: /^,?(?:\s+[A-Z][A-Za-z'-]+){1,3}(?:\s*\([^()]{0,80}\))?\s*[-:\u2013\u2014]\s+/u,
     definite: new RegExp(`^${vocabSource(lex, 'definite-health-verb')}`, 'u'),
     healthWord: vocabRegex(lex, 'health-word'),
+    recent: vocabRegex(lex, 'recent-time'),
+    identified: vocabRegex(lex, 'identified-person'),
+    homeVisit: vocabRegex(lex, 'home-visit'),
+    // an object pronoun that is not also a possessive ("keen for him to have the operation")
+    // points at someone else too; "her" may be the relative's own ("stopped her sertraline")
+    nextSubject: new RegExp(
+      `(?<![\\p{L}\\p{N}_])(?:${vocabSource(lex, 'subject-pronoun')}|${vocabSource(lex, 'patient-ref')}|${[...words(lex, 'object-pronoun')].filter((w) => !words(lex, 'possessive-pronoun').has(w)).join('|') || '(?!)'})(?![\\p{L}\\p{N}_])`,
+      'iu',
+    ),
+    female: lastWords(lex, 'female-kin'),
+    male: lastWords(lex, 'male-kin'),
+    ownMarker: words(lex, 'own-marker'),
+    reportVerb: vocabRegex(lex, 'relative-speech-verb'),
+    pronounStatement: new RegExp(`^\\s+(?:${vocabSource(lex, 'own-marker')}\\s+)?((?:[a-z']+ ){0,3}?)(${vocabSource(lex, 'health-statement-verb')})(?![\\p{L}\\p{N}_])`, 'u'),
+    possessiveOwn: new RegExp(`^\\s+${vocabSource(lex, 'own-marker')}\\s+(?:[a-z'-]+\\s+){0,2}?${vocabSource(lex, 'health-word')}(?![\\p{L}\\p{N}_])`, 'iu'),
   }));
+}
+
+/** The words after a statement verb up to another subject ("wife now works nights, pt struggling": the wife's part ends at "pt"). */
+function clause(sh: Shapes, rest: string): string {
+  const m = sh.nextSubject.exec(rest);
+  return m ? rest.slice(0, m.index) : rest;
+}
+
+/** The last word of each term of a kinship vocabulary ("step-mum" -> mum, "wife"), lower case. */
+function lastWords(lex: CompiledLexicon, name: string): ReadonlySet<string> {
+  return new Set((lex.vocabularies.get(name)?.terms ?? []).map((t) => t.split(/[\s-]+/).pop()!.toLowerCase()));
 }
 
 /**
@@ -65,14 +113,29 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
   const namedSentences = new Set(names.map((n) => sentenceOf(n.startTok)));
   // Told by the patient (an entry about an adult) or reported by someone else: a letter from
   // a clinic, or any record of a child, whose relatives' health the child did not tell us.
-  const reportedByOthers = input.kind === 'letter' || (input.patient.age !== undefined && input.patient.age < 12);
+  // A professional who visited the home saw or heard the household for themselves.
+  const reportedByOthers = input.kind === 'letter' || (input.patient.age !== undefined && input.patient.age < 12) || sh.homeVisit.test(doc.norm.text);
   const weightFor = (f: RawFinding, phraseText: string): number => {
     const sec = sectionAt(doc.sections, f.start);
-    const namedHere = namedSentences.has(sentenceOf(f.startTok));
+    // named, or said to be a patient here ("husband (also registered here)"): one identifiable person
+    const namedHere = namedSentences.has(sentenceOf(f.startTok)) || sh.identified.test(phraseText);
     if (namedHere || supplied) return 0.8;
-    if (sec?.kind === 'family' || sh.familyHistory.test(phraseText)) return 0.15;
+    // A family history field, or the shape of one ("father MI aged 60") unless it is news in the
+    // patient's story ("her father died of lung cancer 3 months ago"): that is a relative's health
+    // as the patient told it (POLICY: review), not a family history.
+    if (sec?.kind === 'family' || (sh.familyHistory.test(phraseText) && !sh.recent.test(phraseText))) return 0.15;
     return reportedByOthers ? 0.8 : 0.45;
   };
+  const subjectPronouns = words(input.lexicon, 'subject-pronoun');
+  const patientRefs = words(input.lexicon, 'patient-ref');
+  // The gap before a statement verb names its subject: "mum says he has" is about him, not mum.
+  // So does a verb of saying: "mum says fell off sofa" is what mum says of the child.
+  const gapHasSubject = (gap: string) =>
+    sh.reportVerb.test(gap) ||
+    gap.split(/\s+/).some((w) => {
+      const x = w.replace(/'s$/, '').toLowerCase();
+      return subjectPronouns.has(x) || patientRefs.has(x);
+    });
 
   // Whose condition, by the pronoun that is its subject: with the patient's sex known, "she" in
   // a man's record (or "he" in a woman's) is someone else ("wife rang - she has just been
@@ -103,7 +166,8 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
     if (sIdx < 0 || covered.has(sIdx)) continue;
     const s = doc.sentences[sIdx];
     if (sh.genericBefore.test(doc.norm.text.slice(Math.max(s.start, rel.start - 30), rel.start))) continue;
-    const after = doc.norm.text.slice(rel.end, Math.min(s.end, rel.end + 60));
+    // room for a name and a bracket before the verb, and 40 characters of statement after it
+    const after = doc.norm.text.slice(rel.end, Math.min(s.end, rel.end + 150));
     const possessive = /'s$/i.test(doc.tokens[rel.endTok - 1]?.text ?? '') && sh.possessiveHealth.exec(after);
     if (possessive) {
       const ctxP = input.contextFor(rel.startTok, rel.endTok);
@@ -119,19 +183,133 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
       }
     }
     const m = sh.statement.exec(after);
-    if (!m) continue;
+    let end: number;
+    if (m && !gapHasSubject(m[1])) {
+      // Only statements about health: the words after the verb must say something medical.
+      const rest = clause(sh, after.slice(m.index + m[0].length, m.index + m[0].length + 40));
+      if (!sh.definite.test(m[2]) && !sh.healthWord.test(rest + ' ' + m[2])) continue;
+      end = rel.end + m.index + m[0].length;
+    } else {
+      // A named relative and a condition after a dash or colon, no verb: "brother Gary Cole - Huntington's disease".
+      const l = sh.listed.exec(after);
+      if (!l) continue;
+      const rest = clause(sh, after.slice(l[0].length, l[0].length + 40));
+      const h = sh.healthWord.exec(rest);
+      if (!h) continue;
+      end = rel.end + l[0].length + h.index + h[0].length;
+    }
     const ctx = input.contextFor(rel.startTok, rel.endTok);
     if (ctx.negated || ctx.hypothetical) continue;
-    // Only statements about health: the words after the verb must say something medical.
-    const rest = after.slice(m.index + m[0].length, m.index + m[0].length + 40);
-    if (!sh.definite.test(m[2]) && !sh.healthWord.test(rest + ' ' + m[2])) continue;
     covered.add(sIdx);
-    const end = rel.end + m.index + m[0].length;
     let b = rel.endTok;
     while (b < s.endToken && doc.tokens[b].end <= end) b++;
     const synthetic: RawFinding = { category: 'thirdParty', type: 'third-party-health', ruleId: RULE_ID, start: rel.start, end: doc.tokens[b - 1].end, startTok: rel.startTok, endTok: b, weight: 0 };
     synthetic.weight = weightFor(synthetic, doc.norm.text.slice(s.start, s.end));
     out.push({ ...synthetic, context: { ...OTHER, historical: ctx.historical, uncertain: ctx.uncertain, triggers: ctx.triggers } });
+  }
+
+  // A third party's name as a possessive, then a health measure: "Daniel's semen analysis shows", "Jean's dementia".
+  for (const n of names) {
+    if (!/'s$/i.test(doc.tokens[n.endTok - 1]?.text ?? '') || n.context.negated || n.context.hypothetical) continue;
+    const sIdx = sentenceOf(n.startTok);
+    if (sIdx < 0 || covered.has(sIdx)) continue;
+    const s = doc.sentences[sIdx];
+    const p = sh.possessiveHealth.exec(doc.norm.text.slice(n.end, Math.min(s.end, n.end + 60)));
+    if (!p) continue;
+    const ctx = input.contextFor(n.startTok, n.endTok);
+    if (ctx.negated || ctx.hypothetical) continue;
+    const endN = n.end + p[0].length;
+    let b = n.endTok;
+    while (b < s.endToken && doc.tokens[b].end <= endN) b++;
+    covered.add(sIdx);
+    const fN: RawFinding = { category: 'thirdParty', type: 'third-party-health', ruleId: RULE_ID, start: n.start, end: doc.tokens[b - 1].end, startTok: n.startTok, endTok: b, weight: 0.8 };
+    out.push({ ...fN, context: { ...OTHER, historical: ctx.historical, uncertain: ctx.uncertain, triggers: ctx.triggers } });
+  }
+
+  out.push(...pronounHealth(input, sh, sex, covered, gapHasSubject, weightFor));
+  return out;
+}
+
+/**
+ * A relative's own health told through a pronoun: "mum brought him for cough. mum says she has
+ * been very low ... stopped her own sertraline" (mum's health in the child's record), "dad
+ * mentions his own drinking". A kinship word gives the pronoun that may stand for it later (mum:
+ * she, her); that pronoun is the relative's, not the patient's, when "own" or a reflexive marks
+ * it as the speaker's, or when the patient's sex is known and is not the pronoun's. With neither,
+ * "mum says she has had a fever" is the child's, and nothing is found.
+ */
+function pronounHealth(
+  input: DetectInput,
+  sh: Shapes,
+  patientSex: 'f' | 'm' | undefined,
+  covered: Set<number>,
+  gapHasSubject: (gap: string) => boolean,
+  weightFor: (f: RawFinding, phraseText: string) => number,
+): Contextual[] {
+  const { doc } = input;
+  const idx = hitIndex(input);
+  const toks = doc.tokens;
+  const out: Contextual[] = [];
+  const genderOf = (tok: number): 'f' | 'm' | undefined => {
+    const w = toks[tok]?.lower.replace(/'s$/, '');
+    return w === undefined ? undefined : sh.female.has(w) ? 'f' : sh.male.has(w) ? 'm' : undefined;
+  };
+  for (const rel of idx.relationship) {
+    const g = genderOf(rel.endTok - 1);
+    if (!g) continue;
+    const subject = g === 'f' ? 'she' : 'he';
+    const possessive = g === 'f' ? 'her' : 'his';
+    const relSentence = doc.tokenSentence[rel.startTok];
+    if (relSentence < 0) continue;
+    // The pronoun may stand for the relative in its own sentence or the next one.
+    const lastSentence = doc.sentences[Math.min(doc.sentences.length - 1, relSentence + 1)];
+    const stop = Math.min(toks.length, lastSentence.endToken, rel.endTok + 40);
+    // the latest mention of the relative (the kinship word, then each pronoun that stands for it)
+    let mentionEnd = rel.end;
+    let mentionSentence = relSentence;
+    for (let i = rel.endTok; i < stop; i++) {
+      // a later kinship word of the same sex is the nearer antecedent: its own turn
+      if (i > rel.endTok && idx.relStartsAt[i] && genderOf(i) === g) break;
+      const t = toks[i].lower;
+      if (t !== subject && t !== possessive) continue;
+      const sIdx = doc.tokenSentence[i];
+      if (sIdx < 0) continue;
+      const s = doc.sentences[sIdx];
+      // "he mentioned he has", "mum says she", "she says she herself": the relative speaking of themselves
+      const speaking = sIdx === mentionSentence && sh.reportVerb.test(doc.norm.text.slice(mentionEnd, toks[i].start));
+      mentionEnd = toks[i].end;
+      mentionSentence = sIdx;
+      const own = sh.ownMarker.has(toks[i + 1]?.lower ?? '');
+      if (!own && (patientSex === undefined || patientSex === g)) continue;
+      const after = doc.norm.text.slice(toks[i].end, Math.min(s.end, toks[i].end + 80));
+      let end = -1;
+      if (t === subject) {
+        const m = sh.pronounStatement.exec(after);
+        if (!m || gapHasSubject(m[1])) continue;
+        const rest = clause(sh, after.slice(m.index + m[0].length, m.index + m[0].length + 60));
+        if (!sh.definite.test(m[2]) && !sh.healthWord.test(rest + ' ' + m[2])) continue;
+        end = toks[i].end + m.index + m[0].length;
+      } else {
+        const m = sh.possessiveOwn.exec(after);
+        if (!m) continue;
+        end = toks[i].end + m.index + m[0].length;
+      }
+      let b = i + 1;
+      while (b < s.endToken && toks[b].end <= end) b++;
+      const ctx = input.contextFor(i, b);
+      if (ctx.negated || ctx.hypothetical) continue;
+      const f: RawFinding = { category: 'thirdParty', type: 'third-party-health', ruleId: RULE_ID, start: toks[i].start, end: toks[b - 1].end, startTok: i, endTok: b, weight: 0 };
+      // The relative speaking of themselves: their own health as they told it (POLICY: a
+      // relative's health reported by the relative is withhold). Else as any relative's health,
+      // with the sentence that introduced the relative ("husband (also registered here)") read too.
+      const relS = doc.sentences[relSentence];
+      const phrase = doc.norm.text.slice(Math.min(relS.start, s.start), s.end);
+      f.weight = speaking ? 0.8 : weightFor({ ...f, startTok: rel.startTok, start: rel.start }, phrase);
+      // a sentence already read as someone else's health gains only a stronger reading
+      if (covered.has(sIdx) && f.weight < 0.8) continue;
+      covered.add(sIdx);
+      out.push({ ...f, context: { ...OTHER, historical: ctx.historical, uncertain: ctx.uncertain, triggers: ctx.triggers } });
+    }
   }
   return out;
 }
