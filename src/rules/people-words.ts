@@ -305,7 +305,7 @@ export function finiteVerb(t: Token): boolean {
 
 /** A verb in -ing ("staying", "visiting"). */
 export function gerund(t: Token): boolean {
-  const tag = compromise().model().one.lexicon[t.lower];
+  const tag = lexiconTags()[t.lower];
   if (tag === undefined) return t.lower.endsWith('ing') && inDictionary(t.lower) === 'verb';
   return (Array.isArray(tag) ? tag : [tag]).includes('Gerund');
 }
