@@ -2,8 +2,8 @@ import { setFlagsFromString } from 'node:v8';
 import { isPoolThread } from '../batch/worker.js';
 import { main } from './main.js';
 
-// dist/cli.js is also the script of its own worker threads (see batch/pool.ts): there, the
-// worker loop has already started at load time, and the CLI must not run.
+// Worker threads start from dist/worker.js; should that file be missing, pool.ts falls back to
+// this bundle, where the worker loop has already started at load time and the CLI must not run.
 if (!isPoolThread()) {
   // The CLI's process is ours (unlike a host that imports the library): its workers keep every
   // core busy, so V8's background JIT threads could only take CPU from them. Measured on two
