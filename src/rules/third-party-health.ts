@@ -114,7 +114,10 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
   // Told by the patient (an entry about an adult) or reported by someone else: a letter from
   // a clinic, or any record of a child, whose relatives' health the child did not tell us.
   // A professional who visited the home saw or heard the household for themselves.
-  const reportedByOthers = input.kind === 'letter' || (input.patient.age !== undefined && input.patient.age < 12) || sh.homeVisit.test(doc.norm.text);
+  // Asked only when a relative's health is found (a test over the whole text, per document, cost
+  // more than the rest of this rule together).
+  let reported: boolean | undefined;
+  const reportedByOthers = () => (reported ??= input.kind === 'letter' || (input.patient.age !== undefined && input.patient.age < 12) || sh.homeVisit.test(doc.norm.text));
   const weightFor = (f: RawFinding, phraseText: string): number => {
     const sec = sectionAt(doc.sections, f.start);
     // named, or said to be a patient here ("husband (also registered here)"): one identifiable person
@@ -124,7 +127,7 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
     // patient's story ("her father died of lung cancer 3 months ago"): that is a relative's health
     // as the patient told it (POLICY: review), not a family history.
     if (sec?.kind === 'family' || (sh.familyHistory.test(phraseText) && !sh.recent.test(phraseText))) return 0.15;
-    return reportedByOthers ? 0.8 : 0.45;
+    return reportedByOthers() ? 0.8 : 0.45;
   };
   const subjectPronouns = words(input.lexicon, 'subject-pronoun');
   const patientRefs = words(input.lexicon, 'patient-ref');
