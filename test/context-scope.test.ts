@@ -34,6 +34,14 @@ describe('layout: what ends a trigger\'s scope', () => {
     ['No fever, she has a rash on her arms.', 'rash', []],
     // a semicolon, as before
     ['No fever; rash on both arms.', 'rash', []],
+    // a possessive and a person after a comma, with a word after them, open a clause of their own
+    ['Please do not call her mobile, her partner checks it.', 'partner', []],
+    ['Denies chest pain, his wife reports he is eating less.', 'wife', []],
+    ["If I'm honest, my partner hits me.", 'partner', []],
+    // near-misses: without a word after them they are an item of the list; without a person, no clause
+    ['No contact with friends, her husband or children.', 'husband', ['negated']],
+    ['No contact with friends, her husband.', 'husband', ['negated']],
+    ['No fever, her cough or rash.', 'rash', ['negated']],
   ] as [string, string, Mod[]][])('%s -> %s is %j', (text, target, want) => {
     expect(mods(text, target).filter((m) => m !== 'uncertain')).toEqual(want);
   });

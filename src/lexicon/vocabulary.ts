@@ -200,6 +200,8 @@ function layoutVocabulary(v: Vocabularies): Pick<
   TextVocabulary,
   | 'clauseSubject'
   | 'clauseJoiner'
+  | 'clauseOwner'
+  | 'clauseSubjectNoun'
   | 'listBreaker'
   | 'answerNo'
   | 'answerYes'
@@ -226,6 +228,8 @@ function layoutVocabulary(v: Vocabularies): Pick<
   return {
     clauseSubject: words('clause-subject'),
     clauseJoiner: words('clause-joiner'),
+    clauseOwner: words('clause-owner'),
+    clauseSubjectNoun: words('clause-subject-noun'),
     listBreaker: words('list-breaker'),
     answerNo: whole('form-answer-no'),
     answerYes: whole('form-answer-yes'),

@@ -201,10 +201,27 @@ function fieldBefore(text: string, tokens: Token[], line: Int32Array, s: number)
 function markClauses(tokens: Token[], kind: Uint8Array, vocab: TextVocabulary): void {
   for (let i = 1; i < tokens.length; i++) {
     const t = tokens[i];
-    if (t.kind !== 'word' || !vocab.clauseSubject.has(t.lower) || kind[i] !== Break.None) continue;
+    if (t.kind !== 'word' || kind[i] !== Break.None || !(vocab.clauseSubject.has(t.lower) || ownedSubject(tokens, i, vocab))) continue;
     const prev = tokens[i - 1];
     if (prev.text === ',' || (prev.kind === 'word' && vocab.clauseJoiner.has(prev.lower))) kind[i] = Break.Clause;
   }
+}
+
+/**
+ * "her partner checks it", "my mum says": a possessive and a person, then a word that is not a
+ * joiner, open a clause of their own. Without the word after, they are an item of a list ("no
+ * contact with friends, her husband or children").
+ */
+function ownedSubject(tokens: Token[], i: number, vocab: TextVocabulary): boolean {
+  const noun = tokens[i + 1];
+  const next = tokens[i + 2];
+  return (
+    vocab.clauseOwner.has(tokens[i].lower) &&
+    noun?.kind === 'word' &&
+    vocab.clauseSubjectNoun.has(noun.lower) &&
+    next?.kind === 'word' &&
+    !vocab.clauseJoiner.has(next.lower)
+  );
 }
 
 function prefix(kind: Uint8Array, counts: (k: Break) => boolean): Int32Array {

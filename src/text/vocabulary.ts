@@ -26,6 +26,9 @@ export interface TextVocabulary {
   clauseSubject: ReadonlySet<string>;
   /** joiners after which a subject opens a new clause ("and", "but") */
   clauseJoiner: ReadonlySet<string>;
+  /** a possessive ("her", "my") and a person ("partner", "mum") after a comma open a clause when a word follows: ", her partner checks it" */
+  clauseOwner: ReadonlySet<string>;
+  clauseSubjectNoun: ReadonlySet<string>;
   /** words that make a stretch of text a clause rather than an item of a list ("is", "she", "which") */
   listBreaker: ReadonlySet<string>;
   /** a whole form answer meaning no / yes / not known ("N", "Nil", "non-reactive"; "Y"; "N/A") */
@@ -74,6 +77,8 @@ export const NO_TEXT_VOCABULARY: TextVocabulary = {
   knownWord: () => false,
   clauseSubject: new Set(),
   clauseJoiner: new Set(),
+  clauseOwner: new Set(),
+  clauseSubjectNoun: new Set(),
   listBreaker: new Set(),
   answerNo: NEVER,
   answerYes: NEVER,
