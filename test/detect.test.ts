@@ -222,3 +222,25 @@ describe("whose condition: the subject pronoun against the patient's sex", () =>
     expect(types(text, sex)).toEqual(want);
   });
 });
+
+describe('contractions: a term written with "do not" also matches "don\'t" and "dont" (contracted-* vocabularies)', () => {
+  const harm = (t: string) => scanner.scan(t).findings.filter((f) => f.category === 'harm').map((f) => f.type);
+  it.each([
+    ['Please do not tell him I called.', true],
+    ["Please don't tell him I called.", true],
+    ['please dont tell him i called', true],
+    ['pls dont ring the house, he listens in', true],
+    // near-misses: the same words without the instruction
+    ['Told him I called.', false],
+    ['Done: told him about the result.', false],
+    ["Don't worry, results normal, will tell him at review.", false],
+  ] as [string, boolean][])('%s -> harm %s', (text, want) => {
+    expect(harm(text).length > 0).toBe(want);
+  });
+  it('"does not" is also "doesn\'t" and "doesnt" (a relative\'s request in confidence)', () => {
+    const types = (t: string) => scanner.scan(t).findings.map((f) => f.type);
+    for (const t of ['Sister rang, worried. Does not want him to know she told us.', "Sister rang, worried. Doesn't want him to know she told us.", 'Sister rang, worried. Doesnt want him to know she told us.'])
+      expect(types(t), t).toContain('in-confidence');
+    expect(types('Sister rang, worried. Wants him to know she told us.')).not.toContain('in-confidence');
+  });
+});

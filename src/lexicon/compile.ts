@@ -127,6 +127,15 @@ function constraintOf(o: { near?: string[]; notNear?: string[]; window?: number 
 
 export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
   const vocabularies = compileVocabularies(entries);
+  // "do not tell" is also "don't tell" and "dont tell": the contracted-<words> vocabularies say how.
+  const contractions = [...vocabularies.values()]
+    .filter((v) => v.name.startsWith('contracted-'))
+    .map((v) => ({ full: new RegExp(`(?<![\\p{L}'])${v.name.slice('contracted-'.length).replace(/-/g, ' ')}(?![\\p{L}'])`, 'iu'), forms: v.terms }));
+  function contracted(text: string): string[] {
+    const out = [text];
+    for (const c of contractions) if (c.full.test(text)) for (const f of c.forms) out.push(text.replace(c.full, f));
+    return out;
+  }
   const root: TrieNode = { next: new Map(), ends: [] };
   const abbreviations = new Map<string, TermRef[]>();
   const patterns: CompiledPattern[] = [];
@@ -138,7 +147,7 @@ export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
     for (const term of e.terms ?? []) {
       const t0 = typeof term === 'string' ? { term } : term;
       const constraint = constraintOf(t0, vocabularies);
-      for (const text of expandTerm(t0.term, (n) => vocabularies.get(n))) addTerm(idx, text, stemmed, constraint);
+      for (const text of expandTerm(t0.term, (n) => vocabularies.get(n))) for (const form of contracted(text)) addTerm(idx, form, stemmed, constraint);
     }
     for (const ab of e.abbreviations ?? []) {
       const a = typeof ab === 'string' ? { abbr: ab } : ab;
