@@ -244,3 +244,15 @@ describe("a relative's contact details are a third party's; an organisation's ar
       expect(ids(text)).toEqual(want);
     });
 });
+
+describe('class 3: an acronym after a name is not part of it', () => {
+  table([
+    // the patient's own surname, then a clinical acronym: not a two-word name that is nobody's
+    ['Mrs Connor HRT review. Symptoms improved.', [], { name: 'Nuala Connor' }],
+    ["Mrs O’Connor’s HRT review. No PMB.", [], { name: 'Nuala O’Connor' }],
+    ["Mr Adeyemi's BP today 132/84.", [], { name: 'Tunde Adeyemi' }],
+    // near-misses: another person is still found, and a surname in capitals still joins its forename
+    ['Mrs Hollis HRT review noted in her letter.', ['Hollis'], { name: 'Nuala Connor' }],
+    ['Patient: Susan MARLOWE, seen with husband Peter MARLOWE.', ['Peter MARLOWE'], { name: 'Susan Marlowe' }],
+  ]);
+});

@@ -131,8 +131,10 @@ export function nameWord(d: NameDoc, i: number, slot: Slot): boolean {
   if (c === 'name') return caseless || isCap(t) || slot !== 'weak';
   if (slot === 'weak' || slot === 'listed') return false;
   if (!caseless && !isCap(t)) return false;
-  // An all-capitals word in mixed-case text is an acronym unless a title or a name stands before it.
+  // An all-capitals word in mixed-case text is an acronym unless a title or a name stands before it;
+  // even then, one with no vowel is ("Mrs Connor HRT review", "Mr Adeyemi's BP"), as no name is.
   if (!caseless && t.shape === 'X' && (slot === 'strong' || slot === 'next' || slot === 'bracket')) return false;
+  if (!caseless && t.shape === 'X' && slot === 'more' && !/[aeiouy]/.test(t.lower)) return false;
   const foreign = c === 'unknown' && foreignWord(t, d.input.lexicon.text.knownWord, slot === 'bracket');
   switch (slot) {
     case 'title':
