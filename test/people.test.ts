@@ -256,3 +256,10 @@ describe('class 3: an acronym after a name is not part of it', () => {
     ['Patient: Susan MARLOWE, seen with husband Peter MARLOWE.', ['Peter MARLOWE'], { name: 'Susan Marlowe' }],
   ]);
 });
+
+describe('class 2: an ambulance ECP is a professional, the pill is not a role', () => {
+  table([
+    ['Ambulance service notes received (ECP Jo Lane): fall at home, not conveyed.', [], { name: 'Frank Milburn' }],
+    ['Ambulance attended. ECP issued to daughter Jo Pryce for her own use?', ['Jo Pryce'], { name: 'Frank Milburn' }],
+  ]);
+});
