@@ -99,3 +99,13 @@ describe("class 4: another person's identifiers: a note that says so, or details
     ['Postnatal summary.\nMother: Ann HART, 03/04/1961\nBaby: girl, born 01/03/2025, 3.4 kg.', 'visible', false, woman],
   ]);
 });
+
+describe('a family-history field inside a line is family history, as a section of its own is', () => {
+  table([
+    ['New pt check. FHx: brother has schizophrenia; mother T2DM. Pt mentally well.', 'visible', true, woman],
+    ['Seen today. Social: lives alone. FH: father MI at 60, sister has MS.', 'visible', true, woman],
+    // near-misses: the field ends at its sentence; a relative's health after it is the patient's story
+    ['New pt check. FHx: nil. Brother has schizophrenia, lives with pt.', 'review', true, woman],
+    ['New pt check. FHx: nil. Social: brother has schizophrenia, lives with pt.', 'review', true, woman],
+  ]);
+});

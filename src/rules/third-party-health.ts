@@ -12,6 +12,8 @@ const RULE_ID = 'detector/third-party-health';
 interface Shapes {
   /** "mother had MI at 60", "dad died of", "in his 50s": family history as the patient tells it */
   familyHistory: RegExp;
+  /** a family-history field label inside a line ("New pt check. FHx: brother has ..."), as the section headings spell it */
+  familyLabel: RegExp;
   /** "a single first-degree relative", "any relative": a kind of person, not a person */
   genericBefore: RegExp;
   /** after a possessive relationship word: "Mum's EPDS 6", "partner's HIV result" */
@@ -48,6 +50,7 @@ interface Shapes {
 function shapesOf(lex: CompiledLexicon): Shapes {
   return once(lex, 'third-party-health', () => ({
     familyHistory: vocabRegex(lex, 'family-history-shape'),
+    familyLabel: new RegExp(`(?:^|[\\s.;(])(?:${vocabSource(lex, 'heading-family')})\\s*:`, 'giu'),
     genericBefore: new RegExp(`${vocabRegex(lex, 'generic-person').source}\\s+$`, 'iu'),
     possessiveHealth: new RegExp(`^\\s+${vocabSource(lex, 'health-measure')}(?![\\p{L}\\p{N}_])`, 'iu'),
     statement: new RegExp(
@@ -118,6 +121,17 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
   // more than the rest of this rule together).
   let reported: boolean | undefined;
   const reportedByOthers = () => (reported ??= input.kind === 'letter' || (input.patient.age !== undefined && input.patient.age < 12) || sh.homeVisit.test(doc.norm.text));
+  // A family-history field inside a line: the last field label before the finding, in its
+  // sentence, is a family-history heading ("New pt check. FHx: brother has schizophrenia"), as a
+  // section of its own would be at the start of a line.
+  const inFamilyField = (f: RawFinding): boolean => {
+    const s = doc.sentences[sentenceOf(f.startTok)];
+    if (!s) return false;
+    const before = doc.norm.text.slice(s.start, f.start);
+    let last = -1;
+    for (const m of before.matchAll(sh.familyLabel)) last = m.index + m[0].length;
+    return last >= 0 && !/[\p{L}][\p{L} /]{0,30}:\s/u.test(before.slice(last));
+  };
   const weightFor = (f: RawFinding, phraseText: string): number => {
     const sec = sectionAt(doc.sections, f.start);
     // named, or said to be a patient here ("husband (also registered here)"): one identifiable person
@@ -126,7 +140,7 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
     // A family history field, or the shape of one ("father MI aged 60") unless it is news in the
     // patient's story ("her father died of lung cancer 3 months ago"): that is a relative's health
     // as the patient told it (POLICY: review), not a family history.
-    if (sec?.kind === 'family' || (sh.familyHistory.test(phraseText) && !sh.recent.test(phraseText))) return 0.15;
+    if (sec?.kind === 'family' || inFamilyField(f) || (sh.familyHistory.test(phraseText) && !sh.recent.test(phraseText))) return 0.15;
     return reportedByOthers() ? 0.8 : 0.45;
   };
   const subjectPronouns = words(input.lexicon, 'subject-pronoun');
