@@ -137,28 +137,30 @@ function blockOwner(doc: Analysed, cues: Cues, offset: number, namesPatient: (li
   return undefined;
 }
 
-/** Does a line name the patient: their surname, or their only name, as a whole word? (a date of birth beside it that is not theirs is another patient's) */
-function lineNamesPatient(line: string, parts: readonly string[]): boolean {
-  const key = parts.length > 1 ? parts[parts.length - 1] : parts[0];
-  if (!key) return false;
-  return line
-    .toLowerCase()
-    .split(/[^\p{L}']+/u)
-    .includes(key);
+interface PatientNamer {
+  /**
+   * The line names the patient by forename and surname both (any order, any case: "Surname:
+   * REID   Forename: Callum", "Patient discussed: PENHALIGON, Iris"): a header or form line about
+   * the patient, whose fields (DOB, NHS number, address) are the patient's.
+   */
+  inFull: (line: string) => boolean;
+  /** The line names the patient's surname, or their only name, as a word of its own ("hart" is not in "hart's"): a date of birth beside it that is not theirs is another patient's. */
+  bySurname: (line: string) => boolean;
 }
 
-/**
- * Whether a line names the patient by forename and surname both (any order, any case: "Surname:
- * REID   Forename: Callum", "Patient discussed: PENHALIGON, Iris") and no relative: a header or
- * form line about the patient, whose fields (DOB, NHS number, address) are the patient's.
- */
-function patientNamer(patient: DetectInput['patient']): (line: string) => boolean {
+/** Whole-word tests of a line for the patient's name parts (lower case, as patient.ts gives them). */
+function patientNamer(patient: DetectInput['patient']): PatientNamer {
   const { forename, surname } = patient;
-  if (!forename || !surname || forename === surname) return () => false;
-  const word = (w: string) => new RegExp(`(?<![\\p{L}'])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}])`, 'iu');
+  const escaped = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const key = surname ?? forename;
+  // a run of letters and apostrophes equal to the name part, in the lower-cased line
+  const keyWord = key ? new RegExp(`(?<![\\p{L}'])${escaped(key)}(?![\\p{L}'])`, 'u') : undefined;
+  const bySurname = (line: string) => !!keyWord && keyWord.test(line.toLowerCase());
+  if (!forename || !surname || forename === surname) return { inFull: () => false, bySurname };
+  const word = (w: string) => new RegExp(`(?<![\\p{L}'])${escaped(w)}(?![\\p{L}])`, 'iu');
   const f = word(forename);
   const s = word(surname);
-  return (line) => f.test(line) && s.test(line);
+  return { inFull: (line) => f.test(line) && s.test(line), bySurname };
 }
 
 /**
@@ -224,7 +226,8 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
   const { doc, patient } = input;
   const cues = cuesOf(input.lexicon);
   const text = doc.norm.text;
-  const namesPatient = patientNamer(patient);
+  const namer = patientNamer(patient);
+  const namesPatient = namer.inFull;
   const whose = (start: number, end: number) => ownerOf(doc, cues, start, end, namesPatient);
   const out: RawFinding[] = [];
   // Characters already claimed by an identifier (a DOB is never also a phone number).
@@ -250,7 +253,7 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
     // A date of birth other than the patient's known one, on a line that names the patient (a
     // "Re:" line with the patient's name and another date of birth), is another patient's: the
     // letter is someone else's. A baby's "born 01/03/2025" on its own line is not this.
-    const conflict = !!d && !!patient.dob && !own && lineNamesPatient(lineAt(doc, m.index!), patient.nameParts);
+    const conflict = !!d && !!patient.dob && !own && namer.bySurname(lineAt(doc, m.index!));
     const owner = own ? 'patient' : whose(m.index!, m.index! + m[0].length);
     if (!conflict && (owner === 'patient' || (owner === 'professional' && !cues.third.test(sentenceText(doc, m.index!))))) {
       taken.push([m.index!, m.index! + m[0].length]);
