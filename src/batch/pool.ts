@@ -67,8 +67,11 @@ interface Slot {
   stillSince: number;
 }
 
+let builtWorker: URL | undefined;
+
 /**
- * How to start a worker: the running bundle itself, or the TypeScript entry through tsx.
+ * How to start a worker: the built worker bundle beside this one (else the running bundle), or
+ * the TypeScript entry through tsx.
  * SAFEGUARD_SCAN_WORKER_SCRIPT names a built bundle for the workers of code run from the
  * sources (the tests: compiling the sources in every worker costs a second each).
  */
@@ -86,8 +89,9 @@ export function workerSource(): { script: string | URL; eval: boolean } {
   // The built worker bundle beside this one holds only what a worker runs (scanner, readers,
   // input expansion): starting the CLI's bundle instead would load its commands, the service's
   // HTTP framework and their dependencies in every worker (about a third of a worker's start).
-  const own = new URL('./worker.js', here);
-  return { script: existsSync(fileURLToPath(own)) ? own : new URL(here), eval: false };
+  // Looked for once, not at every worker started.
+  builtWorker ??= existsSync(fileURLToPath(new URL('./worker.js', here))) ? new URL('./worker.js', here) : new URL(here);
+  return { script: builtWorker, eval: false };
 }
 
 export class PoolError extends Error {}

@@ -128,10 +128,14 @@ function constraintOf(o: { near?: string[]; notNear?: string[]; window?: number 
 export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
   const vocabularies = compileVocabularies(entries);
   // "do not tell" is also "don't tell" and "dont tell": the contracted-<words> vocabularies say how.
-  const contractions = [...vocabularies.values()]
-    .filter((v) => v.name.startsWith('contracted-'))
-    .map((v) => ({ full: new RegExp(`(?<![\\p{L}'])${v.name.slice('contracted-'.length).replace(/-/g, ' ')}(?![\\p{L}'])`, 'iu'), forms: v.terms }));
+  const contracting = [...vocabularies.values()].filter((v) => v.name.startsWith('contracted-'));
+  const wordsOf = (name: string) => name.slice('contracted-'.length).replace(/-/g, ' ');
+  const whole = (src: string) => new RegExp(`(?<![\\p{L}'])(?:${src})(?![\\p{L}'])`, 'iu');
+  const contractions = contracting.map((v) => ({ full: whole(wordsOf(v.name)), forms: v.terms }));
+  // One test per term for any of them (a few of the many thousand terms have one), then each.
+  const anyContractible = contracting.length ? whole(contracting.map((v) => wordsOf(v.name)).join('|')) : undefined;
   function contracted(text: string): string[] {
+    if (!anyContractible?.test(text)) return [text];
     const out = [text];
     for (const c of contractions) if (c.full.test(text)) for (const f of c.forms) out.push(text.replace(c.full, f));
     return out;

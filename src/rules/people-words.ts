@@ -282,10 +282,15 @@ function inDictionary(w: string): WordClass | undefined {
   return undefined;
 }
 
-function classOfLower(lower: string): WordClass {
+/** compromise's tags of a lower-case word, or undefined when its lexicon does not know it. */
+function tagsOf(lower: string): string[] | undefined {
   const tag = lexiconTags()[lower];
-  if (tag === undefined) return inDictionary(lower) ?? 'unknown';
-  const tags = Array.isArray(tag) ? tag : [tag];
+  return tag === undefined ? undefined : Array.isArray(tag) ? tag : [tag];
+}
+
+function classOfLower(lower: string): WordClass {
+  const tags = tagsOf(lower);
+  if (tags === undefined) return inDictionary(lower) ?? 'unknown';
   if (tags.some((t) => NAME_TAGS.has(t))) return 'name';
   const t = tags[0];
   if (LINK_TAGS.has(t)) return 'link';
@@ -297,17 +302,16 @@ function classOfLower(lower: string): WordClass {
 
 /** A verb in the third person or the past ("lives", "called", "attended"): it has a subject before it. */
 export function finiteVerb(t: Token): boolean {
-  const tag = lexiconTags()[t.lower];
-  if (tag === undefined) return /(?:ed|s)$/.test(t.lower) && inDictionary(t.lower) === 'verb';
-  const tags = Array.isArray(tag) ? tag : [tag];
+  const tags = tagsOf(t.lower);
+  if (tags === undefined) return /(?:ed|s)$/.test(t.lower) && inDictionary(t.lower) === 'verb';
   return tags.includes('PresentTense') || tags.includes('PastTense');
 }
 
 /** A verb in -ing ("staying", "visiting"). */
 export function gerund(t: Token): boolean {
-  const tag = lexiconTags()[t.lower];
-  if (tag === undefined) return t.lower.endsWith('ing') && inDictionary(t.lower) === 'verb';
-  return (Array.isArray(tag) ? tag : [tag]).includes('Gerund');
+  const tags = tagsOf(t.lower);
+  if (tags === undefined) return t.lower.endsWith('ing') && inDictionary(t.lower) === 'verb';
+  return tags.includes('Gerund');
 }
 
 const CLASS_SLOT = claimMemoSlot();

@@ -13,16 +13,14 @@ const cache = new Map<string, string>();
 export function stem(lower: string): string {
   const hit = cache.get(lower);
   if (hit !== undefined) return hit;
-  let s: string;
   // Porter is super-linear on very long strings and no real word is this long. What is not a
   // word stems to itself, uncached: numbers and codes would fill the cache and push words out.
   if (lower.length < 3 || lower.length > 40 || !/^[a-z][a-z']*$/.test(lower)) return lower;
-  else {
-    try {
-      s = stemmer.stem(lower);
-    } catch {
-      s = lower;
-    }
+  let s: string;
+  try {
+    s = stemmer.stem(lower);
+  } catch {
+    s = lower;
   }
   if (cache.size >= MAX_CACHE) cache.clear();
   cache.set(lower, s);
