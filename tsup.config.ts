@@ -1,5 +1,8 @@
 import { defineConfig } from 'tsup';
 
+// CommonJS dependencies bundled into an ES module need a require of their own for Node's built-ins.
+const REQUIRE_SHIM = "import { createRequire as __sgsCreateRequire } from 'node:module'; const require = __sgsCreateRequire(import.meta.url);";
+
 export default defineConfig([
   {
     entry: { index: 'src/index.ts' },
@@ -30,10 +33,9 @@ export default defineConfig([
     target: 'node20',
     splitting: false,
     // Its dependencies are bundled in: Node resolving and reading several hundred small module
-    // files (zod, yaml, fast-glob) was most of a worker's start. CommonJS dependencies inside an
-    // ES module need a require of their own for Node's built-ins.
+    // files (zod, yaml, fast-glob) was most of a worker's start.
     noExternal: [/.*/],
-    banner: { js: "import { createRequire as __sgsCreateRequire } from 'node:module'; const require = __sgsCreateRequire(import.meta.url);" },
+    banner: { js: REQUIRE_SHIM },
   },
   {
     entry: { cli: 'src/cli/bin.ts' },
@@ -41,7 +43,7 @@ export default defineConfig([
     // Every command starts a process: the packages it always needs are bundled in (as for the
     // worker). Those only some commands load (fastify, pg, pg-boss) stay outside, loaded on use.
     noExternal: ['commander', 'csv-parse', 'entities', 'fast-glob', 'picomatch', 'natural', 'yaml', 'zod'],
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __sgsCreateRequire } from 'node:module'; const require = __sgsCreateRequire(import.meta.url);" },
+    banner: { js: `#!/usr/bin/env node\n${REQUIRE_SHIM}` },
     sourcemap: true,
     shims: true,
     target: 'node20',

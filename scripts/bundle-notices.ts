@@ -10,19 +10,22 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 if (!existsSync(join(root, 'dist'))) throw new Error('bundle notices: build first');
 
-/** The packages esbuild put into a bundle, each with its licence text. */
+/** An installed package's notice: its name, version and licence, then its licence file's text. */
+function noticeOf(name: string): string {
+  const dir = join(root, 'node_modules', name);
+  const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string; license?: string };
+  const licence = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
+  if (!licence) throw new Error(`bundle notices: ${name} has no licence file in node_modules/${name}; add its notice by hand`);
+  return `${name} ${pkg.version} (${pkg.license ?? 'see text'})\n\n${readFileSync(join(dir, licence), 'utf8').trim()}\n`;
+}
+
+/** The packages esbuild put into a bundle, each with its notice. */
 function notices(bundleFile: string): string[] {
   const bundle = readFileSync(join(root, 'dist', bundleFile), 'utf8');
   const names = new Set<string>();
   for (const m of bundle.matchAll(/^\/\/ node_modules\/((?:@[^/]+\/)?[^/]+)\//gm)) names.add(m[1]);
   names.delete('tsup'); // its ESM shim only, no library code
-  return [...names].sort().map((name) => {
-    const dir = join(root, 'node_modules', name);
-    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string; license?: string };
-    const licence = readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
-    if (!licence) throw new Error(`bundle notices: ${name} has no licence file in node_modules/${name}; add its notice by hand`);
-    return `${name} ${pkg.version} (${pkg.license ?? 'see text'})\n\n${readFileSync(join(dir, licence), 'utf8').trim()}\n`;
-  });
+  return [...names].sort().map(noticeOf);
 }
 
 for (const bundleFile of ['worker.js', 'cli.js']) {
@@ -32,8 +35,5 @@ for (const bundleFile of ['worker.js', 'cli.js']) {
 }
 
 // dist/word-tags.json is compromise's word lexicon, copied by the build (scripts/bundle-lexicons.ts).
-const compromiseDir = join(root, 'node_modules', 'compromise');
-const compromiseLicence = readdirSync(compromiseDir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f));
-if (!compromiseLicence) throw new Error('bundle notices: compromise has no licence file; add its notice by hand');
-writeFileSync(join(root, 'dist/word-tags.json.LICENSES.txt'), `word-tags.json holds the word lexicon of compromise, with its licence:\n\n${readFileSync(join(compromiseDir, compromiseLicence), 'utf8').trim()}\n`);
+writeFileSync(join(root, 'dist/word-tags.json.LICENSES.txt'), `word-tags.json holds the word lexicon of compromise, with its licence:\n\n${noticeOf('compromise')}`);
 console.log('bundle notices: compromise -> dist/word-tags.json.LICENSES.txt');

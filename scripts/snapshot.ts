@@ -21,10 +21,10 @@ const flag = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const scanner = createScanner();
-const lines: string[] = [];
+const docs: { id: string; line: string }[] = [];
 const add = (id: string, r: unknown) => {
   const { lexiconVersion: _v, ...rest } = r as Record<string, unknown>;
-  lines.push(JSON.stringify({ id, ...rest }));
+  docs.push({ id, line: JSON.stringify({ id, ...rest }) });
 };
 
 loadCorpus().forEach((d, i) => add(`corpus:${i}`, scanner.scan(d)));
@@ -50,9 +50,9 @@ phys.split('||||END_OF_RECORD').forEach((note, i) => {
 });
 
 // In id order, so the hash does not depend on where the checkout sits (the sets are found by absolute path).
-lines.sort((a, b) => (JSON.parse(a).id < JSON.parse(b).id ? -1 : 1));
-const all = lines.join('\n') + '\n';
-console.log(`${lines.length} documents, results sha256 ${createHash('sha256').update(all).digest('hex').slice(0, 16)}`);
+docs.sort((a, b) => (a.id < b.id ? -1 : 1));
+const all = docs.map((d) => d.line).join('\n') + '\n';
+console.log(`${docs.length} documents, results sha256 ${createHash('sha256').update(all).digest('hex').slice(0, 16)}`);
 const out = flag('--out');
 if (out) writeFileSync(out, all);
 const cmp = flag('--compare');
@@ -62,13 +62,12 @@ if (cmp) {
   const strip = (l: string) => (ignore.size ? JSON.stringify(JSON.parse(l), (k, v) => (ignore.has(k) ? undefined : v)) : l);
   const before = new Map(readFileSync(cmp, 'utf8').split('\n').filter(Boolean).map((l) => [JSON.parse(l).id as string, strip(l)]));
   let diff = 0;
-  for (const l of lines) {
-    const id = JSON.parse(l).id as string;
-    if (before.get(id) !== strip(l)) {
+  for (const { id, line } of docs) {
+    if (before.get(id) !== strip(line)) {
       diff++;
       if (diff <= 50) console.log(`differs: ${id}`);
     }
   }
-  console.log(`${diff} of ${lines.length} documents differ from ${cmp}`);
+  console.log(`${diff} of ${docs.length} documents differ from ${cmp}`);
   process.exitCode = diff ? 1 : 0;
 }
