@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createScanner } from '../src/index.js';
+import { contextOf, type Mod } from './support/context.js';
 
 // History in ConText's sense (the condition began before this episode) and the terminators that
 // end it: modifier-scoped termination, closed stretches (a patient's description), the
 // presentation naming a background again, and the history triggers of the published ConText
 // lists. Every table has near-misses that must stay as they are. All text is invented.
 
-const scanner = createScanner();
-const ctx = (text: string, target: string) => {
-  const start = text.indexOf(target);
-  if (start < 0) throw new Error(`target not in text: ${target}`);
-  return scanner.detectContext(text, { start, end: start + target.length });
-};
-type Mod = 'negated' | 'hypothetical' | 'historical';
-const mods = (text: string, target: string): Mod[] => {
-  const c = ctx(text, target);
-  return (['negated', 'hypothetical', 'historical'] as const).filter((m) => c[m]);
-};
+const { mods } = contextOf(createScanner(), ['negated', 'hypothetical', 'historical']);
 
 describe('modifier-scoped termination: a presentation ends a history, not a negation', () => {
   it.each([

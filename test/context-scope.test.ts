@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createScanner } from '../src/index.js';
+import { contextOf, type Mod } from './support/context.js';
 import { analyse } from './support/text-vocabulary.js';
 
 // Context scope by clinical layout (src/text/layout.ts, src/context/engine.ts) and the triggers
@@ -7,17 +8,7 @@ import { analyse } from './support/text-vocabulary.js';
 // near-misses that must stay as they are. All text is invented.
 
 const scanner = createScanner();
-/** ConText for the first occurrence of `target` in `text`. */
-const ctx = (text: string, target: string) => {
-  const start = text.indexOf(target);
-  if (start < 0) throw new Error(`target not in text: ${target}`);
-  return scanner.detectContext(text, { start, end: start + target.length });
-};
-type Mod = 'negated' | 'uncertain' | 'hypothetical' | 'historical';
-const mods = (text: string, target: string): Mod[] => {
-  const c = ctx(text, target);
-  return (['negated', 'uncertain', 'hypothetical', 'historical'] as const).filter((m) => c[m]);
-};
+const { ctx, mods } = contextOf(scanner);
 
 describe('layout: what ends a trigger\'s scope', () => {
   it.each([

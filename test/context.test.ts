@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createScanner } from '../src/index.js';
+import { contextOf } from './support/context.js';
 
 const scanner = createScanner();
-/** ConText for the first occurrence of `target` in `text`. */
-const ctx = (text: string, target: string) => {
-  const start = text.indexOf(target);
-  if (start < 0) throw new Error('target not in text');
-  return scanner.detectContext(text, { start, end: start + target.length });
-};
+const { ctx } = contextOf(scanner);
 
 describe('ConText modifiers in UK wording', () => {
   it.each([
