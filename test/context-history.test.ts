@@ -107,3 +107,21 @@ describe('"resolved" stays with its own item of a list', () => {
     expect(mods(text, target)).toEqual(want);
   });
 });
+
+describe('a past-history field inside a line is history, as its heading at a line start is', () => {
+  it.each([
+    ['Reg check. Obstetric history: G2P1, TOP 2016.', 'TOP', ['historical']],
+    ['Booking visit. Gynae history: LLETZ 2015, chlamydia 2012.', 'chlamydia', ['historical']],
+    ['Telephone review. Allergies: penicillin (rash).', 'penicillin', ['historical']],
+    ['Seen with cough.  Past medical history: overdose 2019', 'overdose', ['historical']],
+    // near-misses: a later field, another sentence, a label that is no past-history heading,
+    // a label after the target
+    ['Note - Past medical history: overdose 2019  Current problem: overdose yesterday', 'overdose yesterday', []],
+    ['Seen today, cough 3/7. PMH: asthma. Low mood for 2 weeks.', 'Low mood', []],
+    ['Telephone review. Presenting complaint: low mood, self harm last night.', 'self harm', []],
+    ['Reviewed. HPC: low mood. PMH: asthma', 'low mood', []],
+    ['Smear taken. Obstetric history: G1P1. Requesting TOP, 7/40 today.', 'TOP', []],
+  ] as [string, string, Mod[]][])('%s -> %s is %j', (text, target, want) => {
+    expect(mods(text, target)).toEqual(want);
+  });
+});

@@ -319,6 +319,31 @@ function labelAnsweredNo(doc: Analysed, cues: Cue[], a: number, b: number): Cue 
   return cue;
 }
 
+/**
+ * The field a target lies in when its label stands inside a line ("New patient. PMH: asthma,
+ * depression", "Menstrual History: POST-MENOPAUSAL   Other Clinical Conditions: ..."): the
+ * nearest field label before the target in its sentence, read as the same heading would be at
+ * the start of a line. A later label opens another field; a label the vocabulary does not know
+ * as a heading gives nothing.
+ */
+function inlineField(doc: Analysed, a: number): { kind: string; start: number; end: number } | undefined {
+  const s = doc.sentences[doc.tokenSentence[a]];
+  if (!s) return undefined;
+  const { labels } = doc.layout;
+  const { tokens } = doc;
+  for (let k = a - 1; k >= s.firstToken; k--) {
+    if (labels[k + 1] === labels[k]) continue;
+    let colon = k;
+    while (colon < a && tokens[colon].text !== ':') colon++;
+    if (colon >= a || colon === k) return undefined;
+    const start = tokens[k].start;
+    const end = tokens[colon - 1].end;
+    const kind = doc.vocab.headings.get(doc.norm.text.slice(start, end).toLowerCase().replace(/\s+/g, ' '));
+    return kind ? { kind, start, end } : undefined;
+  }
+  return undefined;
+}
+
 /** Whether a terminator ends this trigger's scope: a terminator may end only some modifiers ("presents" ends a history). */
 const ends = (o: Cue, c: Cue) => o.modifier === 'terminate' && (!o.entry.terminates || o.entry.terminates.includes(c.modifier as never));
 
@@ -499,6 +524,13 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
   if ((sec?.kind === 'history' || sec?.kind === 'allergy') && !result.historical) {
     result.historical = true;
     result.triggers.push(sectionTrigger('historical', sec.kind === 'history' ? 'section/past-history' : 'section/allergies'));
+  }
+  // The same headings as fields inside a line.
+  const field = result.historical ? undefined : inlineField(doc, a);
+  if (field && (field.kind === 'history' || field.kind === 'allergy')) {
+    result.historical = true;
+    const o = toOriginal(doc.norm, field.start, field.end);
+    result.triggers.push({ modifier: 'historical', ruleId: field.kind === 'history' ? 'field/past-history' : 'field/allergies', start: o.start, end: o.end });
   }
   // A habit (tobacco, alcohol, drugs) is recorded as social history, over a lifetime: under a
   // social-history heading, or denied ("denies alcohol or drugs"), it is historical. Habits only:
