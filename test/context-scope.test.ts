@@ -18,8 +18,10 @@ describe('layout: what ends a trigger\'s scope', () => {
     // "normal" in the next numbered item does not reach back
     ['Findings: 1) gastritis 2) hiatus hernia 3) normal duodenum', 'hiatus hernia', []],
     ['1) gastritis 2) oesophagitis; 3) normal duodenum', 'oesophagitis', []],
-    // a placeholder "Not entered" answers its own field
-    ['Date of last period: {Not Entered} Menstrual History: post-menopausal bleeding', 'post-menopausal bleeding', []],
+    // a placeholder "Not entered" answers its own field (not negated); the next field is a
+    // history heading, so what it holds is history
+    ['Date of last period: {Not Entered} Menstrual History: post-menopausal bleeding', 'post-menopausal bleeding', ['historical']],
+    ['Date of last period: {Not Entered} Presenting problem: post-menopausal bleeding', 'post-menopausal bleeding', []],
     // a new clause with its own subject takes the predicate
     ['Partner is HIV positive, she is negative.', 'HIV', []],
     ['No fever, she has a rash on her arms.', 'rash', []],

@@ -30,7 +30,14 @@ describe('forms and templates: a field answered no / nil / N/A, a question answe
     ['7. Any family history of cancer or inherited disease recorded?   None recorded.', 'visible'],
     // coded template values that deny their own field
     ['New patient template\nDomestic abuse risk: not at risk (routine enquiry)\nLearning disability register: not on register\nCarer status: not a carer', 'visible'],
+    // tick boxes answered after an arrow; a quoted question; a list opened by a colon after "of"
+    ['Q4. Any of the following? (tick)\n  [ ] HIV / AIDS or hepatitis B / C          -> No\n  [ ] Alcohol or drug misuse   -> No', 'visible'],
+    ['Q6 "Has the applicant ever been treated for drug abuse, HIV/AIDS or any mental disorder?" - No entries found.', 'visible'],
+    ['I have reviewed the record. There is no record of: depression, self-harm or suicidal ideation, alcohol or drug misuse, or domestic violence.', 'visible'],
     // near-misses: a real disclosure inside a template, a form answered yes, a finding after the answer
+    ['  [ ] HIV / AIDS or hepatitis B / C          -> Yes, HIV since 2019', 'review'],
+    ['Q6 "Any history of self-harm?" - Yes, overdose 2021.', 'review'],
+    ['No concerns: disclosed DV last week, police aware.', 'withhold'],
     ['Domestic abuse: yes - partner hit her last week.', 'withhold'],
     ['Domestic violence - asked, disclosed. Partner pushed her down the stairs, MARAC referral made.', 'withhold'],
     ['Q: Any history of HIV? A: Yes - on antiretrovirals since 2019.', 'review'],

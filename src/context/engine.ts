@@ -198,6 +198,9 @@ function listReaches(doc: Analysed, from: number, to: number): boolean {
       words = 0;
       continue;
     }
+    // A colon after a head that ends in a preposition opens the list the preposition needs ("no
+    // record of: depression, self-harm or ..."); anywhere else it starts another field.
+    if (t.text === ':' && head && !joined && i > from && doc.vocab.listAdjunct.has(doc.tokens[i - 1].lower)) continue;
     if (t.kind === 'newline' || t.text === ':' || t.text === ';') return false;
     if (t.kind !== 'word') continue;
     words++;

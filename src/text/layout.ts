@@ -240,8 +240,11 @@ const SEPARATOR = /\?|\.{3,}|…+|[ ]{2,}|:(?=\s|$)|\s[-–]\s/g;
 const ANSWER_READ = 80;
 /** A speaker's label at the start of a line ("Patient:", "Guest_family_2:"). */
 const SPEAKER = /^\s*[A-Za-z][A-Za-z_]{0,20}\d{0,2}\s*:\s*/;
-/** Leader characters between a separator and its answer. */
-const LEADER = /^[\s.…:_\-–—]*/;
+/**
+ * Leader characters between a separator and its answer: dots, dashes, an arrow ("-> No", "→ No")
+ * or an equals sign, and the closing quote of a quoted question ('"Any history of ...?" - No').
+ */
+const LEADER = /^[\s.…:_\-–—>→⇒=”"’']*/;
 
 interface Answer {
   answer: FormItem['answer'];
