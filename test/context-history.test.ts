@@ -125,3 +125,16 @@ describe('a past-history field inside a line is history, as its heading at a lin
     expect(mods(text, target)).toEqual(want);
   });
 });
+
+describe('a family-history field inside a line is about the family, as its heading at a line start is', () => {
+  const { ctx } = contextOf(createScanner());
+  it.each([
+    ['New pt check (HCA Beth). FHx: mother - breast ca age 49; brother - epilepsy.', 'breast ca', 'family'],
+    ['Reg check. Family history: bowel cancer in father at 52.', 'bowel cancer', 'family'],
+    // near-misses: the next sentence is the patient's again; the patient named first in the field
+    ['New pt check. FHx: mother - breast ca. Found a lump in her own breast last week.', 'lump', 'patient'],
+    ['New pt check. Medical history: asthma since childhood.', 'asthma', 'patient'],
+  ] as [string, string, string][])('%s -> %s is about the %s', (text, target, who) => {
+    expect(ctx(text, target).experiencer).toBe(who);
+  });
+});

@@ -93,6 +93,19 @@ describe('names: eponyms, firms and roles are not people', () => {
   });
 });
 
+describe('a relative speaking for a patient who lacks capacity is routine', () => {
+  it.each([
+    ['Home visit. Post-stroke, aphasic, unable to give hx. Wife reports 3 days of cough. Chest clear.', 'visible'],
+    ['Lacks capacity re treatment. Son says she is eating less; discussed in best interests, plan to review.', 'visible'],
+    // near-misses: no word that the patient cannot speak for themselves; a relative named
+    ['Telephone consult. Wife reports 3 days of cough, he is at work.', 'review'],
+    ['Home visit. His wife is not able to give a history. Wife reports 3 days of cough.', 'review'],
+    ['Unable to give hx. Daughter Karen Ellery reports 3 days of cough.', 'review'],
+  ] as [string, Verdict][])('%s -> %s', (text, want) => {
+    expect(verdict(text, { name: 'Owen Pryce' })).toBe(want);
+  });
+});
+
 describe("a parent giving a child's history: the child's age as the note gives it", () => {
   it.each([
     // an undated note read years later: the age it states is the age it was written at

@@ -520,20 +520,28 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
   // Under "FHx:" everything is about family, unless the sentence turns back to the patient
   // before the target ("FHx: father HD. Pt 50% risk, not yet decided about testing").
   const patientFirst = cues.some((c) => c.modifier === 'patient' && !c.suppressedBy && c.hit.endTok <= a);
-  if (sec?.kind === 'family' && result.experiencer === 'patient' && !familyBlocked && !patientFirst) {
-    result.experiencer = 'family';
-    result.triggers.push(sectionTrigger('family', 'section/family-history'));
+  // The same headings as fields inside a line ("New pt check. FHx: mother - breast ca at 49").
+  const field = inlineField(doc, a);
+  const fieldTrigger = (modifier: Trigger['modifier'], ruleId: string): Trigger => {
+    const o = toOriginal(doc.norm, field!.start, field!.end);
+    return { modifier, ruleId, start: o.start, end: o.end };
+  };
+  if (result.experiencer === 'patient' && !familyBlocked && !patientFirst) {
+    if (sec?.kind === 'family') {
+      result.experiencer = 'family';
+      result.triggers.push(sectionTrigger('family', 'section/family-history'));
+    } else if (field?.kind === 'family') {
+      result.experiencer = 'family';
+      result.triggers.push(fieldTrigger('family', 'field/family-history'));
+    }
   }
   if ((sec?.kind === 'history' || sec?.kind === 'allergy') && !result.historical) {
     result.historical = true;
     result.triggers.push(sectionTrigger('historical', sec.kind === 'history' ? 'section/past-history' : 'section/allergies'));
   }
-  // The same headings as fields inside a line.
-  const field = result.historical ? undefined : inlineField(doc, a);
-  if (field && (field.kind === 'history' || field.kind === 'allergy')) {
+  if (!result.historical && (field?.kind === 'history' || field?.kind === 'allergy')) {
     result.historical = true;
-    const o = toOriginal(doc.norm, field.start, field.end);
-    result.triggers.push({ modifier: 'historical', ruleId: field.kind === 'history' ? 'field/past-history' : 'field/allergies', start: o.start, end: o.end });
+    result.triggers.push(fieldTrigger('historical', field.kind === 'history' ? 'field/past-history' : 'field/allergies'));
   }
   // A habit (tobacco, alcohol, drugs) is recorded as social history, over a lifetime: under a
   // social-history heading, or denied ("denies alcohol or drugs"), it is historical. Habits only:

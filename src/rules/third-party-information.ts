@@ -1,3 +1,4 @@
+import { tokensCovering } from '../text/index.js';
 import { hitIndex, markNear } from './hit-index.js';
 import { textAges } from './lexicon-findings.js';
 import type { Contextual, DetectInput, Rule, Source } from './types.js';
@@ -30,10 +31,16 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
     return (age = stated.length ? Math.min(...stated) : input.patient.age ?? Infinity);
   };
   const historian = once(input.lexicon, 'child-history-giver', () => new RegExp(`^(?:${vocabRegex(input.lexicon, 'child-history-giver').source})$`, 'iu'));
-  const routine = (x: { a: number; b: number }) => historian.test(doc.norm.text.slice(doc.tokens[x.a].start, doc.tokens[x.b - 1].end)) && ageOf() < 16;
+  // So is a relative speaking for a patient who lacks capacity (POLICY.md): the document says
+  // the patient cannot give a history or lacks capacity (not a relative: no relationship word
+  // before the cue in its sentence, "his wife is not able to give a history"); the informant is
+  // a relationship word, not a name.
+  let incapable: boolean | undefined;
+  const lacksCapacity = () => (incapable ??= capacityCueAboutPatient(input, idx.relationship));
+  const routine = (x: Informant) => (historian.test(doc.norm.text.slice(doc.tokens[x.a].start, doc.tokens[x.b - 1].end)) && ageOf() < 16) || (x.relative && lacksCapacity());
   // Possible informants (relationship words, third parties' names), grouped by sentence.
-  const bySentence = new Map<number, { a: number; b: number }[]>();
-  for (const x of [...idx.relationship.map((h) => ({ a: h.startTok, b: h.endTok })), ...names.map((f) => ({ a: f.startTok, b: f.endTok }))]) {
+  const bySentence = new Map<number, Informant[]>();
+  for (const x of [...idx.relationship.map((h) => ({ a: h.startTok, b: h.endTok, relative: true })), ...names.map((f) => ({ a: f.startTok, b: f.endTok, relative: false }))]) {
     const sIdx = doc.tokenSentence[x.a];
     const list = bySentence.get(sIdx);
     if (list) list.push(x);
@@ -74,6 +81,26 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
 }
 
 const RULE_ID = 'detector/third-party-information';
+
+/** Whether the document says the patient (no relative before the cue in its sentence) lacks capacity or cannot give a history. */
+function capacityCueAboutPatient(input: DetectInput, relatives: readonly { startTok: number }[]): boolean {
+  const { doc } = input;
+  const cue = once(input.lexicon, 'lacks-capacity-cue-g', () => new RegExp(vocabRegex(input.lexicon, 'lacks-capacity-cue').source, 'giu'));
+  for (const m of doc.norm.text.matchAll(cue)) {
+    const tok = Math.min(tokensCovering(doc.tokens, m.index, m.index + 1)[0], doc.tokens.length - 1);
+    const s = doc.sentences[doc.tokenSentence[tok]];
+    const from = s ? s.firstToken : 0;
+    if (!relatives.some((r) => r.startTok >= from && r.startTok < tok)) return true;
+  }
+  return false;
+}
+
+/** A possible informant: a relationship word ("son") or a third party's name, as a token range. */
+interface Informant {
+  a: number;
+  b: number;
+  relative: boolean;
+}
 
 export const thirdPartyInformationRule: Rule = {
   origin: 'code',
