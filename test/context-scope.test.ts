@@ -290,3 +290,17 @@ describe('negation: contractions, a negated report verb, what "not" does not neg
     expect(ctx(text, target).negated).toBe(want);
   });
 });
+
+describe('a result inside a bracket of several items qualifies its own item, not what the bracket follows', () => {
+  it.each([
+    ['Stage IV lung cancer (adenocarcinoma, EGFR/ALK negative, PD-L1 <1%) with bone metastases.', 'lung cancer', []],
+    ['Breast cancer (grade 2, ER negative, HER2 positive).', 'Breast cancer', []],
+    // near-misses: the bracket holds one item, or the result is an item by itself; no bracket
+    ['Chlamydia (NAAT negative).', 'Chlamydia', ['negated']],
+    ['Chlamydia NAAT (negative).', 'Chlamydia', ['negated']],
+    ['Hep B sAg (lab ref 123, negative).', 'Hep B', ['negated']],
+    ['HIV, hepatitis B and syphilis negative.', 'syphilis', ['negated']],
+  ] as [string, string, string[]][])('%s -> %s is %j', (text, target, want) => {
+    expect(mods(text, target)).toEqual(want);
+  });
+});

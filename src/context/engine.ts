@@ -347,6 +347,41 @@ function inlineField(doc: Analysed, a: number): { kind: string; start: number; e
   return undefined;
 }
 
+/**
+ * Whether a backward cue stands inside a bracket that opened after the target, in an item of
+ * its own after other items: the cue qualifies its item ("lung cancer (adenocarcinoma, EGFR/ALK
+ * negative)": the markers are negative, not the cancer). A bracket with one item ("Chlamydia
+ * (NAAT negative)"), or a cue that is an item by itself ("HIV (4th gen, negative)"), reports on
+ * what stands before the bracket.
+ */
+function insideBracketAfter(doc: Analysed, from: number, to: number): boolean {
+  let open = -1;
+  let depth = 0;
+  for (let i = to - 1; i >= from; i--) {
+    const t = doc.tokens[i].text;
+    if (t === ')') depth++;
+    else if (t === '(') {
+      if (depth === 0) {
+        open = i;
+        break;
+      }
+      depth--;
+    }
+  }
+  if (open < 0) return false;
+  // items of the bracket before the cue, and words in the cue's own item
+  let items = 0;
+  let own = false;
+  for (let i = open + 1; i < to; i++) {
+    const t = doc.tokens[i];
+    if (t.text === ',' || t.text === ';') {
+      if (own) items++;
+      own = false;
+    } else if (t.kind === 'word') own = true;
+  }
+  return items > 0 && own;
+}
+
 /** Whether a terminator ends this trigger's scope: a terminator may end only some modifiers ("presents" ends a history). */
 const ends = (o: Cue, c: Cue) => o.modifier === 'terminate' && (!o.entry.terminates || o.entry.terminates.includes(c.modifier as never));
 
@@ -426,6 +461,10 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
       applies = wordsBetween(doc, gapFrom, gapTo) < c.window;
     }
     if (!applies) continue;
+    if (!forward && insideBracketAfter(doc, gapFrom, gapTo)) {
+      blockers?.push('context/bracket');
+      continue;
+    }
     if (layoutBetween(doc, c, a, b, forward)) {
       blockers?.push('context/layout');
       continue;
