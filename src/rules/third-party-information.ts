@@ -108,7 +108,7 @@ export const thirdPartyInformationRule: Rule = {
     id: RULE_ID,
     category: 'thirdParty',
     types: ['third-party-information'],
-    description: "Information supplied by someone other than the patient: an informant cue (rang, reports, per, collateral from) with a relative or a named person beside it. A parent or carer giving a child's history counts for nothing on its own (weight 0; POLICY.md's routine case), but still makes what they say of another's health information supplied (policy/examples.yaml holds the visible cases).",
+    description: "Information supplied by someone other than the patient: an informant cue (rang, reports, per, collateral from) with a relative or a named person beside it. A parent or carer giving a child's history, or a relative speaking for a patient the document says lacks capacity or cannot give a history, counts for nothing on its own (weight 0; POLICY.md's routine cases), but still makes what they say of another's health information supplied (policy/examples.yaml holds the visible cases).",
     docs: 'POLICY.md: information a relative gave that is not in confidence is review',
   },
   examples: {
