@@ -7,6 +7,7 @@ import { compileLexicon } from '../src/lexicon/compile.js';
 import { matchLexicon } from '../src/lexicon/match.js';
 import { checkRegex } from '../src/lexicon/regex-safety.js';
 import { leadingPrefixes } from '../src/lexicon/prefilter.js';
+import { readRequired } from '../src/lexicon/required.js';
 import type { LoadedEntry, LoadedFinding } from '../src/lexicon/schema.js';
 import { analyse } from './support/text-vocabulary.js';
 
@@ -105,6 +106,63 @@ describe('pattern prefilter', () => {
     expect(leadingPrefixes('\\Bx')).toBeUndefined();
     expect(leadingPrefixes('.*x')).toBeUndefined();
   });
+});
+
+describe('required literals', () => {
+  it('reads the words every match must contain, and how long a match can be', () => {
+    const r = readRequired('\\b\\d{1,3} ?(?:day|week|month)s? (?:history|hx)\\b');
+    expect(r.clauses).toEqual(expect.arrayContaining([['day', 'month', 'week'], ['history', 'hx']]));
+    expect(r.maxLen).toEqual({ fixed: 3 + 1 + 5 + 1 + 1 + 7, runs: 0 });
+    // \s+ is one run of white space at most: its length is the document's longest run.
+    const son = readRequired('\\b(?:son|daughter)\\s+took\\s+(?:her|his)\\s+money\\b');
+    expect(son.clauses).toEqual(expect.arrayContaining([['money'], ['took']]));
+    expect(son.maxLen).toEqual({ fixed: 8 + 4 + 3 + 5, runs: 3 });
+    // A word both alternatives share is not required of either: only the union is.
+    expect(readRequired('(?:hit|punched) (?:him|her)').clauses).toEqual(expect.arrayContaining([['hit', 'punched']]));
+  });
+  it('requires nothing that a match may leave out or only looks at', () => {
+    expect(readRequired('(?:very )?bad').clauses).toEqual([['bad']]);
+    expect(readRequired('foo(?=bar)(?<!baz)').clauses).toEqual([['foo']]);
+    expect(readRequired('(\\w+) \\1 again').maxLen.fixed).toBe(Infinity); // a back-reference: any length
+  });
+  it('gives no clause where it cannot prove one, and such a pattern is still tried', () => {
+    expect(readRequired('[a-z]+ed|x\\d+').clauses).toEqual([]); // single letters only
+    expect(readRequired('(?i:abc)').clauses).toEqual([]); // syntax it does not read
+    const e = entry({ patterns: ['\\b\\d+\\s?x\\s?\\d+\\b'] });
+    expect(hitsOf([e], 'Two 3 x 4 packs')).toEqual(['3 x 4']);
+  });
+  it('tries a pattern only where its literals are in reach, and still finds every match', () => {
+    const e = entry({ patterns: ['\\b\\d{1,2} ?(?:week|wk)s? (?:history|hx)\\b'] });
+    expect(hitsOf([e], '2 week history of cough; 3 days later 4 wk hx; 5 wks   hx')).toEqual(['2 week history', '4 wk hx']);
+    // Letters as a case-insensitive Unicode regex reads them: U+212A is a K.
+    const k = entry({ patterns: ['\\b(?:daughter|son)\\s+took\\s+(?:her|his)\\s+bank\\s+card'] });
+    expect(hitsOf([k], 'Son TOOK his BAN\u212A card.')).toHaveLength(1);
+  });
+  it('never misses a match: every built-in pattern match holds a literal of each clause, within the length bound', () => {
+    const lex = compileLexicon(loadLexicons().entries);
+    const texts = lex.entries.flatMap((e) => [...(e.examples?.match ?? []), ...(e.examples?.noMatch ?? [])]);
+    for (const f of ['eval/holdout.jsonl', 'eval/blind2.jsonl', 'eval/blind8.jsonl'])
+      for (const line of readFileSync(f, 'utf8').split('\n')) if (line.trim()) texts.push(JSON.parse(line).text);
+    const fold = (s: string) => s.replace(/\u017f/g, 's').replace(/\u212a/g, 'k').toLowerCase();
+    const required = lex.patterns.map((p) => readRequired(p.re.source));
+    let checked = 0;
+    for (const text of texts) {
+      const norm = analyse(text).norm.text;
+      const longestSpace = Math.max(0, ...(norm.match(/\s+/g) ?? []).map((x) => x.length));
+      for (const [i, p] of lex.patterns.entries()) {
+        const r = required[i];
+        p.re.lastIndex = 0;
+        for (const m of norm.matchAll(p.re)) {
+          if (m[0].length === 0) continue;
+          checked++;
+          const inside = fold(m[0]);
+          for (const c of r.clauses) if (!c.some((x) => inside.includes(x))) expect.fail(`/${p.re.source}/ matched without any of ${c.join('|')}`);
+          expect(m[0].length).toBeLessThanOrEqual(r.maxLen.fixed + r.maxLen.runs * longestSpace);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(250);
+  }, 120_000);
 });
 
 describe('ReDoS check', () => {

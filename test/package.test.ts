@@ -62,6 +62,17 @@ describe('package', () => {
     for (const src of sources) expect(readPrefixes(src) ?? null, src).toEqual(bundle.prefixes[src]);
   });
 
+  it("stores each pattern's required literals exactly as the prefilter reads them", async () => {
+    const bundle = JSON.parse(readFileSync(join(root, 'dist/builtin-lexicons.json'), 'utf8')) as { required: Record<string, unknown> };
+    const { readRequired } = await import('../src/lexicon/required.js');
+    const sources = Object.keys(bundle.required);
+    expect(sources.length).toBeGreaterThan(100);
+    for (const src of sources) {
+      const r = readRequired(src);
+      expect({ clauses: r.clauses, fixed: Number.isFinite(r.maxLen.fixed) ? r.maxLen.fixed : null, runs: r.maxLen.runs }, src).toEqual(bundle.required[src]);
+    }
+  });
+
   it("stores the lexicons' stems exactly as the stemmer gives them, so seeding changes nothing", () => {
     const bundle = JSON.parse(readFileSync(join(root, 'dist/builtin-lexicons.json'), 'utf8')) as { stems: Record<string, string> };
     const porter = createRequire(import.meta.url)('natural/lib/natural/stemmers/porter_stemmer.js') as { stem(w: string): string };

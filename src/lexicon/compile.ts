@@ -2,7 +2,8 @@ import { normalise } from '../text/normalise.js';
 import { stem } from '../text/stem.js';
 import { tokenise, type Token } from '../text/tokenise.js';
 import type { TextVocabulary } from '../text/vocabulary.js';
-import { leadingPrefixes, PrefixTrie } from './prefilter.js';
+import { leadingPrefixes, PrefixTrie, type PatternFilter } from './prefilter.js';
+import { requiredLiterals } from './required.js';
 import type { LoadedEntry } from './schema.js';
 import { compileVocabularies, expandPattern, expandTerm, textVocabulary, type Vocabularies } from './vocabulary.js';
 
@@ -143,6 +144,7 @@ export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
   const root: TrieNode = { next: new Map(), ends: [] };
   const abbreviations = new Map<string, TermRef[]>();
   const patterns: CompiledPattern[] = [];
+  const filters: (PatternFilter | undefined)[] = [];
   entries.forEach((e, idx) => {
     // A named vocabulary is read by detectors and patterns, not matched as terms of its own.
     if (e.kind === 'vocabulary' && e.use === undefined) return;
@@ -179,6 +181,7 @@ export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
       const flags = typeof p !== 'string' && p.caseSensitive ? 'gu' : 'giu';
       const prefixes = leadingPrefixes(src);
       patterns.push({ entry: idx, re: new RegExp(src, flags), prefixes, sticky: prefixes ? new RegExp(src, flags.replace('g', '') + 'y') : undefined });
+      filters.push(prefixes ? { prefixes, required: requiredLiterals(src) } : undefined);
     }
   });
   function addTerm(idx: number, term: string, stemmed: boolean, constraint: Constraint | undefined): void {
@@ -197,8 +200,8 @@ export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
     // constraints: keep both; overlapping hits of one entry are merged after matching.
     if (!node.ends.some((r) => r.entry === idx && !r.constraint && !constraint)) node.ends.push({ entry: idx, constraint });
   }
-  const prefixTrie = new PrefixTrie();
-  patterns.forEach((p, i) => p.prefixes?.forEach((x) => prefixTrie.add(x, i)));
+  // A pattern with openings is tried only where one opens and its required literals are in reach.
+  const prefixTrie = new PrefixTrie(filters);
   const prefiltered = patterns.filter((p) => p.prefixes && p.sticky);
   const unfiltered = patterns.filter((p) => !(p.prefixes && p.sticky));
   const text = textVocabulary(vocabularies, knownWords(root, abbreviations, vocabularies));

@@ -12,6 +12,7 @@ import { compileLexicon } from './compile.js';
 import { compileVocabularies, expandPattern } from './vocabulary.js';
 import { knownStems, seedStems } from '../text/stem.js';
 import { knownPrefixes, seedPrefixes } from './prefilter.js';
+import { knownRequired, seedRequired, type StoredRequired } from './required.js';
 
 /** Folder of the lexicons shipped in the package (walks up from this module). */
 export function builtinLexiconDir(): string {
@@ -163,6 +164,8 @@ export interface LexiconBundle {
   stems?: Record<string, string>;
   /** each pattern's openings for the prefilter, by pattern source, likewise */
   prefixes?: Record<string, string[] | null>;
+  /** each pattern's required literals for the prefilter, by pattern source, likewise */
+  required?: Record<string, StoredRequired>;
 }
 
 export function sourceHashes(dir: string, files: string[]): Record<string, string> {
@@ -212,6 +215,7 @@ function loadBuiltin(): { entries: LoadedEntry[]; files: string[] } {
         entries = b.entries;
         if (b.stems) seedStems(b.stems);
         if (b.prefixes) seedPrefixes(b.prefixes);
+        if (b.required) seedRequired(b.required);
       }
     } catch {
       entries = undefined;
@@ -229,7 +233,7 @@ export function buildLexiconBundle(): LexiconBundle {
   const set = loadLexicons({ builtin: false, files, builtinSource: true });
   // Compiling stems every word of every term, near-word and example-free phrase once.
   compileLexicon(set.entries);
-  return { sources: sourceHashes(dir, files), entries: set.entries, stems: knownStems(), prefixes: knownPrefixes() };
+  return { sources: sourceHashes(dir, files), entries: set.entries, stems: knownStems(), prefixes: knownPrefixes(), required: knownRequired() };
 }
 
 /** Expand user lexicon paths or globs; a pattern that matches nothing is an error. */

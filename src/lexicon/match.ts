@@ -1,5 +1,6 @@
 import type { Analysed } from '../text/index.js';
 import { claimMemoSlot, tokensCovering, type Token } from '../text/tokenise.js';
+import type { TokenWalk } from './prefilter.js';
 import { keyOf, type CompiledLexicon, type Constraint, type FrameGroup, type Phrase, type TermRef, type TrieNode } from './compile.js';
 
 export interface Hit {
@@ -16,14 +17,15 @@ export interface Hit {
 // Bound on the per-lexicon first-step cache (distinct token texts), for flat memory.
 const MAX_KEYS = 60_000;
 
-interface FirstStep {
+/** A token's first step through the term trie, and its walk through the pattern prefilter. */
+interface FirstStep extends TokenWalk {
   exact: string;
   stemmed: string;
   abbr?: TermRef[];
   nodes?: TrieNode[];
 }
 const firstStepCache = new WeakMap<CompiledLexicon, Map<string, FirstStep>>();
-/** Each token form remembers its first step for the last lexicon that asked. */
+/** Each token form remembers its first step (and prefilter walk) for the last lexicon that asked. */
 const SLOT = claimMemoSlot();
 
 /**
@@ -54,7 +56,8 @@ function firstSteps(lex: CompiledLexicon) {
     const n1 = lex.root.next.get(exact);
     const n2 = stemmed !== exact ? lex.root.next.get(stemmed) : undefined;
     const nodes = n1 && n2 ? [n1, n2] : n1 ? [n1] : n2 ? [n2] : undefined;
-    f = { exact, stemmed, abbr, nodes };
+    const { hits, node, literals } = lex.prefixTrie.walk(t);
+    f = { exact, stemmed, abbr, nodes, hits, node, literals };
     if (!t.form.transient) {
       if (c.size >= MAX_KEYS) c.clear();
       c.set(key, f);
@@ -302,7 +305,7 @@ export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
   // Patterns with known openings are tried only where one opens (the prefilter's pairs, in
   // text order); per pattern, a place inside its previous match is not tried again.
   if (lex.prefiltered.length) {
-    const pairs = lex.prefixTrie.candidates(text, toks);
+    const pairs = lex.prefixTrie.candidates(text, toks, info);
     const tried = new Int32Array(lex.patterns.length).fill(-1);
     const matchEnd = new Int32Array(lex.patterns.length);
     for (let k = 0; k < pairs.length; k += 2) {

@@ -5,11 +5,11 @@
  * source (literals, small character classes, `\d`, optional groups, alternatives); when the
  * start is not plain enough to read, the pattern runs over the whole text as usual.
  * Patterns are therefore tried where a token starts, lookbehinds included (docs/lexicons.md).
+ * An opening is kept only where the words the pattern must also contain (required.ts) are in
+ * reach of it: most openings are common ("the ", a digit) and well under 1% of them match.
  */
-import { claimMemoSlot, type Token } from '../text/tokenise.js';
-
-/** Each token form remembers its walk through the last prefix trie that asked. */
-const SLOT = claimMemoSlot();
+import type { Token } from '../text/tokenise.js';
+import { LiteralScanner, MIN_LITERAL, type MaxLen, type Required } from './required.js';
 
 const MAX_PREFIXES = 256;
 const MAX_LEN = 8;
@@ -343,12 +343,17 @@ function splitTop(s: string): string[] {
   return out;
 }
 
-interface TokenWalk {
+/** What a token's own text tells the prefilter (see PrefixTrie.walk). */
+export interface TokenWalk {
+  /** patterns whose opening ends inside the token */
   hits: number[];
+  /** the trie node at the token's end, to carry on into the text after it, or none */
   node: PrefixNode | undefined;
+  /** required-literal clauses the token's text satisfies, a bit set (bit c of word c >> 5) */
+  literals: Uint32Array;
 }
 
-interface PrefixNode {
+export interface PrefixNode {
   /** by lower-cased UTF-16 code unit: no string is made per character */
   next: Map<number, PrefixNode>;
   /** patterns whose opening ends here */
@@ -362,13 +367,57 @@ function lowerCode(code: number): number {
   return l.length === 1 ? l.charCodeAt(0) : code;
 }
 
+/** What the prefilter knows of one pattern: where it may open, and what it must contain. */
+export interface PatternFilter {
+  prefixes: string[];
+  required: Required;
+}
+
+/** A pattern's required-literal clauses (ids) and the bound on its match length. */
+interface Need {
+  clauses: number[];
+  maxLen: MaxLen;
+}
+
 /**
  * All patterns' openings in one character trie, so one pass over a document's token starts
- * finds every place each pattern may match.
+ * finds every place each pattern may match; and all their required literals (required.ts), so
+ * that a place is kept only where each of the pattern's clauses has a literal in reach.
  */
 export class PrefixTrie {
   private readonly root: PrefixNode = { next: new Map(), patterns: [] };
-  add(prefix: string, pattern: number): void {
+  private readonly needs: (Need | undefined)[] = [];
+  private readonly literals: LiteralScanner;
+  /** the clause bit set of a token with no required literal */
+  private readonly none: Uint32Array;
+  private readonly newline: TokenWalk;
+
+  /** `patterns[i]` for pattern i, or undefined for one run over the whole text instead. */
+  constructor(patterns: readonly (PatternFilter | undefined)[]) {
+    const clauses: string[][] = [];
+    // Patterns built from one vocabulary share clauses: each is looked for once.
+    const ids = new Map<string, number>();
+    const idOf = (c: string[]) => {
+      const key = c.join('|');
+      let id = ids.get(key);
+      if (id === undefined) {
+        id = clauses.length;
+        clauses.push(c);
+        ids.set(key, id);
+      }
+      return id;
+    };
+    patterns.forEach((p, i) => {
+      if (!p) return;
+      for (const x of p.prefixes) this.add(x, i);
+      if (p.required.clauses.length) this.needs[i] = { clauses: p.required.clauses.map(idOf), maxLen: p.required.maxLen };
+    });
+    this.literals = new LiteralScanner(clauses);
+    this.none = new Uint32Array(this.literals.words);
+    this.newline = { hits: [], node: undefined, literals: this.none };
+  }
+
+  private add(prefix: string, pattern: number): void {
     let node = this.root;
     for (let i = 0; i < prefix.length; i++) {
       const code = lowerCode(prefix.charCodeAt(i));
@@ -381,48 +430,96 @@ export class PrefixTrie {
     }
     if (!node.patterns.includes(pattern)) node.patterns.push(pattern);
   }
-  /** The walk through one token's own characters: patterns whose opening ends inside it, and
-   * the node reached at its end (to carry on into the following text), or none. */
-  private walkToken(word: string): TokenWalk {
+
+  /**
+   * The walk through one token's own characters: patterns whose opening ends inside it, the
+   * node reached at its end (to carry on into the following text) or none, and the required
+   * literals inside it. It depends only on the token's text: the matcher keeps it on the
+   * token's shared form.
+   */
+  walk(token: Token): TokenWalk {
+    if (token.kind === 'newline') return this.newline;
+    const word = token.text;
     const hits: number[] = [];
     let node: PrefixNode | undefined = this.root;
     for (let i = 0; i < word.length && node; i++) {
       node = node.next.get(lowerCode(word.charCodeAt(i)));
       if (node && node.patterns.length) for (const p of node.patterns) hits.push(p);
     }
-    return { hits, node: node && node.next.size ? node : undefined };
+    return { hits, node: node && node.next.size ? node : undefined, literals: this.literals.find(word) ?? this.none };
   }
 
   /**
    * Every (token start, pattern) pair where the text opens with one of the pattern's
-   * prefixes, flat as [start, pattern, start, pattern, ...] in text order: one growing array
-   * per document rather than one per pattern. A pair may repeat when two prefixes of one
-   * pattern open at the same place. The walk through a token's own text is cached on its
-   * shared form, so most tokens cost one property read.
+   * prefixes and the pattern's required literals are in reach, flat as [start, pattern, start,
+   * pattern, ...] in text order: one growing array per document rather than one per pattern.
+   * A pair may repeat when two prefixes of one pattern open at the same place. `walks` holds
+   * each token's walk (see walk).
    */
-  candidates(text: string, toks: Token[]): number[] {
-    const out: number[] = [];
-    const n = text.length;
-    for (const t of toks) {
+  candidates(text: string, toks: Token[], walks: readonly TokenWalk[]): number[] {
+    const n = toks.length;
+    // Tokens cover every character but white space (tokenise.ts), so the gaps between tokens
+    // other than line breaks are the white-space runs.
+    let longestSpace = 0;
+    let prevEnd = 0;
+    for (let i = 0; i < n; i++) {
+      const t = toks[i];
       if (t.kind === 'newline') continue;
-      const memo = t.form.memo;
-      let w: TokenWalk;
-      if (memo[SLOT] === this) w = memo[SLOT + 1] as TokenWalk;
-      else {
-        w = this.walkToken(t.text);
-        memo[SLOT] = this;
-        memo[SLOT + 1] = w;
-      }
+      if (t.start - prevEnd > longestSpace) longestSpace = t.start - prevEnd;
+      prevEnd = t.end;
+    }
+    if (text.length - prevEnd > longestSpace) longestSpace = text.length - prevEnd;
+
+    const reach: Reach = { toks, walks, longestSpace };
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const w = walks[i];
+      const t = toks[i];
       const start = t.start;
-      for (const p of w.hits) out.push(start, p);
+      for (const p of w.hits) if (this.inReach(p, i, reach)) out.push(start, p);
       let node = w.node;
-      for (let i = t.end; node && i < n; i++) {
-        node = node.next.get(lowerCode(text.charCodeAt(i)));
+      for (let j = t.end; node && j < text.length; j++) {
+        node = node.next.get(lowerCode(text.charCodeAt(j)));
         if (!node) break;
-        if (node.patterns.length) for (const p of node.patterns) out.push(start, p);
+        if (node.patterns.length) for (const p of node.patterns) if (this.inReach(p, i, reach)) out.push(start, p);
         if (node.next.size === 0) break;
       }
     }
     return out;
   }
+
+  /**
+   * Can pattern p match from token i on, as far as its required literals tell: does each of
+   * its clauses have a literal within the longest match from there? (A pattern whose match
+   * has no bound is not asked: its literals could be anywhere after.)
+   */
+  private inReach(p: number, i: number, r: Reach): boolean {
+    const need = this.needs[p];
+    if (!need) return true;
+    const { toks, walks } = r;
+    const end = toks[i].start + need.maxLen.fixed + need.maxLen.runs * r.longestSpace;
+    if (end === Infinity) return true;
+    for (const c of need.clauses) {
+      // The tokens in reach: a clause's literal lies inside one token (required.ts), and ends
+      // at least MIN_LITERAL after the token's start.
+      const word = c >> 5;
+      const bit = 1 << (c & 31);
+      let found = false;
+      for (let j = i; j < toks.length && toks[j].start + MIN_LITERAL <= end; j++)
+        if (walks[j].literals[word] & bit) {
+          found = true;
+          break;
+        }
+      if (!found) return false;
+    }
+    return true;
+  }
+}
+
+/** One document's tokens with their walks, for the reach of required literals. */
+interface Reach {
+  toks: Token[];
+  walks: readonly TokenWalk[];
+  /** the longest run of white space in the document */
+  longestSpace: number;
 }
