@@ -121,6 +121,12 @@ describe('a past-history field inside a line is history, as its heading at a lin
     ['Telephone review. Presenting complaint: low mood, self harm last night.', 'self harm', []],
     ['Reviewed. HPC: low mood. PMH: asthma', 'low mood', []],
     ['Smear taken. Obstetric history: G1P1. Requesting TOP, 7/40 today.', 'TOP', []],
+    // a sentence about now is not history, under a heading or a field; a terminator or a semicolon ends the field
+    ['Phone call. Background: partner hit her last night, she is frightened.', 'partner hit her', []],
+    ['Background: partner hit her last night.', 'partner hit her', []],
+    ['Reg check. PMH: asthma; DV from husband, MARAC next week.', 'DV', []],
+    ['Reg check. Allergies: none, disclosed partner hits her.', 'partner hits her', []],
+    ['Background: DV from ex-husband 2013-15, police involved at the time.', 'DV', ['historical']],
   ] as [string, string, Mod[]][])('%s -> %s is %j', (text, target, want) => {
     expect(mods(text, target)).toEqual(want);
   });
@@ -134,6 +140,8 @@ describe('a family-history field inside a line is about the family, as its headi
     // near-misses: the next sentence is the patient's again; the patient named first in the field
     ['New pt check. FHx: mother - breast ca. Found a lump in her own breast last week.', 'lump', 'patient'],
     ['New pt check. Medical history: asthma since childhood.', 'asthma', 'patient'],
+    ['New pt check. Family history: none; HIV positive, on ART.', 'HIV positive', 'patient'],
+    ['Reg check. FHx: mother - breast ca age 49, chlamydia positive today.', 'chlamydia positive', 'patient'],
   ] as [string, string, string][])('%s -> %s is about the %s', (text, target, who) => {
     expect(ctx(text, target).experiencer).toBe(who);
   });

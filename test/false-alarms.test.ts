@@ -38,6 +38,8 @@ describe('forms and templates: a field answered no / nil / N/A, a question answe
     ['  [ ] HIV / AIDS or hepatitis B / C          -> Yes, HIV since 2019', 'review'],
     ['Q6 "Any history of self-harm?" - Yes, overdose 2021.', 'review'],
     ['No concerns: disclosed DV last week, police aware.', 'withhold'],
+    ["No previous contact with: police, MASH or children's services until the section 47 enquiry this month.", 'withhold'],
+    ['No significant history other than: self-harm last month, overdose.', 'review'],
     ['Domestic abuse: yes - partner hit her last week.', 'withhold'],
     ['Domestic violence - asked, disclosed. Partner pushed her down the stairs, MARAC referral made.', 'withhold'],
     ['Q: Any history of HIV? A: Yes - on antiretrovirals since 2019.', 'review'],
@@ -100,6 +102,9 @@ describe('a relative speaking for a patient who lacks capacity is routine', () =
     // near-misses: no word that the patient cannot speak for themselves; a relative named
     ['Telephone consult. Wife reports 3 days of cough, he is at work.', 'review'],
     ['Home visit. His wife is not able to give a history. Wife reports 3 days of cough.', 'review'],
+    ['No capacity concerns. Wife says he has been confused.', 'review'],
+    ['Has capacity; not lacking capacity for this decision. Son says she has been drinking a bottle of wine a day.', 'review'],
+    ['Unable to give hx. Neighbour reports she is wandering at night.', 'review'],
     ['Unable to give hx. Daughter Karen Ellery reports 3 days of cough.', 'review'],
   ] as [string, Verdict][])('%s -> %s', (text, want) => {
     expect(verdict(text, { name: 'Owen Pryce' })).toBe(want);

@@ -329,7 +329,7 @@ function labelAnsweredNo(doc: Analysed, cues: Cue[], a: number, b: number): Cue 
  * the start of a line. A later label opens another field; a label the vocabulary does not know
  * as a heading gives nothing.
  */
-function inlineField(doc: Analysed, a: number): { kind: string; start: number; end: number } | undefined {
+function inlineField(doc: Analysed, a: number, ended?: (from: number, to: number) => boolean): { kind: string; start: number; end: number; colon: number } | undefined {
   const s = doc.sentences[doc.tokenSentence[a]];
   if (!s) return undefined;
   const { labels } = doc.layout;
@@ -339,12 +339,28 @@ function inlineField(doc: Analysed, a: number): { kind: string; start: number; e
     let colon = k;
     while (colon < a && tokens[colon].text !== ':') colon++;
     if (colon >= a || colon === k) return undefined;
+    // A semicolon ends the field's answer ("Family history: none; HIV positive").
+    for (let i = colon + 1; i < a; i++) if (tokens[i].text === ';') return undefined;
+    if (ended?.(colon + 1, a)) return undefined;
     const start = tokens[k].start;
     const end = tokens[colon - 1].end;
     const kind = doc.vocab.headings.get(doc.norm.text.slice(start, end).toLowerCase().replace(/\s+/g, ' '));
-    return kind ? { kind, start, end } : undefined;
+    return kind ? { kind, start, end, colon } : undefined;
   }
   return undefined;
+}
+
+/**
+ * Whether the target's sentence says it is happening now: a time that is now or days ago
+ * (`{now-time}`: "today", "yesterday", "ongoing") anywhere in it after `from`. A heading's or a
+ * field's history does not hold then ("Background: partner hit her last night").
+ */
+function currentInSentence(doc: Analysed, a: number, from: number): boolean {
+  const s = doc.sentences[doc.tokenSentence[a]];
+  const lo = Math.max(from, s ? s.firstToken : 0);
+  const hi = s ? s.endToken : doc.tokens.length;
+  if (lo >= hi) return false;
+  return doc.vocab.nowTime.test(doc.norm.text.slice(doc.tokens[lo].start, doc.tokens[hi - 1].end));
 }
 
 /**
@@ -560,7 +576,9 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
   // before the target ("FHx: father HD. Pt 50% risk, not yet decided about testing").
   const patientFirst = cues.some((c) => c.modifier === 'patient' && !c.suppressedBy && c.hit.endTok <= a);
   // The same headings as fields inside a line ("New pt check. FHx: mother - breast ca at 49").
-  const field = inlineField(doc, a);
+  // A terminator between the field's colon and the target ends the field ("Allergies: none,
+  // disclosed partner hits her").
+  const field = inlineField(doc, a, (from, to) => cues.some((c) => c.modifier === 'terminate' && !c.suppressedBy && c.hit.startTok >= from && c.hit.endTok <= to));
   const fieldTrigger = (modifier: Trigger['modifier'], ruleId: string): Trigger => {
     const o = toOriginal(doc.norm, field!.start, field!.end);
     return { modifier, ruleId, start: o.start, end: o.end };
@@ -569,16 +587,19 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
     if (sec?.kind === 'family') {
       result.experiencer = 'family';
       result.triggers.push(sectionTrigger('family', 'section/family-history'));
-    } else if (field?.kind === 'family') {
+    } else if (field?.kind === 'family' && !currentInSentence(doc, a, field.colon)) {
+      // Not when the sentence turns to now ("FHx: mother breast ca, chlamydia positive today").
       result.experiencer = 'family';
       result.triggers.push(fieldTrigger('family', 'field/family-history'));
     }
   }
-  if ((sec?.kind === 'history' || sec?.kind === 'allergy') && !result.historical) {
+  // A heading's or a field's history gives way to a sentence about now ("Background: partner hit
+  // her last night").
+  if ((sec?.kind === 'history' || sec?.kind === 'allergy') && !result.historical && !currentInSentence(doc, a, 0)) {
     result.historical = true;
     result.triggers.push(sectionTrigger('historical', sec.kind === 'history' ? 'section/past-history' : 'section/allergies'));
   }
-  if (!result.historical && (field?.kind === 'history' || field?.kind === 'allergy')) {
+  if (!result.historical && (field?.kind === 'history' || field?.kind === 'allergy') && !currentInSentence(doc, a, field.colon)) {
     result.historical = true;
     result.triggers.push(fieldTrigger('historical', field.kind === 'history' ? 'field/past-history' : 'field/allergies'));
   }

@@ -219,6 +219,7 @@ function layoutVocabulary(v: Vocabularies): Pick<
   | 'listAdjunct'
   | 'habitQualifier'
   | 'conditionGeneric'
+  | 'nowTime'
 > {
   const words = (name: string): ReadonlySet<string> => v.get(name)?.words ?? new Set();
   const whole = (name: string) => (v.get(name) ? new RegExp(`^(?:${v.get(name)!.source})$`, 'iu') : NO_TEXT_VOCABULARY.answerNo);
@@ -247,5 +248,6 @@ function layoutVocabulary(v: Vocabularies): Pick<
     listAdjunct: words('list-adjunct'),
     habitQualifier: words('habit-qualifier'),
     conditionGeneric: words('condition-generic'),
+    nowTime: v.get('now-time') ? vocabularyRegex(v.get('now-time'), 'i') : NO_TEXT_VOCABULARY.nowTime,
   };
 }

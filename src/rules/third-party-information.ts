@@ -37,7 +37,11 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
   // a relationship word, not a name.
   let incapable: boolean | undefined;
   const lacksCapacity = () => (incapable ??= capacityCueAboutPatient(input, idx.relationship));
-  const routine = (x: Informant) => (historian.test(doc.norm.text.slice(doc.tokens[x.a].start, doc.tokens[x.b - 1].end)) && ageOf() < 16) || (x.relative && lacksCapacity());
+  const family = once(input.lexicon, 'capacity-history-giver', () => new RegExp(`^(?:${vocabRegex(input.lexicon, 'capacity-history-giver').source})$`, 'iu'));
+  const routine = (x: Informant) => {
+    const who = doc.norm.text.slice(doc.tokens[x.a].start, doc.tokens[x.b - 1].end);
+    return (historian.test(who) && ageOf() < 16) || (x.relative && family.test(who) && lacksCapacity());
+  };
   // Possible informants (relationship words, third parties' names), grouped by sentence.
   const bySentence = new Map<number, Informant[]>();
   for (const x of [...idx.relationship.map((h) => ({ a: h.startTok, b: h.endTok, relative: true })), ...names.map((f) => ({ a: f.startTok, b: f.endTok, relative: false }))]) {
@@ -82,15 +86,19 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
 
 const RULE_ID = 'detector/third-party-information';
 
-/** Whether the document says the patient (no relative before the cue in its sentence) lacks capacity or cannot give a history. */
+/** Whether the document says, affirmed, that the patient (no relative before the cue in its sentence) lacks capacity or cannot give a history. */
 function capacityCueAboutPatient(input: DetectInput, relatives: readonly { startTok: number }[]): boolean {
   const { doc } = input;
   const cue = once(input.lexicon, 'lacks-capacity-cue-g', () => new RegExp(vocabRegex(input.lexicon, 'lacks-capacity-cue').source, 'giu'));
   for (const m of doc.norm.text.matchAll(cue)) {
-    const tok = Math.min(tokensCovering(doc.tokens, m.index, m.index + 1)[0], doc.tokens.length - 1);
+    const [tok, end] = tokensCovering(doc.tokens, m.index, m.index + m[0].length);
+    if (tok >= doc.tokens.length) continue;
     const s = doc.sentences[doc.tokenSentence[tok]];
     const from = s ? s.firstToken : 0;
-    if (!relatives.some((r) => r.startTok >= from && r.startTok < tok)) return true;
+    if (relatives.some((r) => r.startTok >= from && r.startTok < tok)) continue;
+    // affirmed: not "not lacking capacity", "if he lacks capacity"
+    const ctx = input.contextFor(tok, Math.max(end, tok + 1));
+    if (!ctx.negated && !ctx.hypothetical && !ctx.uncertain) return true;
   }
   return false;
 }

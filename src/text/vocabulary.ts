@@ -59,6 +59,8 @@ export interface TextVocabulary {
   habitQualifier: ReadonlySet<string>;
   /** words of a condition's name too general to tell it again ("disease", "pain", "left"): a presentation that repeats only these does not name it */
   conditionGeneric: ReadonlySet<string>;
+  /** a time that is now or days ago ("yesterday", "ongoing"): a history heading does not hold over its sentence */
+  nowTime: RegExp;
   /** a word the lexicons use: a disguised one ("M A R A C", "abu-\nse") is joined when it is one (reveal.ts) */
   knownWord: KnownWord;
 }
@@ -96,4 +98,5 @@ export const NO_TEXT_VOCABULARY: TextVocabulary = {
   listAdjunct: new Set(),
   habitQualifier: new Set(),
   conditionGeneric: new Set(),
+  nowTime: NEVER,
 };
