@@ -6,7 +6,7 @@
  * hyphenated compounds ("follow-\nup"), initials and contractions stay as written. The offset
  * map is kept: a finding on the joined word points at the whole of it in the original.
  */
-import type { Normalised } from './normalise.js';
+import { mapped, type Normalised } from './normalise.js';
 
 /** Is this lower-case word one the lexicons use (as written, or by its stem)? */
 export type KnownWord = (lower: string) => boolean;
@@ -182,5 +182,5 @@ function without(norm: Normalised, cuts: number[]): Normalised {
     from = cuts[k + 1];
   }
   copy(from, norm.text.length);
-  return { text: pieces.join(''), starts, ends, originalLength: norm.originalLength };
+  return mapped(pieces.join(''), starts, ends, norm.originalLength);
 }
