@@ -122,23 +122,66 @@ function shapeOf(text: string): string {
 
 /*
  * Shared forms, interned by an open-addressing table keyed on a hash of the code units, so a
- * token already seen is found by comparing characters in place. Bounded for flat memory:
- * when full it starts again empty (forms held by live tokens stay valid).
+ * token already seen is found by comparing characters in place. The table keeps each form's
+ * code units in one array of its own (`chars`) and grows from small: a look-up reads a few
+ * compact typed arrays, not the form object and its string, which was most of its cost.
+ * Bounded for flat memory: when full it starts again empty (forms held by live tokens stay valid).
  */
 const MAX_FORMS = 60_000;
-const SLOTS = 1 << 17; // more than twice MAX_FORMS, so probe runs stay short
-const MASK = SLOTS - 1;
-let slotHash = new Int32Array(SLOTS);
-let slotForm: (TokenForm | undefined)[] = new Array(SLOTS).fill(undefined);
+const FIRST_SLOTS = 1 << 12; // doubled whenever half full, so probe runs stay short
+const FIRST_CHARS = 1 << 16;
+let slots = FIRST_SLOTS;
+let mask = slots - 1;
+let slotHash = new Int32Array(slots);
+/** where the slot's form's code units start in `chars`, and how many (0: an empty slot) */
+let slotAt = new Int32Array(slots);
+let slotLen = new Int32Array(slots);
+let slotForm: (TokenForm | undefined)[] = new Array(slots).fill(undefined);
+let chars = new Uint16Array(FIRST_CHARS);
+let charsUsed = 0;
 let formCount = 0;
 
-const NEWLINE_FORM: TokenForm = { text: '\n', lower: '\n', shape: '\n', memo: [] };
-
-function sameText(text: string, start: number, end: number, s: string): boolean {
-  if (s.length !== end - start) return false;
-  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) !== text.charCodeAt(start + k)) return false;
-  return true;
+function emptyTable(n: number): void {
+  slots = n;
+  mask = n - 1;
+  slotHash = new Int32Array(n);
+  slotAt = new Int32Array(n);
+  slotLen = new Int32Array(n);
+  slotForm = new Array(n).fill(undefined);
+  formCount = 0;
 }
+
+function place(h: number, at: number, len: number, f: TokenForm): void {
+  let slot = h & mask;
+  while (slotLen[slot] !== 0) slot = (slot + 1) & mask;
+  slotHash[slot] = h;
+  slotAt[slot] = at;
+  slotLen[slot] = len;
+  slotForm[slot] = f;
+  formCount++;
+}
+
+function growTable(): void {
+  const [hash, at, len, form] = [slotHash, slotAt, slotLen, slotForm];
+  emptyTable(slots * 2);
+  for (let k = 0; k < form.length; k++) if (len[k] !== 0) place(hash[k], at[k], len[k], form[k]!);
+}
+
+/** Copy text[start, end) into `chars`; where it starts there. */
+function keepChars(text: string, start: number, end: number): number {
+  const len = end - start;
+  if (charsUsed + len > chars.length) {
+    const more = new Uint16Array(Math.max(chars.length * 2, charsUsed + len));
+    more.set(chars.subarray(0, charsUsed));
+    chars = more;
+  }
+  const at = charsUsed;
+  for (let k = 0; k < len; k++) chars[at + k] = text.charCodeAt(start + k);
+  charsUsed += len;
+  return at;
+}
+
+const NEWLINE_FORM: TokenForm = { text: '\n', lower: '\n', shape: '\n', memo: [] };
 
 function newForm(s: string, word: boolean): TokenForm {
   return word ? { text: s, lower: s.toLowerCase(), shape: shapeOf(s), memo: [] } : { text: s, lower: s, shape: s, memo: [] };
@@ -156,23 +199,22 @@ function hashOf(text: string, start: number, end: number): number {
 
 /** The shared form of text[start, end), whose hash is `h` (from hashOf). */
 function formAt(text: string, start: number, end: number, word: boolean, h: number): TokenForm {
-  let slot = h & MASK;
-  for (;;) {
-    const f = slotForm[slot];
-    if (f === undefined) break;
-    if (slotHash[slot] === h && sameText(text, start, end, f.text)) return f;
-    slot = (slot + 1) & MASK;
+  const len = end - start;
+  for (let slot = h & mask; slotLen[slot] !== 0; slot = (slot + 1) & mask) {
+    if (slotHash[slot] !== h || slotLen[slot] !== len) continue;
+    const at = slotAt[slot];
+    let k = 0;
+    while (k < len && chars[at + k] === text.charCodeAt(start + k)) k++;
+    if (k === len) return slotForm[slot]!;
   }
   const f = newForm(text.slice(start, end), word);
   if (formCount >= MAX_FORMS) {
-    slotHash = new Int32Array(SLOTS);
-    slotForm = new Array(SLOTS).fill(undefined);
-    formCount = 0;
-    slot = h & MASK;
-  }
-  slotHash[slot] = h;
-  slotForm[slot] = f;
-  formCount++;
+    emptyTable(slots);
+    // A very long token once seen does not keep its room for ever.
+    if (chars.length > FIRST_CHARS * 16) chars = new Uint16Array(FIRST_CHARS);
+    charsUsed = 0;
+  } else if (2 * formCount >= slots) growTable();
+  place(h, keepChars(text, start, end), len, f);
   return f;
 }
 
