@@ -1,5 +1,5 @@
 import type { Sentence } from './sentences.js';
-import { claimMemoSlot, type Token } from './tokenise.js';
+import type { Token } from './tokenise.js';
 import type { TextVocabulary } from './vocabulary.js';
 
 /**
@@ -64,9 +64,9 @@ const isLowerWord = (t: Token) => t.kind === 'word' && t.shape.startsWith('x');
 
 /*
  * What the layout passes ask of a token depends only on its text (and the vocabulary), so it is
- * worked out once per distinct token form, kept in the form's memo, and read per token from one
- * array of bits: the passes below test a bit instead of comparing strings, running regexes on
- * shapes or hashing a word into the vocabulary's sets at every token.
+ * worked out once per distinct token form, kept on the form (TokenForm.layoutFacts), and read
+ * per token from one array of bits: the passes below test a bit instead of comparing strings,
+ * running regexes on shapes or hashing a word into the vocabulary's sets at every token.
  */
 const WORD = 1;
 const NEWLINE = 1 << 1;
@@ -105,21 +105,17 @@ function factsOf(t: Token, vocab: TextVocabulary): number {
   return f;
 }
 
-const FACTS_SLOT = claimMemoSlot();
-
 /** The layout facts of every token (bits above), each form's worked out once for this vocabulary. */
 function tokenFacts(tokens: Token[], vocab: TextVocabulary): Uint16Array {
   const out = new Uint16Array(tokens.length);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
-    const memo = t.form.memo;
-    if (memo[FACTS_SLOT] === vocab) out[i] = memo[FACTS_SLOT + 1] as number;
-    else {
-      const f = factsOf(t, vocab);
-      memo[FACTS_SLOT] = vocab;
-      memo[FACTS_SLOT + 1] = f;
-      out[i] = f;
+    const form = t.form;
+    if (form.layoutFor !== vocab) {
+      form.layoutFacts = factsOf(t, vocab);
+      form.layoutFor = vocab;
     }
+    out[i] = form.layoutFacts;
   }
   return out;
 }
@@ -515,7 +511,8 @@ export function findLayout(text: string, tokens: Token[], sentences: Sentence[],
       for (let i = f.start; i < f.end; i++) formOf![i] = k;
     });
   }
-  return { ...prefixCounts(kind), forms, formOf };
+  const { breaks, labels, structural } = prefixCounts(kind);
+  return { breaks, labels, structural, forms, formOf };
 }
 
 /** Whether a boundary starts at any token in (from, to]. */

@@ -30,6 +30,12 @@ export interface TokenForm {
   /** memo slots: [owner, value] pairs at the indexes `claimMemoSlot` hands out */
   memo: unknown[];
   /**
+   * This layer's own memo, read at every token (a field, not a memo slot, saves a read): the
+   * layout's facts about the form (layout.ts) and the vocabulary they were worked out for.
+   */
+  layoutFacts: number;
+  layoutFor: unknown;
+  /**
    * Not shared: a number of three digits or more (a date part, an NHS or phone number, an entry
    * number) is rarely seen twice, so it gets a form of its own that dies with its document, and
    * caches keyed by text leave it out (a backlog of numbered records otherwise fills every
@@ -181,11 +187,27 @@ function keepChars(text: string, start: number, end: number): number {
   return at;
 }
 
-const NEWLINE_FORM: TokenForm = { text: '\n', lower: '\n', shape: '\n', memo: [] };
+/**
+ * One string for each distinct word shape, shared by every form of that shape: the layers above
+ * compare shapes at every token, and a few shared strings stay in cache where a string of each
+ * form's own did not. Bounded (shapes of odd words are many): past it a shape is its own string.
+ */
+const SHAPES = new Map<string, string>();
+const MAX_SHAPES = 4096;
+function sharedShape(shape: string): string {
+  const known = SHAPES.get(shape);
+  if (known !== undefined) return known;
+  if (SHAPES.size < MAX_SHAPES) SHAPES.set(shape, shape);
+  return shape;
+}
 
 function newForm(s: string, word: boolean): TokenForm {
-  return word ? { text: s, lower: s.toLowerCase(), shape: shapeOf(s), memo: [] } : { text: s, lower: s, shape: s, memo: [] };
+  return word
+    ? { text: s, lower: s.toLowerCase(), shape: sharedShape(shapeOf(s)), memo: [], layoutFacts: 0, layoutFor: undefined }
+    : { text: s, lower: s, shape: s, memo: [], layoutFacts: 0, layoutFor: undefined };
 }
+
+const NEWLINE_FORM: TokenForm = newForm('\n', false);
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
