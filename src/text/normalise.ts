@@ -205,7 +205,7 @@ export function normalise(input: string): Normalised {
       if (c < 0x300) break;
       const ch = input[j];
       if (c >= 0xd800 && c <= 0xdfff) break;
-      if (!/\p{M}/u.test(ch)) break;
+      if (!MARK.test(ch)) break;
       if (!INVISIBLE.test(ch)) marks += ch; // a variation selector or grapheme joiner is dropped
       j++;
     }
