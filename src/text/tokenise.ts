@@ -129,8 +129,9 @@ function shapeOf(text: string): string {
 /*
  * Shared forms, interned by an open-addressing table keyed on a hash of the code units, so a
  * token already seen is found by comparing characters in place. The table keeps each form's
- * code units in one array of its own (`chars`) and grows from small: a look-up reads a few
- * compact typed arrays, not the form object and its string, which was most of its cost.
+ * code units in one array of its own (`chars`), a slot's hash, length and place there side by
+ * side, and grows from small: a look-up reads a line of `meta` and the characters, not the form
+ * object and its string, which was most of its cost.
  * Bounded for flat memory: when full it starts again empty (forms held by live tokens stay valid).
  */
 const MAX_FORMS = 60_000;
@@ -138,10 +139,8 @@ const FIRST_SLOTS = 1 << 12; // doubled whenever half full, so probe runs stay s
 const FIRST_CHARS = 1 << 16;
 let slots = FIRST_SLOTS;
 let mask = slots - 1;
-let slotHash = new Int32Array(slots);
-/** where the slot's form's code units start in `chars`, and how many (0: an empty slot) */
-let slotAt = new Int32Array(slots);
-let slotLen = new Int32Array(slots);
+/** four ints per slot: its hash, its length (0: an empty slot), where its code units start in `chars`, unused */
+let meta = new Int32Array(slots * 4);
 let slotForm: (TokenForm | undefined)[] = new Array(slots).fill(undefined);
 let chars = new Uint16Array(FIRST_CHARS);
 let charsUsed = 0;
@@ -150,27 +149,25 @@ let formCount = 0;
 function emptyTable(n: number): void {
   slots = n;
   mask = n - 1;
-  slotHash = new Int32Array(n);
-  slotAt = new Int32Array(n);
-  slotLen = new Int32Array(n);
+  meta = new Int32Array(n * 4);
   slotForm = new Array(n).fill(undefined);
   formCount = 0;
 }
 
 function place(h: number, at: number, len: number, f: TokenForm): void {
   let slot = h & mask;
-  while (slotLen[slot] !== 0) slot = (slot + 1) & mask;
-  slotHash[slot] = h;
-  slotAt[slot] = at;
-  slotLen[slot] = len;
+  while (meta[slot * 4 + 1] !== 0) slot = (slot + 1) & mask;
+  meta[slot * 4] = h;
+  meta[slot * 4 + 1] = len;
+  meta[slot * 4 + 2] = at;
   slotForm[slot] = f;
   formCount++;
 }
 
 function growTable(): void {
-  const [hash, at, len, form] = [slotHash, slotAt, slotLen, slotForm];
+  const [m, form] = [meta, slotForm];
   emptyTable(slots * 2);
-  for (let k = 0; k < form.length; k++) if (len[k] !== 0) place(hash[k], at[k], len[k], form[k]!);
+  for (let k = 0; k < form.length; k++) if (m[k * 4 + 1] !== 0) place(m[k * 4], m[k * 4 + 2], m[k * 4 + 1], form[k]!);
 }
 
 /** Copy text[start, end) into `chars`; where it starts there. */
@@ -222,9 +219,12 @@ function hashOf(text: string, start: number, end: number): number {
 /** The shared form of text[start, end), whose hash is `h` (from hashOf). */
 function formAt(text: string, start: number, end: number, word: boolean, h: number): TokenForm {
   const len = end - start;
-  for (let slot = h & mask; slotLen[slot] !== 0; slot = (slot + 1) & mask) {
-    if (slotHash[slot] !== h || slotLen[slot] !== len) continue;
-    const at = slotAt[slot];
+  for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+    const m = slot << 2;
+    const l = meta[m + 1];
+    if (l === 0) break;
+    if (meta[m] !== h || l !== len) continue;
+    const at = meta[m + 2];
     let k = 0;
     while (k < len && chars[at + k] === text.charCodeAt(start + k)) k++;
     if (k === len) return slotForm[slot]!;
