@@ -314,8 +314,6 @@ const SEPARATOR = /\?|\.{3,}|…+|[ ]{2,}|:(?=\s|$)|[^\S\n][-–][^\S\n]/g;
 const ANSWER_READ = 80;
 /** A speaker's label at the start of a line ("Patient:", "Guest_family_2:"). */
 const SPEAKER = /^\s*[A-Za-z][A-Za-z_]{0,20}\d{0,2}\s*:\s*/;
-/** Where an answer ends: at a remark's separator or at its sentence's full stop (the first match; no match, the whole). */
-const ANSWER_END = /\s*(?:;|,|\(|[ ]{2,}|\s[-–—]\s|\s[-–—]$|\.(?=\s))/;
 /** Leader characters between a separator and its answer. */
 const LEADER = /^[\s.…:_\-–—]*/;
 
@@ -325,6 +323,9 @@ interface Answer {
   start: number;
   end: number;
 }
+
+/** Where an answer ends: at a remark's separator or at its sentence's full stop (the first match; no match, the whole). */
+const ANSWER_END = /\s*(?:;|,|\(|[ ]{2,}|\s[-–—]\s|\s[-–—]$|\.(?=\s))/;
 
 /**
  * The answer written at the start of `rest`, or undefined when what follows is not a bare
