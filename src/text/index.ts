@@ -40,7 +40,7 @@ type CaseCounts = { upper: number; lower: number; words: number };
 
 function countCase(tokens: Token[], c: CaseCounts): CaseCounts {
   for (const t of tokens) {
-    if (t.kind !== 'word' || t.text.length < 2 || t.shape === 'd') continue;
+    if (t.kind !== 'word' || t.end - t.start < 2 || t.shape === 'd') continue;
     c.words++;
     if (t.shape === 'X') c.upper++;
     else if (t.shape === 'x') c.lower++;

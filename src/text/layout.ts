@@ -62,15 +62,71 @@ const isUpperWord = (t: Token) => t.kind === 'word' && /[A-Z]/.test(t.shape) && 
 const isTitleWord = (t: Token) => t.kind === 'word' && t.shape.startsWith('Xx');
 const isLowerWord = (t: Token) => t.kind === 'word' && t.shape.startsWith('x');
 
-/** Index of the first token of each token's line, as a lookup from token index. */
-function lineStarts(tokens: Token[]): Int32Array {
-  const out = new Int32Array(tokens.length);
-  let start = 0;
+/*
+ * What the layout passes ask of a token depends only on its text (and the vocabulary), so it is
+ * worked out once per distinct token form, kept on the form (TokenForm.layoutFacts), and read
+ * per token from one array of bits: the passes below test a bit instead of comparing strings,
+ * running regexes on shapes or hashing a word into the vocabulary's sets at every token.
+ */
+const WORD = 1;
+const NEWLINE = 1 << 1;
+const UPPER = 1 << 2; // isUpperWord
+const TITLE = 1 << 3; // isTitleWord
+const LOWER = 1 << 4; // isLowerWord
+const MARKER = 1 << 5; // markerWord
+const BULLET = 1 << 6; // one of BULLETS
+const COLON = 1 << 7;
+const COMMA = 1 << 8;
+const OPEN = 1 << 9; // "("
+const CLOSE = 1 << 10; // ")"
+const SUBJECT = 1 << 11; // in vocab.clauseSubject
+const JOINER = 1 << 12; // in vocab.clauseJoiner
+const OWNER = 1 << 13; // in vocab.clauseOwner
+const NOUN = 1 << 14; // in vocab.clauseSubjectNoun
+
+function factsOf(t: Token, vocab: TextVocabulary): number {
+  const word = t.kind === 'word';
+  let f = 0;
+  if (word) f |= WORD;
+  if (t.kind === 'newline') f |= NEWLINE;
+  if (isUpperWord(t)) f |= UPPER;
+  if (isTitleWord(t)) f |= TITLE;
+  if (isLowerWord(t)) f |= LOWER;
+  if (markerWord(t)) f |= MARKER;
+  if (BULLETS.has(t.text)) f |= BULLET;
+  if (t.text === ':') f |= COLON;
+  else if (t.text === ',') f |= COMMA;
+  else if (t.text === '(') f |= OPEN;
+  else if (t.text === ')') f |= CLOSE;
+  if (vocab.clauseSubject.has(t.lower)) f |= SUBJECT;
+  if (vocab.clauseJoiner.has(t.lower)) f |= JOINER;
+  if (vocab.clauseOwner.has(t.lower)) f |= OWNER;
+  if (vocab.clauseSubjectNoun.has(t.lower)) f |= NOUN;
+  return f;
+}
+
+/** The layout facts of every token (bits above), each form's worked out once for this vocabulary. */
+function tokenFacts(tokens: Token[], vocab: TextVocabulary): Uint16Array {
+  const out = new Uint16Array(tokens.length);
   for (let i = 0; i < tokens.length; i++) {
-    if (tokens[i].kind === 'newline') {
-      out[i] = start;
-      start = i + 1;
-    } else out[i] = start;
+    const t = tokens[i];
+    const form = t.form;
+    if (form.layoutFor !== vocab) {
+      form.layoutFacts = factsOf(t, vocab);
+      form.layoutFor = vocab;
+    }
+    out[i] = form.layoutFacts;
+  }
+  return out;
+}
+
+/** Index of the first token of each token's line, as a lookup from token index. */
+function lineStarts(facts: Uint16Array): Int32Array {
+  const out = new Int32Array(facts.length);
+  let start = 0;
+  for (let i = 0; i < facts.length; i++) {
+    out[i] = start;
+    if (facts[i] & NEWLINE) start = i + 1;
   }
   return out;
 }
@@ -79,15 +135,15 @@ function lineStarts(tokens: Token[]): Int32Array {
 const firstOnLine = (tokens: Token[], line: Int32Array, i: number) => line[i] === i;
 
 /** Open parentheses on each token's line before it (a "1)" inside "(grade 1)" is no item), in one pass. */
-function parenDepth(tokens: Token[]): Int32Array {
-  const out = new Int32Array(tokens.length);
+function parenDepth(facts: Uint16Array): Int32Array {
+  const out = new Int32Array(facts.length);
   let depth = 0;
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (t.kind === 'newline') depth = 0;
+  for (let i = 0; i < facts.length; i++) {
+    const f = facts[i];
+    if (f & NEWLINE) depth = 0;
     out[i] = depth;
-    if (t.text === '(') depth++;
-    else if (t.text === ')' && depth > 0) depth--;
+    if (f & OPEN) depth++;
+    else if (f & CLOSE && depth > 0) depth--;
   }
   return out;
 }
@@ -98,14 +154,15 @@ const spaceBefore = (text: string, t: Token) => t.start === 0 || /\s/.test(text[
 /** A marker's own token: one or two digits, or one letter. */
 const markerWord = (t: Token) => t.kind === 'word' && ((t.shape === 'd' && t.text.length <= 2) || t.text.length === 1);
 
-function markItems(text: string, tokens: Token[], line: Int32Array, kind: Uint8Array): void {
-  const depth = parenDepth(tokens);
+function markItems(text: string, tokens: Token[], facts: Uint16Array, line: Int32Array, kind: Uint8Array): void {
+  const depth = parenDepth(facts);
   // "N." inline counts only as part of a run (1. ... 2. ...) on one line: "stage 2. Pt" is a sentence end.
   const inlineDots: { tok: number; n: number; line: number }[] = [];
   for (let i = 0; i < tokens.length; i++) {
+    if (!(facts[i] & MARKER)) continue;
     const t = tokens[i];
     const next = tokens[i + 1];
-    if (!markerWord(t) || !next || next.start !== t.end || !spaceAfter(text, next)) continue;
+    if (!next || next.start !== t.end || !spaceAfter(text, next)) continue;
     const prev = tokens[i - 1];
     const parenOpen = prev && prev.text === '(' && prev.end === t.start;
     if (next.text === ')') {
@@ -131,10 +188,11 @@ function markItems(text: string, tokens: Token[], line: Int32Array, kind: Uint8A
   }
 }
 
-function markBullets(text: string, tokens: Token[], line: Int32Array, kind: Uint8Array): void {
+function markBullets(text: string, tokens: Token[], facts: Uint16Array, line: Int32Array, kind: Uint8Array): void {
   for (let i = 0; i < tokens.length; i++) {
+    if (!(facts[i] & BULLET) || !firstOnLine(tokens, line, i)) continue;
     const t = tokens[i];
-    if (t.kind === 'punct' && BULLETS.has(t.text) && firstOnLine(tokens, line, i) && spaceAfter(text, t) && tokens[i + 1]?.kind !== 'newline') kind[i] = Break.Bullet;
+    if (t.kind === 'punct' && spaceAfter(text, t) && tokens[i + 1]?.kind !== 'newline') kind[i] = Break.Bullet;
   }
 }
 
@@ -144,29 +202,31 @@ function markBullets(text: string, tokens: Token[], line: Int32Array, kind: Uint
  * back to a capital or the line start ("past medical history:"). Prose with a colon ("the
  * following: ...") is no label: its lower-case words run back further than a label's.
  */
-function labelStart(tokens: Token[], line: Int32Array, colon: number): number {
+function labelStart(tokens: Token[], facts: Uint16Array, line: Int32Array, colon: number): number {
   const last = colon - 1;
   const p = tokens[last];
   if (!p || p.kind !== 'word' || p.shape === 'd' || p.end !== tokens[colon].start) return -1;
-  const mode = isUpperWord(p) ? 'upper' : isTitleWord(p) ? 'title' : isLowerWord(p) ? 'lower' : 'other';
+  const pf = facts[last];
+  const mode = pf & UPPER ? 'upper' : pf & TITLE ? 'title' : pf & LOWER ? 'lower' : 'other';
   if (mode === 'other') return -1;
   let start = last;
   let words = 1;
   for (let k = last - 1; k >= line[colon]; k--) {
     const t = tokens[k];
+    const f = facts[k];
     if (t.kind !== 'word') {
       if (IN_LABEL.has(t.text)) continue;
       return start; // a stop: the label runs from the word after it
     }
     if (words >= MAX_LABEL_WORDS) return start;
     if (mode === 'upper') {
-      if (!isUpperWord(t) && t.shape !== 'd' && !/^X+d/.test(t.shape)) return start;
+      if (!(f & UPPER) && t.shape !== 'd' && !/^X+d/.test(t.shape)) return start;
     } else if (mode === 'title') {
-      if (!isTitleWord(t)) return start;
+      if (!(f & TITLE)) return start;
     } else {
       // lower case: back to (and including) a capitalised word, within a few words
-      if (isTitleWord(t) || isUpperWord(t)) return k;
-      if (!isLowerWord(t) || words >= MAX_LOWER_LABEL_WORDS) return -1;
+      if (f & (TITLE | UPPER)) return k;
+      if (!(f & LOWER) || words >= MAX_LOWER_LABEL_WORDS) return -1;
     }
     start = k;
     words++;
@@ -174,11 +234,10 @@ function labelStart(tokens: Token[], line: Int32Array, colon: number): number {
   return start; // the line's start
 }
 
-function markLabels(text: string, tokens: Token[], line: Int32Array, kind: Uint8Array): void {
+function markLabels(text: string, tokens: Token[], facts: Uint16Array, line: Int32Array, kind: Uint8Array): void {
   for (let i = 1; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (t.text !== ':' || !spaceAfter(text, t)) continue;
-    let s = labelStart(tokens, line, i);
+    if (!(facts[i] & COLON) || !spaceAfter(text, tokens[i])) continue;
+    let s = labelStart(tokens, facts, line, i);
     if (s < 0) continue;
     // Inside a line, a label opens a new field only after another field ("Complications: nil
     // Findings:"), a column gap or a full stop; else the whole line before the colon is the
@@ -198,12 +257,12 @@ function fieldBefore(text: string, tokens: Token[], line: Int32Array, s: number)
 }
 
 /** ", she ..." / "and he ...": a subject pronoun after a comma or a coordinator opens a clause of its own. */
-function markClauses(tokens: Token[], kind: Uint8Array, vocab: TextVocabulary): void {
-  for (let i = 1; i < tokens.length; i++) {
-    const t = tokens[i];
-    if (t.kind !== 'word' || kind[i] !== Break.None || !(vocab.clauseSubject.has(t.lower) || ownedSubject(tokens, i, vocab))) continue;
-    const prev = tokens[i - 1];
-    if (prev.text === ',' || (prev.kind === 'word' && vocab.clauseJoiner.has(prev.lower))) kind[i] = Break.Clause;
+function markClauses(facts: Uint16Array, kind: Uint8Array): void {
+  for (let i = 1; i < facts.length; i++) {
+    const f = facts[i];
+    if (!(f & WORD) || !(f & (SUBJECT | OWNER)) || kind[i] !== Break.None || !(f & SUBJECT || ownedSubject(facts, i))) continue;
+    const prev = facts[i - 1];
+    if (prev & COMMA || (prev & WORD && prev & JOINER)) kind[i] = Break.Clause;
   }
 }
 
@@ -212,30 +271,45 @@ function markClauses(tokens: Token[], kind: Uint8Array, vocab: TextVocabulary): 
  * joiner, open a clause of their own. Without the word after, they are an item of a list ("no
  * contact with friends, her husband or children").
  */
-function ownedSubject(tokens: Token[], i: number, vocab: TextVocabulary): boolean {
-  const noun = tokens[i + 1];
-  const next = tokens[i + 2];
-  return (
-    vocab.clauseOwner.has(tokens[i].lower) &&
-    noun?.kind === 'word' &&
-    vocab.clauseSubjectNoun.has(noun.lower) &&
-    next?.kind === 'word' &&
-    !vocab.clauseJoiner.has(next.lower)
-  );
+function ownedSubject(facts: Uint16Array, i: number): boolean {
+  if (i + 2 >= facts.length) return false;
+  const noun = facts[i + 1];
+  const next = facts[i + 2];
+  return (facts[i] & OWNER) !== 0 && (noun & WORD) !== 0 && (noun & NOUN) !== 0 && (next & WORD) !== 0 && (next & JOINER) === 0;
 }
 
-function prefix(kind: Uint8Array, counts: (k: Break) => boolean): Int32Array {
-  const out = new Int32Array(kind.length + 1);
-  for (let i = 0; i < kind.length; i++) out[i + 1] = out[i] + (kind[i] !== Break.None && counts(kind[i]) ? 1 : 0);
-  return out;
+/** The three prefix counts of boundaries (see Layout), in one pass. */
+function prefixCounts(kind: Uint8Array): Pick<Layout, 'breaks' | 'labels' | 'structural'> {
+  const breaks = new Int32Array(kind.length + 1);
+  const labels = new Int32Array(kind.length + 1);
+  const structural = new Int32Array(kind.length + 1);
+  let b = 0;
+  let l = 0;
+  let s = 0;
+  for (let i = 0; i < kind.length; i++) {
+    const k = kind[i];
+    if (k !== Break.None) {
+      b++;
+      if (k === Break.Label) l++;
+      if (k !== Break.Clause) s++;
+    }
+    breaks[i + 1] = b;
+    labels[i + 1] = l;
+    structural[i + 1] = s;
+  }
+  return { breaks, labels, structural };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Forms: questions and items with their answers
 // ---------------------------------------------------------------------------------------------
 
-/** What may stand between an item and its answer: a question mark, leader dots, a column gap, a colon, a spaced dash. */
-const SEPARATOR = /\?|\.{3,}|…+|[ ]{2,}|:(?=\s|$)|\s[-–]\s/g;
+/**
+ * What may stand between an item and its answer: a question mark, leader dots, a column gap, a
+ * colon, a spaced dash. Read over the whole text, never across a line break (its white space is
+ * any but \n), so it finds on each line what it would find reading that line alone.
+ */
+const SEPARATOR = /\?|\.{3,}|…+|[ ]{2,}|:(?=\s|$)|[^\S\n][-–][^\S\n]/g;
 /** An answer, with how it was asked and a remark, is read from this many characters at most (a long line is not read again and again). */
 const ANSWER_READ = 80;
 /** A speaker's label at the start of a line ("Patient:", "Guest_family_2:"). */
@@ -252,6 +326,9 @@ interface Answer {
   start: number;
   end: number;
 }
+
+/** Where an answer ends: at a remark's separator or at its sentence's full stop (the first match; no match, the whole). */
+const ANSWER_END = /\s*(?:;|,|\(|[ ]{2,}|\s[-–—]\s|\s[-–—]$|\.(?=\s))/;
 
 /**
  * The answer written at the start of `rest`, or undefined when what follows is not a bare
@@ -277,7 +354,8 @@ function readAnswer(rest: string, vocab: TextVocabulary): Answer | undefined {
   }
   // The answer ends at a remark's separator or at its sentence's full stop ("Domestic abuse -
   // asked, nil. FGM - asked, not applicable.": each field is answered by one word).
-  const head = r.split(/\s*(?:;|,|\(|[ ]{2,}|\s[-–—]\s|\s[-–—]$|\.(?=\s))/)[0].replace(/\.$/, '').trimEnd();
+  const end = ANSWER_END.exec(r);
+  const head = (end ? r.slice(0, end.index) : r).replace(/\.$/, '').trimEnd();
   const a = classify(head, vocab);
   return a ? { answer: a, start: at, end: at + head.length } : undefined;
 }
@@ -326,86 +404,109 @@ function skipMarker(tokens: Token[], kind: Uint8Array, from: number, to: number)
   return Math.min(i, to);
 }
 
-function linesOf(text: string): [number, number][] {
-  const lines: [number, number][] = [];
-  for (let s = 0; ; ) {
-    const nl = text.indexOf('\n', s);
-    lines.push([s, nl < 0 ? text.length : nl]);
-    if (nl < 0) return lines;
-    s = nl + 1;
-  }
-}
-
 /**
  * Form items: a question or a field with its answer on the same line ("Any cancer?   No",
  * "Hx of HIV, hepatitis B or C ........ No", "FGM: N/A", "5. ... [X] No  [ ] Yes"), and
  * questions put as a form puts them with no answer written ("Has the applicant ever had
  * hepatitis, HIV or a psychiatric illness?"), whose answer may stand alone on the next line.
+ * Only lines with a separator can hold one (a question mark is one), so only those are read.
  */
 function findForms(text: string, tokens: Token[], sentences: Sentence[], sentenceOf: Int32Array, kind: Uint8Array, vocab: TextVocabulary): FormItem[] {
   const out: FormItem[] = [];
-  const lines = linesOf(text);
-  for (let li = 0; li < lines.length; li++) {
-    const [ls, le] = lines[li];
-    const line = text.slice(ls, le);
-    if (!line.trim()) continue;
-    const firstTok = tokenAt(tokens, ls);
-    let doneTo = 0; // offset in the line up to which an answer has been read
-    let itemFloor = firstTok;
-    let answeredQuestion = false;
-    SEPARATOR.lastIndex = 0;
-    for (let x = SEPARATOR.exec(line); x; x = SEPARATOR.exec(line)) {
-      if (x.index < doneTo) continue;
-      const sepEnd = x.index + x[0].length;
-      const a = readAnswer(line.slice(sepEnd, sepEnd + ANSWER_READ), vocab);
-      if (!a) continue;
-      const sepTok = tokenAt(tokens, ls + x.index);
-      const isQ = x[0] === '?';
-      // The item: the separator's sentence (a question's, or a field's, joined to the line before
-      // when it runs on), never further back than the field before it on the same line.
-      // The item never reaches past the start of the separator's sentence ("Previous TOP 2019.
-      // DA routine enquiry - none disclosed": only the enquiry is answered).
-      const si = sentenceOf[sepTok];
-      let lo = si >= 0 ? sentences[si].firstToken : firstTok;
-      if (itemFloor > firstTok) lo = Math.max(lo, itemFloor);
-      const start = skipMarker(tokens, kind, fieldStart(text, tokens, kind, lo, sepTok), sepTok);
-      if (sepTok > start) out.push({ start, end: sepTok, answer: a.answer, answerStart: ls + sepEnd + a.start, answerEnd: ls + sepEnd + a.end });
-      doneTo = sepEnd + a.end;
-      itemFloor = tokenAt(tokens, ls + doneTo);
-      if (isQ) answeredQuestion = true;
-    }
-    // A question with no answer on its line (the answer may stand alone on the next line).
-    const q = line.lastIndexOf('?');
-    if (answeredQuestion || q < 0 || line.slice(q + 1).trim() !== '') continue;
-    const qTok = tokenAt(tokens, ls + q);
-    const si = sentenceOf[qTok];
-    if (si < 0) continue;
-    const s = sentences[si];
-    const start = skipMarker(tokens, kind, Math.max(s.firstToken, itemFloor), qTok);
-    if (qTok <= start) continue;
-    const body = text.slice(tokens[start].start, ls + q + 1);
-    // Asked as a form asks: listed (numbered, "Q:"), opening "Any ...", or a yes/no question put
-    // to the person the form is about. A clinician's own query ("Is this NAI?") is not one.
-    const listed = start > s.firstToken || vocab.formQuestionLabel.test(body) || vocab.formOpener.test(body);
-    if (!listed && !(vocab.yesNoQuestion.test(body) && vocab.formAddressed.test(body))) continue;
-    // An answer alone at the start of the next line, perhaps after its speaker ("Patient: No.").
-    const next = lines[li + 1];
-    const nextText = next ? text.slice(next[0], next[1]) : '';
-    const speaker = SPEAKER.exec(nextText)?.[0].length ?? 0;
-    const a = next ? readAnswer(nextText.slice(speaker, speaker + ANSWER_READ), vocab) : undefined;
-    if (a && next) out.push({ start, end: qTok, answer: a.answer, answerStart: next[0] + speaker + a.start, answerEnd: next[0] + speaker + a.end });
-    else out.push({ start, end: qTok, answer: 'open', answerStart: ls + q, answerEnd: ls + q + 1 });
+  SEPARATOR.lastIndex = 0;
+  let x = SEPARATOR.exec(text);
+  while (x) {
+    const ls = text.lastIndexOf('\n', x.index) + 1;
+    const nl = text.indexOf('\n', x.index);
+    x = formsOnLine(text, ls, nl < 0 ? text.length : nl, x, tokens, sentences, sentenceOf, kind, vocab, out);
   }
   return out;
 }
 
+/**
+ * The form items of the line [ls, le), whose first separator is `x`; returns the first separator
+ * after the line.
+ */
+function formsOnLine(
+  text: string,
+  ls: number,
+  le: number,
+  x: RegExpExecArray | null,
+  tokens: Token[],
+  sentences: Sentence[],
+  sentenceOf: Int32Array,
+  kind: Uint8Array,
+  vocab: TextVocabulary,
+  out: FormItem[],
+): RegExpExecArray | null {
+  const line = text.slice(ls, le);
+  if (!line.trim()) {
+    while (x && x.index < le) x = SEPARATOR.exec(text);
+    return x;
+  }
+  const firstTok = tokenAt(tokens, ls);
+  let doneTo = 0; // offset in the line up to which an answer has been read
+  let itemFloor = firstTok;
+  let answeredQuestion = false;
+  for (; x && x.index < le; x = SEPARATOR.exec(text)) {
+    const at = x.index - ls; // offset of the separator in the line
+    if (at < doneTo) continue;
+    const sepEnd = at + x[0].length;
+    const a = readAnswer(line.slice(sepEnd, sepEnd + ANSWER_READ), vocab);
+    if (!a) continue;
+    const sepTok = tokenAt(tokens, ls + at);
+    const isQ = x[0] === '?';
+    // The item: the separator's sentence (a question's, or a field's, joined to the line before
+    // when it runs on), never further back than the field before it on the same line.
+    // The item never reaches past the start of the separator's sentence ("Previous TOP 2019.
+    // DA routine enquiry - none disclosed": only the enquiry is answered).
+    const si = sentenceOf[sepTok];
+    let lo = si >= 0 ? sentences[si].firstToken : firstTok;
+    if (itemFloor > firstTok) lo = Math.max(lo, itemFloor);
+    const start = skipMarker(tokens, kind, fieldStart(text, tokens, kind, lo, sepTok), sepTok);
+    if (sepTok > start) out.push({ start, end: sepTok, answer: a.answer, answerStart: ls + sepEnd + a.start, answerEnd: ls + sepEnd + a.end });
+    doneTo = sepEnd + a.end;
+    itemFloor = tokenAt(tokens, ls + doneTo);
+    if (isQ) answeredQuestion = true;
+  }
+  // A question with no answer on its line (the answer may stand alone on the next line).
+  const q = line.lastIndexOf('?');
+  if (answeredQuestion || q < 0 || line.slice(q + 1).trim() !== '') return x;
+  const qTok = tokenAt(tokens, ls + q);
+  const si = sentenceOf[qTok];
+  if (si < 0) return x;
+  const s = sentences[si];
+  const start = skipMarker(tokens, kind, Math.max(s.firstToken, itemFloor), qTok);
+  if (qTok <= start) return x;
+  const body = text.slice(tokens[start].start, ls + q + 1);
+  // Asked as a form asks: listed (numbered, "Q:"), opening "Any ...", or a yes/no question put
+  // to the person the form is about. A clinician's own query ("Is this NAI?") is not one.
+  const listed = start > s.firstToken || vocab.formQuestionLabel.test(body) || vocab.formOpener.test(body);
+  if (!listed && !(vocab.yesNoQuestion.test(body) && vocab.formAddressed.test(body))) return x;
+  // An answer alone at the start of the next line, perhaps after its speaker ("Patient: No.").
+  if (le < text.length) {
+    const ns = le + 1;
+    const nl = text.indexOf('\n', ns);
+    const nextText = text.slice(ns, nl < 0 ? text.length : nl);
+    const speaker = SPEAKER.exec(nextText)?.[0].length ?? 0;
+    const a = readAnswer(nextText.slice(speaker, speaker + ANSWER_READ), vocab);
+    if (a) {
+      out.push({ start, end: qTok, answer: a.answer, answerStart: ns + speaker + a.start, answerEnd: ns + speaker + a.end });
+      return x;
+    }
+  }
+  out.push({ start, end: qTok, answer: 'open', answerStart: ls + q, answerEnd: ls + q + 1 });
+  return x;
+}
+
 export function findLayout(text: string, tokens: Token[], sentences: Sentence[], sentenceOf: Int32Array, vocab: TextVocabulary): Layout {
   const kind = new Uint8Array(tokens.length);
-  const line = lineStarts(tokens);
-  markItems(text, tokens, line, kind);
-  markBullets(text, tokens, line, kind);
-  markLabels(text, tokens, line, kind);
-  markClauses(tokens, kind, vocab);
+  const facts = tokenFacts(tokens, vocab);
+  const line = lineStarts(facts);
+  markItems(text, tokens, facts, line, kind);
+  markBullets(text, tokens, facts, line, kind);
+  markLabels(text, tokens, facts, line, kind);
+  markClauses(facts, kind);
   const forms = findForms(text, tokens, sentences, sentenceOf, kind, vocab);
   let formOf: Int32Array | undefined;
   if (forms.length) {
@@ -414,13 +515,8 @@ export function findLayout(text: string, tokens: Token[], sentences: Sentence[],
       for (let i = f.start; i < f.end; i++) formOf![i] = k;
     });
   }
-  return {
-    breaks: prefix(kind, () => true),
-    labels: prefix(kind, (k) => k === Break.Label),
-    structural: prefix(kind, (k) => k !== Break.Clause),
-    forms,
-    formOf,
-  };
+  const { breaks, labels, structural } = prefixCounts(kind);
+  return { breaks, labels, structural, forms, formOf };
 }
 
 /** Whether a boundary starts at any token in (from, to]. */

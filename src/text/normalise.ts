@@ -18,6 +18,43 @@ export interface Normalised {
   ends: Uint32Array;
   /** length of the original string */
   originalLength: number;
+  /** the text is the original unchanged, so every offset maps to itself (toOriginal and fromOriginal need no map) */
+  readonly unchanged: boolean;
+}
+
+/**
+ * A normalised text and its offset map. Most records are plain ASCII and nothing in them
+ * changes: their map is the identity, written out (two arrays as long as the text) only when
+ * something reads it, since mapping an offset needs no array then.
+ */
+class OffsetMapped implements Normalised {
+  readonly unchanged: boolean;
+  constructor(
+    readonly text: string,
+    private startsMap: Uint32Array | undefined,
+    private endsMap: Uint32Array | undefined,
+    readonly originalLength: number,
+  ) {
+    this.unchanged = startsMap === undefined;
+  }
+  get starts(): Uint32Array {
+    return (this.startsMap ??= identityMap(this.text.length, 0));
+  }
+  get ends(): Uint32Array {
+    return (this.endsMap ??= identityMap(this.text.length, 1));
+  }
+}
+
+/** [from, from + 1, ...]: the identity offset map of a text of length n (ends: from = 1). */
+function identityMap(n: number, from: number): Uint32Array {
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i + from;
+  return out;
+}
+
+/** A normalised text with its offset map (see OffsetMapped). */
+export function mapped(text: string, starts: Uint32Array, ends: Uint32Array, originalLength: number): Normalised {
+  return new OffsetMapped(text, starts, ends, originalLength);
 }
 
 // What a reader does not see: zero-width and format characters, joiners, variation selectors,
@@ -52,24 +89,12 @@ function isMarkAt(s: string, i: number): boolean {
   return c >= 0x300 && !(c >= 0xd800 && c <= 0xdfff) && MARK.test(s[i]);
 }
 
+/** Anything but printable ASCII and \n, or a backtick: one regex scan finds it faster than a loop of charCodeAt. */
+const NOT_PLAIN = /[^\n\x20-\x5f\x61-\x7e]/;
+
 /** Printable ASCII and \n only, no backtick: most records, and nothing to change in them. */
 function isPlainAscii(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 127 || c === 96 || (c < 32 && c !== 10)) return false;
-  }
-  return true;
-}
-
-function identity(s: string): Normalised {
-  const n = s.length;
-  const starts = new Uint32Array(n);
-  const ends = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    starts[i] = i;
-    ends[i] = i + 1;
-  }
-  return { text: s, starts, ends, originalLength: n };
+  return !NOT_PLAIN.test(s);
 }
 
 /**
@@ -78,7 +103,7 @@ function identity(s: string): Normalised {
  */
 export function normalise(input: string): Normalised {
   const n = input.length;
-  if (isPlainAscii(input)) return identity(input);
+  if (isPlainAscii(input)) return new OffsetMapped(input, undefined, undefined, n);
   // Most clinical text is ASCII; size for that and grow when NFKC expands (e.g. "ﬁ" -> "fi").
   let cap = n + 16;
   let starts = new Uint32Array(cap);
@@ -132,9 +157,11 @@ export function normalise(input: string): Normalised {
       while (j < n) {
         const c = input.charCodeAt(j);
         if (c >= 127 || c < 32) break;
-        if (isMarkAt(input, j + 1)) break; // the base of a combining sequence goes the slow way
         j++;
       }
+      // The base of a combining sequence goes the slow way (only the character after the run
+      // can be a mark: the run is ASCII).
+      if (isMarkAt(input, j)) j--;
       const run = input.slice(i, j);
       grow(run.length);
       for (let k = 0; k < run.length; k++) {
@@ -178,7 +205,7 @@ export function normalise(input: string): Normalised {
       if (c < 0x300) break;
       const ch = input[j];
       if (c >= 0xd800 && c <= 0xdfff) break;
-      if (!/\p{M}/u.test(ch)) break;
+      if (!MARK.test(ch)) break;
       if (!INVISIBLE.test(ch)) marks += ch; // a variation selector or grapheme joiner is dropped
       j++;
     }
@@ -217,24 +244,23 @@ export function normalise(input: string): Normalised {
     i = j;
   }
 
-  return {
-    text: out.join(''),
-    starts: starts.subarray(0, len),
-    ends: ends.subarray(0, len),
-    originalLength: n,
-  };
+  return new OffsetMapped(out.join(''), starts.subarray(0, len), ends.subarray(0, len), n);
 }
 
 /** Map a normalised span [start, end) back to the original string. */
 export function toOriginal(norm: Normalised, start: number, end: number): { start: number; end: number } {
-  if (norm.starts.length === 0) return { start: 0, end: 0 };
-  const s = Math.min(Math.max(start, 0), norm.starts.length - 1);
-  const e = Math.min(Math.max(end, s + 1), norm.ends.length);
+  const n = norm.text.length;
+  if (n === 0) return { start: 0, end: 0 };
+  const s = Math.min(Math.max(start, 0), n - 1);
+  const e = Math.min(Math.max(end, s + 1), n);
+  if (norm.unchanged) return { start: s, end: e };
   return { start: norm.starts[s], end: norm.ends[e - 1] };
 }
 
 /** Map an original offset to the first normalised offset at or after it. */
 export function fromOriginal(norm: Normalised, offset: number): number {
+  // Unchanged: the number of offsets below this one.
+  if (norm.unchanged) return offset > 0 ? Math.min(Math.ceil(offset), norm.text.length) : 0;
   // Binary search: starts is non-decreasing.
   let lo = 0;
   let hi = norm.starts.length;

@@ -6,7 +6,7 @@
  * hyphenated compounds ("follow-\nup"), initials and contractions stay as written. The offset
  * map is kept: a finding on the joined word points at the whole of it in the original.
  */
-import type { Normalised } from './normalise.js';
+import { mapped, type Normalised } from './normalise.js';
 
 /** Is this lower-case word one the lexicons use (as written, or by its stem)? */
 export type KnownWord = (lower: string) => boolean;
@@ -25,6 +25,11 @@ const LETTERS_BEFORE = /\p{L}+$/u;
 const LETTERS_AFTER = /^\p{L}+/u;
 // "he's", "don't", "partner's", "we'll": an apostrophe before these is English, not disguise.
 const CONTRACTION = /(?:'(?:s|d|ll|re|ve|m)|n't)$/iu;
+// Built once here: the build writes a literal with \p{...} as `new RegExp(...)`, which in a
+// function would make a new regex object at every call.
+const LETTER = /\p{L}/u;
+const LETTERS = /^\p{L}+$/u;
+const DIGITS = /^\p{N}+$/u;
 /** How far back and forward a broken word's halves are looked for. */
 const HALF = 40;
 
@@ -88,7 +93,7 @@ export function reveal(norm: Normalised, known: KnownWord): Normalised {
     const spelt = m[0][1] !== "'" ? SPELT.exec(text) : null;
     if (spelt) {
       const word = spelt[0].replace(/[^\p{L}\p{N}]/gu, '');
-      found.push({ at: from, end: from + spelt[0].length, sep: spelt[1], word, spelt: true, ordinary: spelt[1] === '.' && /^\p{N}+$/u.test(word) });
+      found.push({ at: from, end: from + spelt[0].length, sep: spelt[1], word, spelt: true, ordinary: spelt[1] === '.' && DIGITS.test(word) });
       HOTSPOT.lastIndex = Math.max(HOTSPOT.lastIndex, from + spelt[0].length);
       continue;
     }
@@ -113,7 +118,7 @@ export function reveal(norm: Normalised, known: KnownWord): Normalised {
         // A decimal joins only between spelt-out words ("S.e.c.t.i.o.n 4.7 e.n.q.u.i.r.y").
         if (d.ordinary && d.spelt && !(i > 0 && i < run.length - 1)) return;
         if (i + 1 < run.length) for (let x = d.end; x < run[i + 1].at; x++) if (/\s/.test(text[x]) && /\s/.test(text[x + 1] ?? '')) cuts.push(x, x + 1);
-      } else if (d.ordinary || d.word.length < 3 || !/^\p{L}+$/u.test(d.word) || !known(d.word.toLowerCase())) return;
+      } else if (d.ordinary || d.word.length < 3 || !LETTERS.test(d.word) || !known(d.word.toLowerCase())) return;
       cutSymbols(text, d, cuts);
     });
     k = e;
@@ -128,7 +133,7 @@ function cutSymbols(text: string, d: Disguised, cuts: number[]): void {
   // A trailing dot of "M.A.R.A.C." ends the word and may end the sentence: it stays.
   const last = d.spelt && d.sep === '.' && s.endsWith('.') ? s.length - 1 : s.length;
   if (d.spelt) for (let i = 1; i < last; i += 2) cuts.push(d.at + i, d.at + i + 1);
-  else for (let i = 0; i < last; i++) if (!/\p{L}/u.test(s[i])) cuts.push(d.at + i, d.at + i + 1);
+  else for (let i = 0; i < last; i++) if (!LETTER.test(s[i])) cuts.push(d.at + i, d.at + i + 1);
 }
 
 const ALNUM = /[\p{L}\p{N}]/u;
@@ -140,10 +145,17 @@ function isAlnum(text: string, i: number): boolean {
   return ALNUM.test(text[i]);
 }
 
+/** A letter at `i` (ASCII by char code; anything else by its Unicode category). */
+function isLetter(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c | 32) >= 97 && (c | 32) <= 122;
+  return LETTER.test(text[i]);
+}
+
 /** Where the word holding offset `i` starts. */
 function wordStart(text: string, i: number): number {
   let k = i;
-  while (k > 0 && /\p{L}/u.test(text[k - 1])) k--;
+  while (k > 0 && isLetter(text, k - 1)) k--;
   return k;
 }
 
@@ -182,5 +194,5 @@ function without(norm: Normalised, cuts: number[]): Normalised {
     from = cuts[k + 1];
   }
   copy(from, norm.text.length);
-  return { text: pieces.join(''), starts, ends, originalLength: norm.originalLength };
+  return mapped(pieces.join(''), starts, ends, norm.originalLength);
 }

@@ -30,6 +30,12 @@ export interface TokenForm {
   /** memo slots: [owner, value] pairs at the indexes `claimMemoSlot` hands out */
   memo: unknown[];
   /**
+   * This layer's own memo, read at every token (a field, not a memo slot, saves a read): the
+   * layout's facts about the form (layout.ts) and the vocabulary they were worked out for.
+   */
+  layoutFacts: number;
+  layoutFor: unknown;
+  /**
    * Not shared: a number of three digits or more (a date part, an NHS or phone number, an entry
    * number) is rarely seen twice, so it gets a form of its own that dies with its document, and
    * caches keyed by text leave it out (a backlog of numbered records otherwise fills every
@@ -122,27 +128,83 @@ function shapeOf(text: string): string {
 
 /*
  * Shared forms, interned by an open-addressing table keyed on a hash of the code units, so a
- * token already seen is found by comparing characters in place. Bounded for flat memory:
- * when full it starts again empty (forms held by live tokens stay valid).
+ * token already seen is found by comparing characters in place. The table keeps each form's
+ * code units in one array of its own (`chars`), a slot's hash, length and place there side by
+ * side, and grows from small: a look-up reads a line of `meta` and the characters, not the form
+ * object and its string, which was most of its cost.
+ * Bounded for flat memory: when full it starts again empty (forms held by live tokens stay valid).
  */
 const MAX_FORMS = 60_000;
-const SLOTS = 1 << 17; // more than twice MAX_FORMS, so probe runs stay short
-const MASK = SLOTS - 1;
-let slotHash = new Int32Array(SLOTS);
-let slotForm: (TokenForm | undefined)[] = new Array(SLOTS).fill(undefined);
+const FIRST_SLOTS = 1 << 12; // doubled whenever half full, so probe runs stay short
+const FIRST_CHARS = 1 << 16;
+let slots = FIRST_SLOTS;
+let mask = slots - 1;
+/** four ints per slot: its hash, its length (0: an empty slot), where its code units start in `chars`, unused */
+let meta = new Int32Array(slots * 4);
+let slotForm: (TokenForm | undefined)[] = new Array(slots).fill(undefined);
+let chars = new Uint16Array(FIRST_CHARS);
+let charsUsed = 0;
 let formCount = 0;
 
-const NEWLINE_FORM: TokenForm = { text: '\n', lower: '\n', shape: '\n', memo: [] };
+function emptyTable(n: number): void {
+  slots = n;
+  mask = n - 1;
+  meta = new Int32Array(n * 4);
+  slotForm = new Array(n).fill(undefined);
+  formCount = 0;
+}
 
-function sameText(text: string, start: number, end: number, s: string): boolean {
-  if (s.length !== end - start) return false;
-  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) !== text.charCodeAt(start + k)) return false;
-  return true;
+function place(h: number, at: number, len: number, f: TokenForm): void {
+  let slot = h & mask;
+  while (meta[slot * 4 + 1] !== 0) slot = (slot + 1) & mask;
+  meta[slot * 4] = h;
+  meta[slot * 4 + 1] = len;
+  meta[slot * 4 + 2] = at;
+  slotForm[slot] = f;
+  formCount++;
+}
+
+function growTable(): void {
+  const [m, form] = [meta, slotForm];
+  emptyTable(slots * 2);
+  for (let k = 0; k < form.length; k++) if (m[k * 4 + 1] !== 0) place(m[k * 4], m[k * 4 + 2], m[k * 4 + 1], form[k]!);
+}
+
+/** Copy text[start, end) into `chars`; where it starts there. */
+function keepChars(text: string, start: number, end: number): number {
+  const len = end - start;
+  if (charsUsed + len > chars.length) {
+    const more = new Uint16Array(Math.max(chars.length * 2, charsUsed + len));
+    more.set(chars.subarray(0, charsUsed));
+    chars = more;
+  }
+  const at = charsUsed;
+  for (let k = 0; k < len; k++) chars[at + k] = text.charCodeAt(start + k);
+  charsUsed += len;
+  return at;
+}
+
+/**
+ * One string for each distinct word shape, shared by every form of that shape: the layers above
+ * compare shapes at every token, and a few shared strings stay in cache where a string of each
+ * form's own did not. Bounded (shapes of odd words are many): past it a shape is its own string.
+ */
+const SHAPES = new Map<string, string>();
+const MAX_SHAPES = 4096;
+function sharedShape(shape: string): string {
+  const known = SHAPES.get(shape);
+  if (known !== undefined) return known;
+  if (SHAPES.size < MAX_SHAPES) SHAPES.set(shape, shape);
+  return shape;
 }
 
 function newForm(s: string, word: boolean): TokenForm {
-  return word ? { text: s, lower: s.toLowerCase(), shape: shapeOf(s), memo: [] } : { text: s, lower: s, shape: s, memo: [] };
+  return word
+    ? { text: s, lower: s.toLowerCase(), shape: sharedShape(shapeOf(s)), memo: [], layoutFacts: 0, layoutFor: undefined }
+    : { text: s, lower: s, shape: s, memo: [], layoutFacts: 0, layoutFor: undefined };
 }
+
+const NEWLINE_FORM: TokenForm = newForm('\n', false);
 
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
@@ -156,23 +218,25 @@ function hashOf(text: string, start: number, end: number): number {
 
 /** The shared form of text[start, end), whose hash is `h` (from hashOf). */
 function formAt(text: string, start: number, end: number, word: boolean, h: number): TokenForm {
-  let slot = h & MASK;
-  for (;;) {
-    const f = slotForm[slot];
-    if (f === undefined) break;
-    if (slotHash[slot] === h && sameText(text, start, end, f.text)) return f;
-    slot = (slot + 1) & MASK;
+  const len = end - start;
+  for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+    const m = slot << 2;
+    const l = meta[m + 1];
+    if (l === 0) break;
+    if (meta[m] !== h || l !== len) continue;
+    const at = meta[m + 2];
+    let k = 0;
+    while (k < len && chars[at + k] === text.charCodeAt(start + k)) k++;
+    if (k === len) return slotForm[slot]!;
   }
   const f = newForm(text.slice(start, end), word);
   if (formCount >= MAX_FORMS) {
-    slotHash = new Int32Array(SLOTS);
-    slotForm = new Array(SLOTS).fill(undefined);
-    formCount = 0;
-    slot = h & MASK;
-  }
-  slotHash[slot] = h;
-  slotForm[slot] = f;
-  formCount++;
+    emptyTable(slots);
+    // A very long token once seen does not keep its room for ever.
+    if (chars.length > FIRST_CHARS * 16) chars = new Uint16Array(FIRST_CHARS);
+    charsUsed = 0;
+  } else if (2 * formCount >= slots) growTable();
+  place(h, keepChars(text, start, end), len, f);
   return f;
 }
 
