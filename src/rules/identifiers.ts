@@ -294,13 +294,15 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
   const namesPatient = namer.inFull;
   const whose = (start: number, end: number) => ownerOf(doc, cues, start, end, namesPatient);
   const out: RawFinding[] = [];
-  // Characters already claimed by an identifier (a DOB is never also a phone number).
-  const claimed = new Uint8Array(text.length + 1);
+  // Characters already claimed by an identifier (a DOB is never also a phone number); made at
+  // the first claim, as most documents have no identifier.
+  let claimed: Uint8Array | undefined;
   const overlaps = (s: number, e: number) => {
+    if (!claimed) return false;
     for (let i = s; i < e; i++) if (claimed[i]) return true;
     return false;
   };
-  const taken = { push: ([s, e]: [number, number]) => claimed.fill(1, s, e) };
+  const taken = { push: ([s, e]: [number, number]) => (claimed ??= new Uint8Array(text.length + 1)).fill(1, s, e) };
   const add = (type: string, start: number, end: number, weight: number) => {
     if (overlaps(start, end)) return;
     taken.push([start, end]);
