@@ -1,6 +1,8 @@
 import type { Hit } from '../lexicon/match.js';
+import type { CompiledLexicon } from '../lexicon/compile.js';
 import type { LoadedEntry } from '../lexicon/schema.js';
 import type { DetectInput } from './types.js';
+import { once } from './vocab.js';
 
 /** Per-token views of the lexicon hits that detectors ask about. Built once per document. */
 export interface HitIndex {
@@ -35,46 +37,96 @@ export function isRelationship(e: LoadedEntry): boolean {
   return e.kind === 'finding' && e.category === 'thirdParty' && e.type === 'relationship';
 }
 
+/** Mark tokens [a, b) (a hit covers one token or a few: a loop costs less than a fill call). */
+function mark(arr: Uint8Array, a: number, b: number): void {
+  for (let k = a; k < b; k++) arr[k] = 1;
+}
+
+// What a hit of each lexicon entry counts as here.
+const OTHER = 0;
+const FORENAME = 1;
+const SURNAME = 2;
+const PROFESSIONAL = 3;
+const INFORMANT = 4;
+const CONTEXT = 5;
+const RELATIONSHIP = 6;
+const FINDING = 7;
+
+/** Each entry's kind of hit, by entry index: worked out once per lexicon, not at every hit. */
+function hitKinds(lex: CompiledLexicon): Uint8Array {
+  return once(lex, 'hit-kinds', () =>
+    Uint8Array.from(lex.entries, (e) => {
+      const use = e.kind === 'vocabulary' ? e.use : undefined;
+      if (use === 'forename') return FORENAME;
+      if (use === 'surname') return SURNAME;
+      if (use === 'professional') return PROFESSIONAL;
+      if (use === 'informant') return INFORMANT;
+      if (e.kind === 'context') return CONTEXT;
+      if (isRelationship(e)) return RELATIONSHIP;
+      return e.kind === 'finding' ? FINDING : OTHER;
+    }),
+  );
+}
+
 export function hitIndex(input: DetectInput): HitIndex {
   const got = cache.get(input);
   if (got) return got;
   const n = input.doc.tokens.length;
+  // the eight per-token arrays as views of one buffer: one allocation per document, not eight
+  const buf = new ArrayBuffer(4 * n + 4 * (n + 1));
+  let used = 0;
+  const take = (len: number) => {
+    const arr = new Uint8Array(buf, used, len);
+    used += len;
+    return arr;
+  };
   const idx: HitIndex = {
-    forename: new Uint8Array(n),
-    surname: new Uint8Array(n),
+    forename: take(n),
+    surname: take(n),
     professional: [],
     relationship: [],
     informant: [],
-    finding: new Uint8Array(n),
-    vocabulary: new Uint8Array(n),
-    relEndsAt: new Uint8Array(n + 1),
-    relStartsAt: new Uint8Array(n + 1),
-    proEndsAt: new Uint8Array(n + 1),
-    proStartsAt: new Uint8Array(n + 1),
+    finding: take(n),
+    vocabulary: take(n),
+    relEndsAt: take(n + 1),
+    relStartsAt: take(n + 1),
+    proEndsAt: take(n + 1),
+    proStartsAt: take(n + 1),
   };
+  const kinds = hitKinds(input.lexicon);
   for (const h of input.hits) {
-    const e = input.lexicon.entries[h.entry];
-    const mark = (arr: Uint8Array) => arr.fill(1, h.startTok, Math.min(h.endTok, n));
-    const use = e.kind === 'vocabulary' ? e.use : undefined;
-    if (use === 'forename') mark(idx.forename);
-    else if (use === 'surname') mark(idx.surname);
-    else if (use === 'professional') {
-      idx.professional.push(h);
-      idx.proEndsAt[h.endTok] = 1;
-      idx.proStartsAt[h.startTok] = 1;
-      mark(idx.vocabulary);
-    } else if (use === 'informant') idx.informant.push(h);
-    // A context pattern can span a whole clause ("father (Gwyn Price) had"): only its words
-    // from term lists count as vocabulary, never the names a pattern happens to cover.
-    else if (e.kind === 'context') {
-      if (h.via !== 'pattern') mark(idx.vocabulary);
+    const end = Math.min(h.endTok, n);
+    switch (kinds[h.entry]) {
+      case FORENAME:
+        mark(idx.forename, h.startTok, end);
+        break;
+      case SURNAME:
+        mark(idx.surname, h.startTok, end);
+        break;
+      case PROFESSIONAL:
+        idx.professional.push(h);
+        idx.proEndsAt[h.endTok] = 1;
+        idx.proStartsAt[h.startTok] = 1;
+        mark(idx.vocabulary, h.startTok, end);
+        break;
+      case INFORMANT:
+        idx.informant.push(h);
+        break;
+      case CONTEXT:
+        // A context pattern can span a whole clause ("father (Gwyn Price) had"): only its words
+        // from term lists count as vocabulary, never the names a pattern happens to cover.
+        if (h.via !== 'pattern') mark(idx.vocabulary, h.startTok, end);
+        break;
+      case RELATIONSHIP:
+        idx.relationship.push(h);
+        idx.relEndsAt[h.endTok] = 1;
+        idx.relStartsAt[h.startTok] = 1;
+        mark(idx.vocabulary, h.startTok, end);
+        break;
+      case FINDING:
+        mark(idx.finding, h.startTok, end);
+        break;
     }
-    else if (isRelationship(e)) {
-      idx.relationship.push(h);
-      idx.relEndsAt[h.endTok] = 1;
-      idx.relStartsAt[h.startTok] = 1;
-      mark(idx.vocabulary);
-    } else if (e.kind === 'finding') mark(idx.finding);
   }
   cache.set(input, idx);
   return idx;

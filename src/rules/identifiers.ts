@@ -12,18 +12,72 @@ import { once, vocabRegex, vocabSource } from './vocab.js';
  * (letterhead, signature, helplines), are not third-party findings.
  */
 
-// Shapes of identifiers (not words): NHS number, UK phone, email, postcode, National Insurance number.
-const NHS_RE = /(?<![\d])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\d])/g;
-const PHONE_RE = /(?<![\d+])(?:(?:\+44\s?\(?0?\)?\s?|\(?0)(?:7\d{3}\)?[\s-]?\d{3}[\s-]?\d{3}|[1-3]\d{2,3}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}|800[\s-]?\d{3}[\s-]?\d{3,4}))(?![\d])/g;
+// Shapes of identifiers (not words): NHS number, UK phone, email, postcode, National Insurance
+// number. The shapes with digits are sticky: they are tried only near runs of digits (nearDigits).
+const NHS_RE = /(?<![\d])(\d{3})([ -]?)(\d{3})\2(\d{4})(?![\d])/y;
+const PHONE_RE = /(?<![\d+])(?:(?:\+44\s?\(?0?\)?\s?|\(?0)(?:7\d{3}\)?[\s-]?\d{3}[\s-]?\d{3}|[1-3]\d{2,3}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}|800[\s-]?\d{3}[\s-]?\d{3,4}))(?![\d])/y;
 const EMAIL_RE = /\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}\b/g;
-const POSTCODE_RE = /\b(?:[A-Z]{1,2}\d[A-Z\d]?) ?\d[ABD-HJLNP-UW-Z]{2}\b/g;
+const POSTCODE_RE = /\b(?:[A-Z]{1,2}\d[A-Z\d]?) ?\d[ABD-HJLNP-UW-Z]{2}\b/y;
 const DATE = String.raw`(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{1,2} [A-Za-z]{3,9} \d{4})`;
-const NI_RE = /\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g;
+const NI_RE = /\b(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/y;
 // A phone number in another layout ("613-555-0142", "(613) 555-0177", "+234 803 123 4567",
 // "613- 555- 0199"): digit groups are also references, results and dates, so these count only
 // next to a phone label or a relationship word (phoneAnchored).
-const OTHER_PHONE_RE = /(?<![\d+/.])(?<!\d-)(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,5}\)[ .-]?)?\d{2,5}(?:(?:[ ./]|- ?)\d{2,8}){1,3}(?![\d])/g;
+const OTHER_PHONE_RE = /(?<![\d+/.])(?<!\d-)(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,5}\)[ .-]?)?\d{2,5}(?:(?:[ ./]|- ?)\d{2,8}){1,3}(?![\d])/y;
 const DATE_SHAPE = /^(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}[./-]\d{1,2}[./-]\d{1,2})$/;
+
+/** A sticky shape with digits, and how far before its first digit a match of it can start. */
+export interface DigitShape {
+  re: RegExp;
+  lead: number;
+}
+
+/**
+ * The shapes with digits. In every one the first digit begins a run of digits (a lookbehind, a
+ * letter, a sign or a bracket before it), within `lead` characters of the match's start: NHS
+ * numbers start with it; phone numbers may have "+" or "(" first; a postcode one or two letters
+ * ("AB1 2DE"); a National Insurance number two letters and a space ("JT 12 34 56 C").
+ */
+export const DIGIT_SHAPES = {
+  nhs: { re: NHS_RE, lead: 0 },
+  phone: { re: PHONE_RE, lead: 1 },
+  otherPhone: { re: OTHER_PHONE_RE, lead: 1 },
+  postcode: { re: POSTCODE_RE, lead: 2 },
+  ni: { re: NI_RE, lead: 3 },
+} satisfies Record<string, DigitShape>;
+
+const DIGIT_RUN = /\d+/g;
+
+/** Where each run of digits (0-9) starts, in order. */
+export function digitRuns(text: string): number[] {
+  const out: number[] = [];
+  DIGIT_RUN.lastIndex = 0;
+  for (let m = DIGIT_RUN.exec(text); m; m = DIGIT_RUN.exec(text)) out.push(m.index);
+  return out;
+}
+
+/**
+ * The matches of a sticky shape, the same as `text.matchAll` would give for its global form
+ * (leftmost first, each after the last one's end), tried only at the positions where one can
+ * start: up to `lead` characters before a run of digits. Most text has no digit at all, and a
+ * regex scan of every position of every document cost more than the rest of this rule.
+ */
+export function nearDigits({ re, lead }: DigitShape, text: string, runs: readonly number[]): RegExpExecArray[] {
+  const out: RegExpExecArray[] = [];
+  let next = 0; // positions before this are tried already, or inside the last match
+  for (const r of runs) {
+    for (let at = Math.max(next, r - lead); at <= r; at++) {
+      re.lastIndex = at;
+      const m = re.exec(text);
+      if (!m) continue;
+      out.push(m);
+      next = at + Math.max(1, m[0].length);
+      at = next - 1;
+    }
+    next = Math.max(next, r + 1);
+  }
+  return out;
+}
 
 /** The cue regexes this rule reads, built from the lexicons' vocabularies (lexicons/identifiers.yaml). */
 interface Cues {
@@ -148,19 +202,29 @@ interface PatientNamer {
   bySurname: (line: string) => boolean;
 }
 
-/** Whole-word tests of a line for the patient's name parts (lower case, as patient.ts gives them). */
+/**
+ * Whole-word tests of a line for the patient's name parts (lower case, as patient.ts gives
+ * them). Each regex is built when first asked for: most documents never ask.
+ */
 function patientNamer(patient: DetectInput['patient']): PatientNamer {
   const { forename, surname } = patient;
   const escaped = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const key = surname ?? forename;
   // a run of letters and apostrophes equal to the name part, in the lower-cased line
-  const keyWord = key ? new RegExp(`(?<![\\p{L}'])${escaped(key)}(?![\\p{L}'])`, 'u') : undefined;
-  const bySurname = (line: string) => !!keyWord && keyWord.test(line.toLowerCase());
+  let keyWord: RegExp | undefined;
+  const bySurname = (line: string) => {
+    if (!key) return false;
+    keyWord ??= new RegExp(`(?<![\\p{L}'])${escaped(key)}(?![\\p{L}'])`, 'u');
+    return keyWord.test(line.toLowerCase());
+  };
   if (!forename || !surname || forename === surname) return { inFull: () => false, bySurname };
   const word = (w: string) => new RegExp(`(?<![\\p{L}'])${escaped(w)}(?![\\p{L}])`, 'iu');
-  const f = word(forename);
-  const s = word(surname);
-  return { inFull: (line) => f.test(line) && s.test(line), bySurname };
+  let both: [RegExp, RegExp] | undefined;
+  const inFull = (line: string) => {
+    both ??= [word(forename), word(surname)];
+    return both[0].test(line) && both[1].test(line);
+  };
+  return { inFull, bySurname };
 }
 
 /**
@@ -230,13 +294,15 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
   const namesPatient = namer.inFull;
   const whose = (start: number, end: number) => ownerOf(doc, cues, start, end, namesPatient);
   const out: RawFinding[] = [];
-  // Characters already claimed by an identifier (a DOB is never also a phone number).
-  const claimed = new Uint8Array(text.length + 1);
+  // Characters already claimed by an identifier (a DOB is never also a phone number); made at
+  // the first claim, as most documents have no identifier.
+  let claimed: Uint8Array | undefined;
   const overlaps = (s: number, e: number) => {
+    if (!claimed) return false;
     for (let i = s; i < e; i++) if (claimed[i]) return true;
     return false;
   };
-  const taken = { push: ([s, e]: [number, number]) => claimed.fill(1, s, e) };
+  const taken = { push: ([s, e]: [number, number]) => (claimed ??= new Uint8Array(text.length + 1)).fill(1, s, e) };
   const add = (type: string, start: number, end: number, weight: number) => {
     if (overlaps(start, end)) return;
     taken.push([start, end]);
@@ -246,8 +312,9 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
   const weightFor = (owner: Owner, strong: number, unknown: number) =>
     owner === 'third' ? strong : owner === 'unknown' ? unknown : 0;
 
-  // Dates of birth first: "DOB 02/03/1980" is a date, never a phone number.
-  for (const m of text.matchAll(cues.dob)) {
+  const runs = digitRuns(text);
+  // Dates of birth first: "DOB 02/03/1980" is a date, never a phone number. (A date has digits.)
+  for (const m of runs.length ? text.matchAll(cues.dob) : []) {
     const d = parseDate(m[1]);
     const own = d && patient.dob && d.d === patient.dob.d && d.m === patient.dob.m && d.y === patient.dob.y;
     // A date of birth other than the patient's known one, on a line that names the patient (a
@@ -262,7 +329,7 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
     add('date-of-birth', m.index!, m.index! + m[0].length, 0.85);
   }
 
-  for (const m of text.matchAll(NHS_RE)) {
+  for (const m of nearDigits(DIGIT_SHAPES.nhs, text, runs)) {
     const digits = m[1] + m[3] + m[4];
     if (!nhsCheckDigitValid(digits) || !nhsRangePlausible(digits)) continue;
     const spaced = m[2] !== '';
@@ -298,7 +365,7 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
   // A number the document gives as an organisation's or a professional's somewhere (the
   // letterhead's "Tel 01632 960118") is theirs where nothing else says whose it is ("please
   // contact our paralegal on 01632 960118").
-  const phones = [...text.matchAll(PHONE_RE)].map((m) => {
+  const phones = nearDigits(DIGIT_SHAPES.phone, text, runs).map((m) => {
     const start = m.index! + (m[0].startsWith('(') && !m[0].includes(')') ? 1 : 0);
     const end = m.index! + m[0].length;
     return { start, end, digits: m[0].replace(/\D/g, ''), owner: overlaps(start, end) ? undefined : whose(start, end) };
@@ -311,7 +378,7 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
     else taken.push([start, end]);
   }
 
-  for (const m of /\d[^\d]{0,2}\d/.test(text) ? text.matchAll(OTHER_PHONE_RE) : []) {
+  for (const m of nearDigits(DIGIT_SHAPES.otherPhone, text, runs)) {
     const start = m.index!;
     const end = start + m[0].length;
     const digits = m[0].replace(/\D/g, '').length;
@@ -326,7 +393,7 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
     else taken.push([start, end]);
   }
 
-  for (const m of text.matchAll(POSTCODE_RE)) {
+  for (const m of nearDigits(DIGIT_SHAPES.postcode, text, runs)) {
     const start = m.index!;
     const end = start + m[0].length;
     if (overlaps(start, end)) continue;
@@ -334,7 +401,7 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
     if (w > 0) add('postcode', start, end, w);
   }
 
-  for (const m of text.matchAll(NI_RE)) {
+  for (const m of nearDigits(DIGIT_SHAPES.ni, text, runs)) {
     const start = m.index!;
     const end = start + m[0].length;
     if (overlaps(start, end)) continue;

@@ -1,6 +1,30 @@
 import type { Token } from '../text/index.js';
 import type { HitIndex } from './hit-index.js';
-import { caselessTokens, compromise, finiteVerb, foreignWord, gerund, LOWER, MIXED, phraseAt, phraseMarks, UPPER, wordClass, type PeopleWords } from './people-words.js';
+import {
+  CAPITAL_FIRST,
+  CAPITALISED,
+  caselessTokens,
+  CLERGY_TITLE,
+  compromise,
+  CREDENTIAL,
+  DIGIT,
+  finiteVerb,
+  foreignWord,
+  gerund,
+  LOWER,
+  MIXED,
+  NOT_A_NAME,
+  OBJECT_CUE_START,
+  ONE_CHAR,
+  PERSONAL_TITLE,
+  phraseAt,
+  PLACE_OPENER,
+  PRO_TITLE,
+  tokenBits,
+  UPPER,
+  wordClass,
+  type PeopleWords,
+} from './people-words.js';
 import type { DetectInput } from './types.js';
 
 /**
@@ -31,6 +55,8 @@ export interface NameDoc {
   toks: Token[];
   idx: HitIndex;
   w: PeopleWords;
+  /** what each token's word is, as bits (people-words.ts: WORD, PERSONAL_TITLE, ...): the loops read these, not the tokens */
+  bits: Uint16Array;
   caseless: Uint8Array;
   /** tokens already in a name */
   taken: Uint8Array;
@@ -40,15 +66,28 @@ export interface NameDoc {
 
 export function nameDoc(input: DetectInput, idx: HitIndex, w: PeopleWords): NameDoc {
   const toks = input.doc.tokens;
+  const bits = tokenBits(toks, w);
   return {
     input,
     toks,
     idx,
     w,
-    caseless: caselessTokens(input.doc),
+    bits,
+    caseless: caselessTokens(input.doc, bits),
     taken: new Uint8Array(toks.length),
-    objectEnds: phraseMarks(toks, w.objectCue).ends,
+    objectEnds: objectCueEnds(toks, bits, w),
   };
+}
+
+/** Where a verb that takes a person ("ask for", "explained to") ends: ends[j] = 1 for a cue over tokens [i, j). */
+function objectCueEnds(toks: Token[], bits: Uint16Array, w: PeopleWords): Uint8Array {
+  const ends = new Uint8Array(toks.length + 1);
+  for (let i = 0; i < toks.length; i++) {
+    if (!(bits[i] & OBJECT_CUE_START)) continue;
+    const j = phraseAt(toks, i, w.objectCue);
+    if (j > 0) ends[j] = 1;
+  }
+  return ends;
 }
 
 export const isWord = (t: Token | undefined): t is Token => !!t && t.kind === 'word';
@@ -68,13 +107,15 @@ function listName(d: NameDoc, i: number): boolean {
 /** The things no name is ever made of, whatever the slot. */
 function blocked(d: NameDoc, i: number): boolean {
   const t = d.toks[i];
-  if (!isWord(t) || hasDigit(t) || d.idx.finding[i] || d.idx.vocabulary[i] || d.w.notAName.has(t.lower)) return true;
+  if (!isWord(t) || d.idx.finding[i] || d.idx.vocabulary[i]) return true;
+  const bits = d.bits[i];
+  if (bits & (DIGIT | NOT_A_NAME)) return true;
   // A capitalised word after "North", "Upper", "Great"... is the rest of a place name.
-  if (i > 0 && d.w.placeOpener.has(d.toks[i - 1].lower) && isCap(d.toks[i - 1])) return true;
+  if (i > 0 && (d.bits[i - 1] & (PLACE_OPENER | CAPITAL_FIRST)) === (PLACE_OPENER | CAPITAL_FIRST)) return true;
   // Capitals with a lower-case ending after an apostrophe ("DNA'd") are an abbreviation used as a verb.
   if (t.shape === "X'x") return true;
   // Post-nominal letters end a name ("Sanjay Patel BSc"), they are not part of it.
-  if (t.shape !== 'Xx' && t.shape !== 'x' && d.w.credential.has(t.lower)) return true;
+  if (t.shape !== 'Xx' && t.shape !== 'x' && bits & CREDENTIAL) return true;
   return false;
 }
 
@@ -202,13 +243,17 @@ const sameLine = (toks: Token[], a: number, b: number) => {
 function titled(d: NameDoc, out: Person[]): void {
   const { toks, w, idx } = d;
   for (let i = 0; i < toks.length; i++) {
+    const bits = d.bits[i];
+    // most tokens: no title, no role
+    if (!(bits & (PERSONAL_TITLE | CLERGY_TITLE | PRO_TITLE)) && idx.proStartsAt[i] !== 1) continue;
     const t = toks[i];
+    if (!isWord(t)) continue;
     // a relationship word that is also a title ("Sister") anchors as a relationship (afterRelation)
-    if (!isWord(t) || (idx.relStartsAt[i] === 1 && idx.relEndsAt[i + 1] === 1)) continue;
+    if (idx.relStartsAt[i] === 1 && idx.relEndsAt[i + 1] === 1) continue;
     let anchor: Anchor | undefined;
-    if (w.personalTitle.has(t.lower)) anchor = 'title';
-    else if (w.clergyTitle.has(t.lower)) anchor = 'clergy';
-    else if (w.proTitle.has(t.lower) || (idx.proStartsAt[i] === 1 && idx.proEndsAt[i + 1] === 1 && isCap(t))) anchor = 'professional-title';
+    if (bits & PERSONAL_TITLE) anchor = 'title';
+    else if (bits & CLERGY_TITLE) anchor = 'clergy';
+    else if (bits & PRO_TITLE || (idx.proStartsAt[i] === 1 && idx.proEndsAt[i + 1] === 1 && isCap(t))) anchor = 'professional-title';
     if (!anchor) continue;
     // "MS", "MR" in capitals in mixed-case or lower-case text are acronyms (multiple sclerosis, mitral regurgitation)
     if (anchor !== 'professional-title' && t.shape === 'X' && t.text.length > 1 && d.caseless[i] !== UPPER) continue;
@@ -328,6 +373,8 @@ function afterObjectCue(d: NameDoc, out: Person[]): void {
 function unanchored(d: NameDoc, out: Person[]): void {
   const { toks, idx, w, input } = d;
   for (let i = 0; i < toks.length; i++) {
+    // only a forename from the lists or a capitalised word ("Xx") can be either kind below
+    if (!idx.forename[i] && !(d.bits[i] & CAPITALISED)) continue;
     if (d.taken[i] || blocked(d, i)) continue;
     const t = toks[i];
     const caseless = d.caseless[i] !== MIXED;
@@ -372,10 +419,8 @@ function compromisePairs(d: NameDoc, out: Person[]): void {
   const { toks, idx, w, input } = d;
   const doc = input.doc;
   let calls = 0;
-  const plain = (k: number) => {
-    const t = toks[k];
-    return !!t && t.shape === 'Xx' && t.text.length > 1 && !d.taken[k] && !idx.finding[k] && !idx.vocabulary[k] && !w.notAName.has(t.lower);
-  };
+  // a capitalised word ("Xx") of two letters or more, in no name, hit or list of non-names
+  const plain = (k: number) => (d.bits[k] & (CAPITALISED | ONE_CHAR | NOT_A_NAME)) === CAPITALISED && !d.taken[k] && !idx.finding[k] && !idx.vocabulary[k];
   for (let i = 1; i + 1 < toks.length; i++) {
     if (!plain(i) || !plain(i + 1)) continue;
     const prev = toks[i - 1];

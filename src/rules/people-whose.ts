@@ -1,6 +1,6 @@
 import { sectionAt, type Token } from '../text/index.js';
 import { isCap, isWord, joined, type NameDoc, type Person } from './people-find.js';
-import { phraseAt } from './people-words.js';
+import { FIELD_LABEL_START, phraseAt } from './people-words.js';
 
 /**
  * Whose a name is: the patient's, a professional's acting in role, a third party's -- or nobody's
@@ -35,8 +35,7 @@ export function labelScope(d: NameDoc): Uint8Array {
   const { toks, w } = d;
   const scope = new Uint8Array(toks.length + 1);
   for (let i = 0; i < toks.length; i++) {
-    const t = toks[i];
-    if (!isWord(t) || !w.fieldLabel.first.has(t.lower)) continue;
+    if (!(d.bits[i] & FIELD_LABEL_START)) continue;
     const end = phraseAt(toks, i, w.fieldLabel);
     if (end < 0) continue;
     const prev = toks[i - 1];

@@ -54,20 +54,6 @@ export function phraseAt(toks: readonly Token[], i: number, set: PhraseSet): num
   return -1;
 }
 
-/** Every match of a phrase set: starts[i] / ends[j] = 1 for a phrase over tokens [i, j). */
-export function phraseMarks(toks: readonly Token[], set: PhraseSet): { starts: Uint8Array; ends: Uint8Array } {
-  const starts = new Uint8Array(toks.length + 1);
-  const ends = new Uint8Array(toks.length + 1);
-  for (let i = 0; i < toks.length; i++) {
-    const j = phraseAt(toks, i, set);
-    if (j > 0) {
-      starts[i] = 1;
-      ends[j] = 1;
-    }
-  }
-  return { starts, ends };
-}
-
 export interface PeopleWords {
   personalTitle: ReadonlySet<string>;
   titleMale: ReadonlySet<string>;
@@ -143,6 +129,81 @@ export function peopleWords(lex: CompiledLexicon): PeopleWords {
       formerName: new RegExp(`(?<![\\p{L}\\p{N}_])${vocabSource(lex, 'former-name-cue')}(?![\\p{L}\\p{N}_])[^.]*$`, 'iu'),
     };
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per-form facts the finders ask of every token
+// ---------------------------------------------------------------------------------------------
+
+// The finders' loops ask of nearly every token whether it is a title, a word that is never a
+// name, the first word of a cue phrase, a capitalised word: look-ups in word sets that hash its
+// text, on token objects spread over the heap. Each loop over half a million token objects
+// costs as much in memory reads as in work. So the answers are worked out once per form (for
+// the lexicon in force, kept as bits in the form's memo: facts about the word itself, no
+// document state), copied once per document into one small array of bits by token, and the
+// loops read that array, touching a token itself only where its bits say something is there.
+/** a word token (punctuation and newlines have no bits at all) */
+export const WORD = 1 << 0;
+export const PERSONAL_TITLE = 1 << 1;
+export const CLERGY_TITLE = 1 << 2;
+export const PRO_TITLE = 1 << 3;
+export const CREDENTIAL = 1 << 4;
+export const PLACE_OPENER = 1 << 5;
+export const NOT_A_NAME = 1 << 6;
+export const PERSON_SLOT = 1 << 7;
+/** the first word of a professional field label ("Coded by:") */
+export const FIELD_LABEL_START = 1 << 8;
+/** the first word of a verb that takes a person ("ask for") */
+export const OBJECT_CUE_START = 1 << 9;
+/** the shape: a digit in it; a capital first; capitals throughout ("NHS"); a capital then lower case ("Xx"); one character; the word "I" */
+export const DIGIT = 1 << 10;
+export const CAPITAL_FIRST = 1 << 11;
+export const ALL_CAPITALS = 1 << 12;
+export const CAPITALISED = 1 << 13;
+export const ONE_CHAR = 1 << 14;
+export const PRONOUN_I = 1 << 15;
+
+const BITS_SLOT = claimMemoSlot();
+
+function bitsOf(w: PeopleWords, t: Token): number {
+  if (t.kind !== 'word') return 0;
+  const x = t.lower;
+  return (
+    WORD |
+    (w.personalTitle.has(x) ? PERSONAL_TITLE : 0) |
+    (w.clergyTitle.has(x) ? CLERGY_TITLE : 0) |
+    (w.proTitle.has(x) ? PRO_TITLE : 0) |
+    (w.credential.has(x) ? CREDENTIAL : 0) |
+    (w.placeOpener.has(x) ? PLACE_OPENER : 0) |
+    (w.notAName.has(x) ? NOT_A_NAME : 0) |
+    (w.personSlot.has(x) ? PERSON_SLOT : 0) |
+    (w.fieldLabel.first.has(x) ? FIELD_LABEL_START : 0) |
+    (w.objectCue.first.has(x) ? OBJECT_CUE_START : 0) |
+    (t.shape.includes('d') ? DIGIT : 0) |
+    (t.shape[0] === 'X' ? CAPITAL_FIRST : 0) |
+    (t.shape === 'X' ? ALL_CAPITALS : 0) |
+    (t.shape === 'Xx' ? CAPITALISED : 0) |
+    (t.text.length < 2 ? ONE_CHAR : 0) |
+    (t.text === 'I' ? PRONOUN_I : 0)
+  );
+}
+
+/** The bits above of every token of a document, by token index; each form's worked out once. */
+export function tokenBits(toks: readonly Token[], w: PeopleWords): Uint16Array {
+  const out = new Uint16Array(toks.length);
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i];
+    const memo = t.form.memo;
+    if (memo[BITS_SLOT] === w) {
+      out[i] = memo[BITS_SLOT + 1] as number;
+      continue;
+    }
+    const bits = bitsOf(w, t);
+    memo[BITS_SLOT] = w;
+    memo[BITS_SLOT + 1] = bits;
+    out[i] = bits;
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -342,29 +403,31 @@ export const LOWER = 2;
  * first word ("lives with gf chloe", LOWER). A sentence of fewer than four words goes by the
  * whole text.
  */
-export function caselessTokens(doc: Analysed): Uint8Array {
-  const toks = doc.tokens;
-  const out = new Uint8Array(toks.length);
+export function caselessTokens(doc: Analysed, bits: Uint16Array): Uint8Array {
+  const n = bits.length;
+  const out = new Uint8Array(n);
   if (doc.caseStyle !== 'mixed') return out.fill(doc.caseStyle === 'upper' ? UPPER : LOWER);
-  const n = doc.sentences.length;
-  const upper = new Int32Array(n);
-  const capitalised = new Int32Array(n);
-  const all = new Int32Array(n);
-  const seen = new Uint8Array(n);
-  for (const t of toks) {
-    if (t.kind !== 'word' || t.shape.includes('d')) continue;
-    const s = doc.tokenSentence[t.index];
+  const ns = doc.sentences.length;
+  const upper = new Int32Array(ns);
+  const capitalised = new Int32Array(ns);
+  const all = new Int32Array(ns);
+  const seen = new Uint8Array(ns);
+  const sentenceOf = doc.tokenSentence;
+  for (let i = 0; i < n; i++) {
+    const b = bits[i];
+    if (!(b & WORD) || b & DIGIT) continue;
+    const s = sentenceOf[i];
     if (s < 0) continue;
     const first = !seen[s];
     seen[s] = 1;
     // "I" and the first word of a sentence are capitalised in lower-case typing too
-    if (!first && t.text !== 'I' && t.shape[0] === 'X') capitalised[s]++;
-    if (t.text.length < 2) continue;
+    if (!first && !(b & PRONOUN_I) && b & CAPITAL_FIRST) capitalised[s]++;
+    if (b & ONE_CHAR) continue;
     all[s]++;
-    if (t.shape === 'X') upper[s]++;
+    if (b & ALL_CAPITALS) upper[s]++;
   }
-  for (let i = 0; i < toks.length; i++) {
-    const s = doc.tokenSentence[i];
+  for (let i = 0; i < n; i++) {
+    const s = sentenceOf[i];
     if (s < 0 || all[s] < 4) continue;
     if (upper[s] / all[s] > 0.85) out[i] = UPPER;
     else if (capitalised[s] === 0) out[i] = LOWER;

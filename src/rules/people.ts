@@ -1,7 +1,7 @@
 import type { ContextResult } from '../model/index.js';
 import { hitIndex } from './hit-index.js';
 import { findNames, isCap, isWord, nameDoc, nameWord, extendName, type NameDoc, type Person } from './people-find.js';
-import { peopleWords, wordClass } from './people-words.js';
+import { peopleWords, wordClass, WORD } from './people-words.js';
 import { labelScope, nameWords, whose, type Role, type Whose } from './people-whose.js';
 import type { DetectInput, NameDecision, NameDecisions, RawFinding, Rule, Source } from './types.js';
 
@@ -65,9 +65,10 @@ function coreference(d: NameDoc, people: Person[], roles: Whose[]): void {
   let from = 0;
   while (from < toks.length && toks[from].start < fromAt) from++;
   for (let i = from; i < toks.length; i++) {
+    if (d.taken[i] || !(d.bits[i] & WORD)) continue;
     const t = toks[i];
     const bare = t.lower.replace(/'s$/, '');
-    if (d.taken[i] || !isWord(t) || single(bare) !== 'third' || patientParts.has(bare)) continue;
+    if (single(bare) !== 'third' || patientParts.has(bare)) continue;
     // capitals in mixed-case text, or a word that is not English where case says nothing
     if (!(d.caseless[i] ? ['name', 'unknown'].includes(wordClass(t)) : isCap(t))) continue;
     if (!nameWord(d, i, 'more')) continue;
