@@ -90,6 +90,10 @@ describe('names: eponyms, firms and roles are not people', () => {
     ['Partner Dave Smith positive for chlamydia, contact tracing done.', 'Dave Smith', true],
     ["Pt has Down's syndrome, Dave's carer rang today.", 'Dave', false], // unchanged: not found before either
     ['Lives with partner Dave Barlow and two children.', 'Dave Barlow', true],
+    // a titled name owning a clinic or a list is the clinician's; not after a relationship word
+    ["Carpal tunnel likely; if persists refer to Mr Okwuosa's hand clinic at Kingsmead.", 'Okwuosa', false],
+    ["Listed for Dr Pillai's list on Tuesday.", 'Pillai', false],
+    ["Her brother Mr Tom Reid's list of meds was checked.", 'Tom Reid', true],
   ] as [string, string, boolean][])('%s: %s is a person -> %s', (text, phrase, person) => {
     expect(affirmedAt(text, 'detector/person-name', phrase, { name: 'Ffion Hale' })).toBe(person);
   });

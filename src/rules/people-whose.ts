@@ -124,6 +124,12 @@ export function roleAfter(d: NameDoc, p: Person): 'professional' | 'third' | nul
   if (isWord(t) && d.w.staffSubjectVerb.has(t.lower)) return 'professional';
   if (t.text === '(') return appositiveRole(d, k + 1, BRACKET_CLOSE, 12);
   if (APPOSITION_OPEN.has(t.text)) return appositiveRole(d, k + 1, APPOSITION_STOP, 8);
+  // "Mr Okwuosa's hand clinic", "Dr Patel's list": a titled name owning a clinic or a list is the
+  // clinician's (a relative's name owns such things far less often than a consultant's)
+  const relativeBefore = !!d.idx.relEndsAt[p.a - 1] || (p.a >= 2 && !!d.idx.relEndsAt[p.a - 2]) || (p.a >= 3 && !!d.idx.relEndsAt[p.a - 3]);
+  if (!relativeBefore && /['’]s$/i.test(toks[k - 1]?.text ?? '') && isWord(toks[p.a - 1]) && d.w.personalTitle.has(toks[p.a - 1].lower.replace(/\.$/, ''))) {
+    for (let j = k; j < Math.min(toks.length, k + 3) && isWord(toks[j]); j++) if (d.w.clinicianService.has(toks[j].lower)) return 'professional';
+  }
   // "Tamsin from IV team", "Jo of the renal service": the name's team or service after it
   if (isWord(t) && d.w.affiliationLink.has(t.lower) && !(isWord(toks[k + 1]) && d.w.possessive.has(toks[k + 1].lower))) {
     return appositiveRole(d, k + 1, APPOSITION_STOP, 4) === 'professional' ? 'professional' : null;

@@ -56,6 +56,8 @@ export function phraseAt(toks: readonly Token[], i: number, set: PhraseSet): num
 
 export interface PeopleWords {
   personalTitle: ReadonlySet<string>;
+  /** what a titled name owns when it is a clinician's: "Mr Okwuosa's hand clinic", "Dr Patel's list" */
+  clinicianService: ReadonlySet<string>;
   titleMale: ReadonlySet<string>;
   titleFemale: ReadonlySet<string>;
   clergyTitle: ReadonlySet<string>;
@@ -95,6 +97,7 @@ export function peopleWords(lex: CompiledLexicon): PeopleWords {
     const terms = (name: string) => lex.vocabularies.get(name)?.terms ?? [];
     return {
       personalTitle: words(lex, 'personal-title'),
+      clinicianService: words(lex, 'clinician-service'),
       titleMale: words(lex, 'title-male'),
       titleFemale: words(lex, 'title-female'),
       clergyTitle: words(lex, 'clergy-title'),
