@@ -40,6 +40,10 @@ describe('forms and templates: a field answered no / nil / N/A, a question answe
     ['No concerns: disclosed DV last week, police aware.', 'withhold'],
     ["No previous contact with: police, MASH or children's services until the section 47 enquiry this month.", 'withhold'],
     ['No significant history other than: self-harm last month, overdose.', 'review'],
+    // a clinician's query answered only by no disclosure stays a suspicion; one answered no is ruled out
+    ['Split lip, says walked into a cupboard. ?DV - not disclosed. Offered follow-up.', 'review'],
+    ['?NAI - no, explanation fits the injury.', 'visible'],
+    ['DV - asked, not disclosed.', 'visible'],
     ['Domestic abuse: yes - partner hit her last week.', 'withhold'],
     ['Domestic violence - asked, disclosed. Partner pushed her down the stairs, MARAC referral made.', 'withhold'],
     ['Q: Any history of HIV? A: Yes - on antiretrovirals since 2019.', 'review'],

@@ -561,7 +561,14 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
     const o = toOriginal(doc.norm, f.cue.hit.start, f.cue.hit.end);
     result.triggers.push({ modifier: f.modifier, ruleId: f.cue.entry.id, start: o.start, end: o.end });
   }
-  if (form && form.answer !== 'yes') {
+  // A clinician's query answered "not disclosed" ("?DV - not disclosed") is a suspicion that was
+  // not confirmed, not a template field answered no: it stays uncertain. "?NAI - no" rules it out.
+  const queried =
+    !!form &&
+    form.answer === 'no' &&
+    (doc.tokens[form.start]?.text === '?' || (a > 0 && doc.tokens[a - 1].text === '?' && doc.tokens[a - 1].end === doc.tokens[a].start)) &&
+    doc.vocab.notDisclosed.test(doc.norm.text.slice(form.answerStart, form.answerEnd));
+  if (form && form.answer !== 'yes' && !queried) {
     const modifier = form.answer === 'no' ? 'negated' : 'hypothetical';
     if (modifier === 'negated') result.negated = true;
     else result.hypothetical = true;

@@ -220,6 +220,7 @@ function layoutVocabulary(v: Vocabularies): Pick<
   | 'habitQualifier'
   | 'conditionGeneric'
   | 'nowTime'
+  | 'notDisclosed'
 > {
   const words = (name: string): ReadonlySet<string> => v.get(name)?.words ?? new Set();
   const whole = (name: string) => (v.get(name) ? new RegExp(`^(?:${v.get(name)!.source})$`, 'iu') : NO_TEXT_VOCABULARY.answerNo);
@@ -249,5 +250,6 @@ function layoutVocabulary(v: Vocabularies): Pick<
     habitQualifier: words('habit-qualifier'),
     conditionGeneric: words('condition-generic'),
     nowTime: v.get('now-time') ? vocabularyRegex(v.get('now-time'), 'i') : NO_TEXT_VOCABULARY.nowTime,
+    notDisclosed: v.get('not-disclosed-answer') ? vocabularyRegex(v.get('not-disclosed-answer'), 'i') : NO_TEXT_VOCABULARY.notDisclosed,
   };
 }

@@ -61,6 +61,8 @@ export interface TextVocabulary {
   conditionGeneric: ReadonlySet<string>;
   /** a time that is now or days ago ("yesterday", "ongoing"): a history heading does not hold over its sentence */
   nowTime: RegExp;
+  /** an answer that says nothing was disclosed ("not disclosed"): a clinician's query so answered is not ruled out */
+  notDisclosed: RegExp;
   /** a word the lexicons use: a disguised one ("M A R A C", "abu-\nse") is joined when it is one (reveal.ts) */
   knownWord: KnownWord;
 }
@@ -99,4 +101,5 @@ export const NO_TEXT_VOCABULARY: TextVocabulary = {
   habitQualifier: new Set(),
   conditionGeneric: new Set(),
   nowTime: NEVER,
+  notDisclosed: NEVER,
 };
