@@ -98,6 +98,9 @@ describe('names: eponyms, firms and roles are not people', () => {
     ["Carpal tunnel likely; if persists refer to Mr Okwuosa's hand clinic at Kingsmead.", 'Okwuosa', false],
     ["Listed for Dr Pillai's list on Tuesday.", 'Pillai', false],
     ["Her brother Mr Tom Reid's list of meds was checked.", 'Tom Reid', true],
+    // a place named like a person stays a place; a relative's possessive name stays the relative
+    ["Her brother Dave Barlow's clinic appointment was moved.", 'Dave Barlow', true],
+    ['Seen at the Barlow Clinic for her knee.', 'Barlow', false],
   ] as [string, string, boolean][])('%s: %s is a person -> %s', (text, phrase, person) => {
     expect(affirmedAt(text, 'detector/person-name', phrase, { name: 'Ffion Hale' })).toBe(person);
   });

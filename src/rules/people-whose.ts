@@ -194,7 +194,10 @@ function notAPerson(d: NameDoc, p: Person, anchored: boolean): boolean {
   const { toks, w } = d;
   const next = toks[p.b];
   const last = toks[p.b - 1];
-  if ((isWord(next) && w.notAPersonAfter.has(next.lower)) || w.notAPersonAfter.has(last.lower)) return true;
+  // "Barlow Clinic", "Hill Street" are places; a relative's name in the possessive is the person's
+  // own ("her brother Dave Barlow's clinic appointment")
+  const relativesOwn = p.anchor === 'relation' && /['’]s$/i.test(last.text);
+  if ((!relativesOwn && isWord(next) && w.notAPersonAfter.has(next.lower)) || w.notAPersonAfter.has(last.lower)) return true;
   if (/'s$/i.test(last.text) || next?.text === "'") {
     for (let k = p.b; k < Math.min(toks.length, p.b + 6) && toks[k].kind !== 'newline'; k++) if (w.eponymHead.has(toks[k].lower)) return true;
     // one of a list of possessives ("Edwards' and Patau's") after an eponym has named its head
