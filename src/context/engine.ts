@@ -544,10 +544,13 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
   if (restated) fired.push({ cue: restated, modifier: 'negated' });
 
   const sec = sectionAt(doc.sections, doc.tokens[a].start);
-  const sectionTrigger = (modifier: Trigger['modifier'], ruleId: string): Trigger => {
-    const o = toOriginal(doc.norm, sec!.start, Math.min(sec!.end, sec!.start + (sec!.heading?.length ?? 1)));
+  // A trigger at normalised offsets [start, end), reported at the original text's.
+  const trigger = (modifier: Trigger['modifier'], ruleId: string, start: number, end: number): Trigger => {
+    const o = toOriginal(doc.norm, start, end);
     return { modifier, ruleId, start: o.start, end: o.end };
   };
+  const sectionTrigger = (modifier: Trigger['modifier'], ruleId: string): Trigger =>
+    trigger(modifier, ruleId, sec!.start, Math.min(sec!.end, sec!.start + (sec!.heading?.length ?? 1)));
 
   for (const f of fired) {
     switch (f.modifier) {
@@ -558,8 +561,7 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
       case 'family': result.experiencer = 'family'; break;
       case 'other': if (result.experiencer === 'patient') result.experiencer = 'other'; break;
     }
-    const o = toOriginal(doc.norm, f.cue.hit.start, f.cue.hit.end);
-    result.triggers.push({ modifier: f.modifier, ruleId: f.cue.entry.id, start: o.start, end: o.end });
+    result.triggers.push(trigger(f.modifier, f.cue.entry.id, f.cue.hit.start, f.cue.hit.end));
   }
   // A clinician's query answered "not disclosed" ("?DV - not disclosed") is a suspicion that was
   // not confirmed, not a template field answered no: it stays uncertain. "?NAI - no" rules it out.
@@ -572,12 +574,11 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
     const modifier = form.answer === 'no' ? 'negated' : 'hypothetical';
     if (modifier === 'negated') result.negated = true;
     else result.hypothetical = true;
-    const o = toOriginal(doc.norm, form.answerStart, Math.max(form.answerStart + 1, form.answerEnd));
-    result.triggers.push({ modifier, ruleId: form.answer === 'no' ? 'form/answered-no' : form.answer === 'open' ? 'form/question' : 'form/answered-not-known', start: o.start, end: o.end });
+    const ruleId = form.answer === 'no' ? 'form/answered-no' : form.answer === 'open' ? 'form/question' : 'form/answered-not-known';
+    result.triggers.push(trigger(modifier, ruleId, form.answerStart, Math.max(form.answerStart + 1, form.answerEnd)));
   }
   if (familyBlocked && result.experiencer === 'patient') {
-    const o = toOriginal(doc.norm, familyBlocked.hit.start, familyBlocked.hit.end);
-    result.triggers.push({ modifier: 'patient', ruleId: familyBlocked.entry.id, start: o.start, end: o.end });
+    result.triggers.push(trigger('patient', familyBlocked.entry.id, familyBlocked.hit.start, familyBlocked.hit.end));
   }
   // Under "FHx:" everything is about family, unless the sentence turns back to the patient
   // before the target ("FHx: father HD. Pt 50% risk, not yet decided about testing").
@@ -586,10 +587,7 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
   // A terminator between the field's colon and the target ends the field ("Allergies: none,
   // disclosed partner hits her").
   const field = inlineField(doc, a, (from, to) => cues.some((c) => c.modifier === 'terminate' && !c.suppressedBy && c.hit.startTok >= from && c.hit.endTok <= to));
-  const fieldTrigger = (modifier: Trigger['modifier'], ruleId: string): Trigger => {
-    const o = toOriginal(doc.norm, field!.start, field!.end);
-    return { modifier, ruleId, start: o.start, end: o.end };
-  };
+  const fieldTrigger = (modifier: Trigger['modifier'], ruleId: string): Trigger => trigger(modifier, ruleId, field!.start, field!.end);
   if (result.experiencer === 'patient' && !familyBlocked && !patientFirst) {
     if (sec?.kind === 'family') {
       result.experiencer = 'family';
