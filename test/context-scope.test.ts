@@ -35,6 +35,15 @@ describe('layout: what ends a trigger\'s scope', () => {
     ['No contact with friends, her husband or children.', 'husband', ['negated']],
     ['No contact with friends, her husband.', 'husband', ['negated']],
     ['No fever, her cough or rash.', 'rash', ['negated']],
+    // a clause without a subject, opened by a verb after a comma or a joiner, is out of reach
+    ['Arrives without breakfast, appears unkempt.', 'unkempt', []],
+    ['Often arrives without breakfast and appears tired and unkempt.', 'unkempt', []],
+    ['No concerns raised, discloses DV today.', 'DV', []],
+    ['?UTI, reports her partner hit her.', 'partner hit her', []],
+    // near-misses: a verb inside the negated stretch, or an auxiliary after "or", stays negated
+    ['Never self-harmed or been suicidal.', 'suicidal', ['negated']],
+    ['Has not attended, appointments or reviews since May.', 'reviews', ['negated']],
+    ['No fever, rash or appearance of jaundice.', 'jaundice', ['negated']],
   ] as [string, string, Mod[]][])('%s -> %s is %j', (text, target, want) => {
     expect(mods(text, target).filter((m) => m !== 'uncertain')).toEqual(want);
   });

@@ -213,6 +213,22 @@ function listReaches(doc: Analysed, from: number, to: number): boolean {
   return joined && !head;
 }
 
+/**
+ * Whether a clause without a subject of its own opens between a forward cue and its target: a
+ * comma or a joiner, then a verb that notes open clauses with ("without breakfast, appears
+ * unkempt", "no concerns raised, and discloses DV"). The cue's reach is its own clause; a
+ * pronoun-led clause is the layout's (clauseSubject).
+ */
+function verbOpensClause(doc: Analysed, from: number, to: number): boolean {
+  const verbs = doc.vocab.clauseVerb;
+  for (let i = from; i < to - 1; i++) {
+    const t = doc.tokens[i];
+    const sep = t.text === ',' || (t.kind === 'word' && doc.vocab.clauseJoiner.has(t.lower));
+    if (sep && verbs.has(doc.tokens[i + 1].lower)) return true;
+  }
+  return false;
+}
+
 /** A heading's cue ("PMH:", "FHx:") reaches over the numbered items of its field; only another field's label stops it. */
 function isHeadingCue(doc: Analysed, c: Cue): boolean {
   const last = doc.tokens[c.hit.endTok - 1];
@@ -479,6 +495,10 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
     if (!applies) continue;
     if (!forward && insideBracketAfter(doc, gapFrom, gapTo)) {
       blockers?.push('context/bracket');
+      continue;
+    }
+    if (forward && LIST_SCOPED.has(c.modifier) && verbOpensClause(doc, gapFrom, gapTo)) {
+      blockers?.push('context/clause-verb');
       continue;
     }
     if (layoutBetween(doc, c, a, b, forward)) {

@@ -203,6 +203,7 @@ function layoutVocabulary(v: Vocabularies): Pick<
   | 'clauseOwner'
   | 'clauseSubjectNoun'
   | 'listBreaker'
+  | 'clauseVerb'
   | 'answerNo'
   | 'answerYes'
   | 'answerUnknown'
@@ -233,6 +234,7 @@ function layoutVocabulary(v: Vocabularies): Pick<
     clauseOwner: words('clause-owner'),
     clauseSubjectNoun: words('clause-subject-noun'),
     listBreaker: words('list-breaker'),
+    clauseVerb: words('clause-verb'),
     answerNo: whole('form-answer-no'),
     answerYes: whole('form-answer-yes'),
     answerUnknown: whole('form-answer-unknown'),

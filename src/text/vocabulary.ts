@@ -31,6 +31,8 @@ export interface TextVocabulary {
   clauseSubjectNoun: ReadonlySet<string>;
   /** words that make a stretch of text a clause rather than an item of a list ("is", "she", "which") */
   listBreaker: ReadonlySet<string>;
+  /** verbs that open a clause without a subject after a comma or a joiner, as notes write (", appears unkempt") */
+  clauseVerb: ReadonlySet<string>;
   /** a whole form answer meaning no / yes / not known ("N", "Nil", "non-reactive"; "Y"; "N/A") */
   answerNo: RegExp;
   answerYes: RegExp;
@@ -84,6 +86,7 @@ export const NO_TEXT_VOCABULARY: TextVocabulary = {
   clauseOwner: new Set(),
   clauseSubjectNoun: new Set(),
   listBreaker: new Set(),
+  clauseVerb: new Set(),
   answerNo: NEVER,
   answerYes: NEVER,
   answerUnknown: NEVER,
