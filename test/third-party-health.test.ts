@@ -109,3 +109,14 @@ describe('a family-history field inside a line is family history, as a section o
     ['New pt check. FHx: nil. Social: brother has schizophrenia, lives with pt.', 'review', true, woman],
   ]);
 });
+
+describe("a finding the family-history cue made the family's is family history in a clinic's letter too", () => {
+  const letter = (body: string) => `Dear Dr Rowe,\n\nRe: Alan Hart, DOB 03/02/1950\n\n${body}\n\nYours sincerely,\nDr Asha Pillai, Consultant`;
+  table([
+    [letter('Mr Hart was referred because of his family history of bowel cancer. He is well, and no test is needed.'), 'visible', true, man],
+    [letter('Strong family history of breast cancer on the maternal side; screening from 40 advised.'), 'visible', true, man],
+    // near-misses: a named relative, or a relative's health that is not a family history, stays another person's
+    [letter('Family history of bowel cancer: his mother, Jean Hart, is having chemotherapy at St Luke\'s.'), 'withhold', true, man],
+    [letter('He cares for his wife, who has advanced bowel cancer.'), 'withhold', true, man],
+  ]);
+});

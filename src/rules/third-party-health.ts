@@ -100,6 +100,9 @@ function lastWords(lex: CompiledLexicon, name: string): ReadonlySet<string> {
  * told by someone else. A document read in parts (scanner/windows.ts) must know them for the
  * whole document before it reads each part.
  */
+/** The context cue "family history (of)": what it governs is the family's, as the patient gave it. */
+const FAMILY_HISTORY_CUE = 'context/family-history';
+
 export const SUPPLIED_TYPES: readonly string[] = ['third-party-information', 'in-confidence'];
 
 export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): Contextual[] {
@@ -132,6 +135,10 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
     for (const m of before.matchAll(sh.familyLabel)) last = m.index + m[0].length;
     return last >= 0 && !/[\p{L}][\p{L} /]{0,30}:\s/u.test(before.slice(last));
   };
+  // "his family history of bowel cancer": a finding the family-history cue itself made the
+  // family's is family history in any document, a clinic's letter as much as an entry (the
+  // letter writer was told it by the patient); a named relative still counts as above.
+  const familyHistoryCue = (f: RawFinding): boolean => 'context' in f && (f as Contextual).context.triggers.some((t) => t.ruleId === FAMILY_HISTORY_CUE);
   const weightFor = (f: RawFinding, phraseText: string): number => {
     const sec = sectionAt(doc.sections, f.start);
     // named, or said to be a patient here ("husband (also registered here)"): one identifiable person
@@ -140,7 +147,7 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
     // A family history field, or the shape of one ("father MI aged 60") unless it is news in the
     // patient's story ("her father died of lung cancer 3 months ago"): that is a relative's health
     // as the patient told it (POLICY: review), not a family history.
-    if (sec?.kind === 'family' || inFamilyField(f) || (sh.familyHistory.test(phraseText) && !sh.recent.test(phraseText))) return 0.15;
+    if (sec?.kind === 'family' || inFamilyField(f) || familyHistoryCue(f) || (sh.familyHistory.test(phraseText) && !sh.recent.test(phraseText))) return 0.15;
     return reportedByOthers() ? 0.8 : 0.45;
   };
   const subjectPronouns = words(input.lexicon, 'subject-pronoun');
