@@ -42,6 +42,17 @@ describe('contact details and other identifiers', () => {
     expect(find('Email practice at reception.abc@nhs.net', 'email')).toEqual([]);
     expect(find('DOB 01/02/1990 confirmed.', 'date-of-birth', { dateOfBirth: '1990-02-01' })).toEqual([]);
   });
+  it.each([
+    // a service's shared mailbox at any domain is the service's
+    ['Please send these to occhealth@harnbyoh.example.', []],
+    ['Forms to referrals.north@northgate.example by Friday.', []],
+    ['Contact hr@firm.example about the fit note.', []],
+    // near-misses: a mailbox word must be the whole first word; a relative's cue still says whose it is
+    ['Sister on teamleader.dave@example.com if needed.', ['teamleader.dave@example.com']],
+    ["Son's email: info.dave@example.com", ['info.dave@example.com']],
+  ] as [string, string[]][])('a shared mailbox is not a person: %s', (text, want) => {
+    expect(find(text, 'email')).toEqual(want);
+  });
   it('finds postcodes and NI numbers of someone else', () => {
     expect(find('Ex-partner now lives at 4 Mill Lane, LS6 1HS.', 'postcode')).toEqual(['LS6 1HS']);
     expect(find('Her husband NI number AB 12 34 56 C.', 'ni-number')).toEqual(['AB 12 34 56 C']);

@@ -95,6 +95,8 @@ interface Cues {
   relLine: RegExp;
   /** email domains of professionals and public bodies */
   proDomain: RegExp;
+  /** a service's shared mailbox, by the start of its local part ("referrals@", "occhealth@") */
+  mailbox: RegExp;
   /** a phone label just before a number ("tel", "mobile", "CELLULAR-", "reached at") */
   phoneLabel: RegExp;
   /** an organisation word that is the object of a contact verb ("rang the team"): not the number's owner */
@@ -118,6 +120,8 @@ function cuesOf(lex: CompiledLexicon): Cues {
     third: vocabRegex(lex, 'third-party-cue'),
     relLine: vocabRegex(lex, 'relative'),
     proDomain: new RegExp(`@${vocabSource(lex, 'professional-email-domain')}$`, 'i'),
+    // the word whole: "teamleader.dave@" is a person's
+    mailbox: new RegExp(`^${vocabSource(lex, 'service-mailbox')}\\d*(?:[._-][a-z0-9._-]*)?@`, 'i'),
     phoneLabel: new RegExp(`(?<![\\p{L}\\p{N}_])${vocabSource(lex, 'phone-label')}[\\s:.#()-]{0,4}$`, 'iu'),
     contacted: new RegExp(`(?<![\\p{L}\\p{N}_])${vocabSource(lex, 'contacted-verb')}\\s+(?:the\\s+|our\\s+|your\\s+|this\\s+)?$`, 'iu'),
     ownAfter: new RegExp(vocabSource(lex, 'own-after'), 'iu'),
@@ -356,7 +360,10 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
   for (const m of text.includes('@') ? text.matchAll(EMAIL_RE) : []) {
     const start = m.index!;
     const end = start + m[0].length;
-    const owner = cues.proDomain.test(m[0]) ? 'professional' : whose(start, end);
+    // A public body's domain is not a person's; nor is a service's shared mailbox at any domain,
+    // unless a relative's cue says whose it is ("son's email: info.dave@...").
+    let owner: Owner = cues.proDomain.test(m[0]) ? 'professional' : whose(start, end);
+    if (owner !== 'third' && cues.mailbox.test(m[0])) owner = 'professional';
     const w = weightFor(owner, 0.85, 0.5);
     if (w > 0) add('email', start, end, w);
     else taken.push([start, end]);
