@@ -29,6 +29,7 @@ describe('rule registry', () => {
       'detector/third-party-health',
       'detector/third-party-information',
       'document/referred-on',
+      'document/ruled-out',
       'document/undisclosed-serious-diagnosis',
       'identifier/date-of-birth',
       'identifier/email',

@@ -1,11 +1,14 @@
+import type { Analysed } from '../text/index.js';
 import type { Contextual, Rule, Source } from './types.js';
+import { words as vocabWords } from './vocab.js';
 
 /**
  * Rules about the whole document that lift single findings (POLICY.md):
  * - an uncertain safeguarding concern that has been referred on (safeguarding lead, MASH,
  *   social care, police: entries flagged `escalates`) is withheld;
  * - "not yet discussed" (entries flagged `undisclosed`) beside a serious diagnosis (entries
- *   flagged `serious`) is withheld.
+ *   flagged `serious`) is withheld;
+ * - a queried sensitive diagnosis that the document later rules out is negated (ruledOutRule).
  * They key on the flags the lexicon entries declare, never on the names of types, and mark the
  * findings they lift; the scoring step turns a mark into a score.
  */
@@ -42,11 +45,63 @@ export const undisclosedSeriousRule: Rule = {
   },
 };
 
+export const ruledOutRule: Rule = {
+  origin: 'code',
+  meta: {
+    id: 'document/ruled-out',
+    category: 'sensitive',
+    types: [],
+    description:
+      'A queried diagnosis of the patient ("referred 2WW ?melanoma") that the same document later rules out ("no features to suggest melanoma"), and nowhere affirms, is read as negated. Sensitive diagnoses only: a queried safeguarding concern is not settled by a later denial.',
+    docs: 'POLICY.md: a possible diagnosis ruled out is not the patient\'s sensitive condition',
+  },
+  examples: {
+    match: ['Referred 2WW ?melanoma. Dermoscopy: seborrhoeic keratosis. No features to suggest melanoma.'],
+    noMatch: ['?melanoma on dermoscopy, excision booked.', 'No melanoma on the back. ?melanoma L shin, excision booked.', '?lung cancer on CXR. No bowel cancer on colonoscopy.'],
+  },
+};
+
+/**
+ * The queried findings of a sensitive entry that a later negated finding of the same entry and
+ * the same words rules out ("?melanoma" ... "no features to suggest melanoma"; not "?lung
+ * cancer" ... "no bowel cancer"), when none of them is affirmed anywhere in the document.
+ */
+function ruledOut(found: Contextual[], doc: Analysed, filler: ReadonlySet<string>): Contextual[] {
+  const text = doc.norm.text;
+  // The word the finding's own words follow, when it says which one ("lung" in "?lung cancer");
+  // a query, negation or linking word ("?", "no", "suggest", "of") says nothing about which.
+  const qualifier = (f: Contextual) => {
+    const t = doc.tokens[f.startTok - 1];
+    return t && t.kind === 'word' && !filler.has(t.lower) ? t.lower : '';
+  };
+  const byRule = new Map<string, Contextual[]>();
+  for (const f of found) {
+    if (f.category !== 'sensitive' || f.context.experiencer !== 'patient' || f.context.hypothetical) continue;
+    const key = `${f.ruleId}\u0000${qualifier(f)}\u0000${text.slice(f.start, f.end).toLowerCase()}`;
+    const list = byRule.get(key);
+    if (list) list.push(f);
+    else byRule.set(key, [f]);
+  }
+  const out: Contextual[] = [];
+  for (const list of byRule.values()) {
+    if (list.some((f) => !f.context.negated && !f.context.uncertain)) continue;
+    const lastNegated = Math.max(-1, ...list.filter((f) => f.context.negated).map((f) => f.start));
+    for (const f of list) if (f.context.uncertain && !f.context.negated && f.start < lastNegated) out.push(f);
+  }
+  return out;
+}
+
 export const documentRules: Source = {
   stage: 'document',
   name: 'document-rules',
-  rules: [referredOnRule, undisclosedSeriousRule],
-  apply(_input, found) {
+  rules: [referredOnRule, undisclosedSeriousRule, ruledOutRule],
+  apply(input, found) {
+    const text = input.doc.norm.text;
+    const words = (f: Contextual) => text.slice(f.start, f.end).toLowerCase();
+    for (const f of ruledOut(found, input.doc, vocabWords(input.lexicon, 'ruled-out-filler'))) {
+      const by = found.find((g) => g.ruleId === f.ruleId && g.context.negated && g.start > f.start && words(g) === words(f))!;
+      f.context = { ...f.context, negated: true, triggers: [...f.context.triggers, { modifier: 'negated', ruleId: ruledOutRule.meta.id, start: by.start, end: by.end }] };
+    }
     if (found.some((f) => f.escalates && counts(f))) {
       for (const f of found) {
         if (f.category === 'safeguarding' && f.context.uncertain && counts(f)) f.raise ??= { to: 'withhold', by: referredOnRule.meta.id };
