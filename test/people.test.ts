@@ -263,3 +263,29 @@ describe('class 2: an ambulance ECP is a professional, the pill is not a role', 
     ['Ambulance attended. ECP issued to daughter Jo Pryce for her own use?', ['Jo Pryce'], { name: 'Frank Milburn' }],
   ]);
 });
+
+describe("blind17's classes: a partner's name in brackets, a month for a forename, a relative with the patient's surname, a role holding a relationship word", () => {
+  const man = { name: 'Thomas Hargreaves', sex: 'male' };
+  table([
+    // shorthand made a person by the name in brackets after it
+    ['gf (aoife) driving him to work for now', ['aoife']],
+    ['bf (kyle) came in with her', ['kyle']],
+    // near-misses: gluten-free and breast feeding
+    ['gf diet (coeliac) discussed', []],
+    ['bf (breast feeding) going well', []],
+    // a month as a forename: a surname after it in a relative's slot
+    ['LPA (health & welfare): daughter - JUNE FAIRCLOUGH.', ['JUNE FAIRCLOUGH']],
+    ['Next of kin: daughter April Moss, lives nearby.', ['April Moss']],
+    // near-misses: a month as a month
+    ['Son visiting in June.', []],
+    ['Daughter due 3 May, scan booked.', []],
+    // the patient's surname under a title of the other sex is a relative's, even when the patient is named first
+    ['Patient: Thomas HARGREAVES. Mrs Hargreaves attended with him and reports he is forgetful.', ['Hargreaves'], man],
+    // near-miss: the patient's own title
+    ['Patient: Thomas HARGREAVES. Mr Hargreaves attended alone.', [], man],
+    // a relationship word inside a role is the role's: care home staff in an attendee list
+    ['Attendees: Marguerite (Deputy Manager, RGN); Femi (Senior Carer); pharmacist Robert Ng.', []],
+    // near-miss: a relationship word in brackets on its own
+    ['Tom Hale (her carer) rang.', ['Tom Hale']],
+  ]);
+});

@@ -33,6 +33,14 @@ export function markNear(ends: Uint8Array, starts: Uint8Array, a: number, b: num
 
 const cache = new WeakMap<DetectInput, HitIndex>();
 
+/** Is hit h inside a professional hit that starts before it? Hits come in text order, so only the last few role hits can hold it. */
+function insideRole(pro: readonly Hit[], h: Hit): boolean {
+  for (let k = pro.length - 1; k >= 0 && pro[k].startTok >= h.startTok - 4; k--) {
+    if (pro[k].startTok < h.startTok && pro[k].endTok >= h.endTok) return true;
+  }
+  return false;
+}
+
 export function isRelationship(e: LoadedEntry): boolean {
   return e.kind === 'finding' && e.category === 'thirdParty' && e.type === 'relationship';
 }
@@ -118,6 +126,12 @@ export function hitIndex(input: DetectInput): HitIndex {
         if (h.via !== 'pattern') mark(idx.vocabulary, h.startTok, end);
         break;
       case RELATIONSHIP:
+        // A relationship word inside a longer role is the role's ("Femi (Senior Carer)"); a word
+        // that is both on its own ("Sister") stays a relationship, for the people rules to weigh.
+        if (insideRole(idx.professional, h)) {
+          mark(idx.vocabulary, h.startTok, end);
+          break;
+        }
         idx.relationship.push(h);
         idx.relEndsAt[h.endTok] = 1;
         idx.relStartsAt[h.startTok] = 1;

@@ -278,6 +278,21 @@ function titled(d: NameDoc, out: Person[]): void {
   }
 }
 
+/**
+ * A month that is a forename ("April", "May", "June") in a relative's slot: only with a surname
+ * after it on the same line, and no day number beside it ("daughter - JUNE FAIRCLOUGH"; not
+ * "son visiting in June", "daughter due 3 May").
+ */
+function monthForename(d: NameDoc, j: number): boolean {
+  const { toks, w } = d;
+  const t = toks[j];
+  if (!isWord(t) || !w.month.has(t.lower) || d.idx.finding[j]) return false;
+  const prev = toks[j - 1];
+  const next = toks[j + 1];
+  if (!isWord(next) || !sameLine(toks, j, j + 2) || /\d/.test(prev?.text ?? '')) return false;
+  return nameWord(d, j + 1, 'more') && !w.month.has(next.lower);
+}
+
 /** Names after a relationship word or proxy role: "grandson tom", "daughter is mrs. ana carvalho", "LPA - Jan Holt". */
 function afterRelation(d: NameDoc, out: Person[]): void {
   const { toks, idx, w } = d;
@@ -298,7 +313,7 @@ function afterRelation(d: NameDoc, out: Person[]): void {
     }
     if (j >= toks.length || d.taken[j] || !sameLine(toks, h.endTok, j + 1)) continue;
     const alone = toks[j - 1]?.text === '(' && toks[j + 1]?.text === ')';
-    if (!nameWord(d, j, titledHere ? 'title' : alone ? 'bracket' : 'next')) continue;
+    if (!nameWord(d, j, titledHere ? 'title' : alone ? 'bracket' : 'next') && !monthForename(d, j)) continue;
     let b = extendName(d, j, 3);
     add(d, out, j, b, 0.85, 'relation');
     // names joined to it share its anchor: "sons (Teodor and Benedek)", "dtrs priya & anjali"

@@ -101,14 +101,25 @@ function credentialAt(d: NameDoc, k: number): boolean {
 function appositiveRole(d: NameDoc, k: number, close: ReadonlySet<string>, max: number): 'professional' | 'third' | null {
   const { toks, idx } = d;
   let role: 'professional' | 'third' | null = null;
+  // A relationship word inside a role's own words is part of the role ("Femi (Senior Carer)").
+  let roleEnd = -1;
   for (let n = 0; k < toks.length && n < max; k++, n++) {
     const t = toks[k];
     if (t.kind === 'newline' || close.has(t.text)) break;
-    if (idx.relStartsAt[k]) return 'third';
+    if (idx.relStartsAt[k] && k >= roleEnd) return 'third';
     if (isWord(t) && RELATIVE_PRONOUN.has(t.lower)) return null;
-    if (!role && roleAt(d, k)) role = 'professional';
+    if (roleAt(d, k)) {
+      role = 'professional';
+      roleEnd = Math.max(roleEnd, roleEndFrom(d, k));
+    }
   }
   return role;
+}
+
+/** Where a role hit that starts at k ends (the first role end after it, within a few words). */
+function roleEndFrom(d: NameDoc, k: number): number {
+  for (let j = k + 1; j <= Math.min(d.toks.length, k + 5); j++) if (d.idx.proEndsAt[j]) return j;
+  return k + 1;
 }
 
 const BRACKET_CLOSE = new Set([')']);
@@ -274,6 +285,24 @@ function patientField(d: NameDoc, p: Person): boolean {
 }
 
 /** Does the name fit the patient: whole name, forename(s), or title and surname, with nothing pointing to someone else? */
+/** A title of the other sex before the name ("Mrs Reddy" in Mr Reddy's record). */
+function otherSexTitle(d: NameDoc, p: Person): boolean {
+  const { patient } = d.input;
+  const titleSex = titleSexBefore(d, p.a);
+  return !!titleSex && !!patient.sex && /^(?:female|male|f|m)$/.test(patient.sex) && titleSex[0] !== patient.sex[0];
+}
+
+/**
+ * The patient's surname under a title of the other sex ("Mrs Hargreaves attended with him" in Mr
+ * Hargreaves's record): a relative who shares it, firmly, so the patient's own mentions of the
+ * surname elsewhere do not claim it.
+ */
+function relativeSharingSurname(d: NameDoc, p: Person): boolean {
+  const { surname } = d.input.patient;
+  if (!surname || !otherSexTitle(d, p)) return false;
+  return nameWords(d.toks, p).includes(surname);
+}
+
 function isPatient(d: NameDoc, p: Person, related: boolean): boolean {
   const { toks, input } = d;
   const { patient } = input;
@@ -281,8 +310,7 @@ function isPatient(d: NameDoc, p: Person, related: boolean): boolean {
   const words = nameWords(toks, p);
   if (!words.length) return false;
   // A title of the other sex ("Mrs Reddy" in Mr Reddy's record) points to someone else.
-  const titleSex = titleSexBefore(d, p.a);
-  if (titleSex && patient.sex && /^(?:female|male|f|m)$/.test(patient.sex) && titleSex[0] !== patient.sex[0]) return false;
+  if (otherSexTitle(d, p)) return false;
   const parts = new Set(patient.nameParts);
   if (!words.every((x) => parts.has(x))) return false;
   const onlySurname = patient.surname !== undefined && words.length === 1 && words[0] === patient.surname;
@@ -312,6 +340,7 @@ export function whose(d: NameDoc, p: Person, labels: Uint8Array): Whose {
   // "Mr Pryce's brother": a possessive name anchors the relationship after it; it is not the relative.
   const possessive = /'s$/i.test(toks[p.b - 1].text);
   if (isPatient(d, p, related && !possessive)) return { role: 'patient', firm: true };
+  if (relativeSharingSurname(d, p)) return { role: 'third', firm: true, related: true };
   // "patient is Randy Gutierrez", "Patient: Susan MARLOWE": the patient named
   if (patientNamed(d, p) || patientField(d, p)) return { role: 'patient', firm: true };
   const titledPersonal = p.anchor === 'title' || p.anchor === 'clergy' || p.anchor === 'professional-title';

@@ -65,6 +65,8 @@ export interface PeopleWords {
   credential: ReadonlySet<string>;
   placeOpener: ReadonlySet<string>;
   notAName: ReadonlySet<string>;
+  /** month names: never a name alone, but a forename before a surname in a relative's slot ("daughter - JUNE FAIRCLOUGH") */
+  month: ReadonlySet<string>;
   personSlot: ReadonlySet<string>;
   notAPersonAfter: ReadonlySet<string>;
   eponymHead: ReadonlySet<string>;
@@ -105,6 +107,7 @@ export function peopleWords(lex: CompiledLexicon): PeopleWords {
       credential: words(lex, 'credential'),
       placeOpener: words(lex, 'place-opener'),
       notAName: words(lex, 'not-a-name'),
+      month: words(lex, 'month'),
       personSlot: words(lex, 'person-slot'),
       notAPersonAfter: words(lex, 'not-a-person-after'),
       eponymHead: words(lex, 'eponym-head'),
