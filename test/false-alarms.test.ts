@@ -160,6 +160,12 @@ describe("a safeguarding agency named as the patient's own job", () => {
     ['Works as a teacher; disclosed DV from partner, IDVA referral made.', 'withhold'],
     ['Works for a county lines gang, carrying drugs to the coast.', 'withhold'],
     ['Works in a care home. Children referred to the child protection team today.', 'withhold'],
+    // a worker or a volunteer at the service
+    ["Hep B booster for work - she is a support worker at a women's refuge in town.", 'visible'],
+    ['Volunteers with the MASH team two days a week, flu jab given.', 'visible'],
+    // near-misses: a joiner or another verb between the job and the service starts a clause of its own
+    ["Works at the bakery and lives in a women's refuge.", 'withhold'],
+    ['Works as a cleaner and was referred to MASH today.', 'withhold'],
   ] as [string, Verdict][])('%s -> %s', (text, want) => {
     expect(verdict(text)).toBe(want);
   });

@@ -1,7 +1,7 @@
 import type { CompiledLexicon } from '../lexicon/compile.js';
 import { isFinding, type LoadedFinding } from '../lexicon/schema.js';
 import type { DetectInput, RawFinding, Rule, Source } from './types.js';
-import { once, vocabRegex, vocabSource } from './vocab.js';
+import { once, vocabRegex, vocabSource, words } from './vocab.js';
 
 /**
  * Ages written in the text: "15yo", "15 y/o", "aged 15", "15 year old", "8/12 old" (months); and "(also 15, same
@@ -70,7 +70,11 @@ function occupational(input: DetectInput, start: number, end: number): boolean {
   for (const m of before.matchAll(cue)) cueEnd = m.index! + m[0].length;
   if (cueEnd >= 0) {
     const gap = before.slice(cueEnd);
-    if (!/[.;:,!?\n]|\s[-–]\s/.test(gap) && gap.split(/\s+/).filter(Boolean).length <= OCCUPATION_WORDS) return true;
+    const gapWords = gap.split(/\s+/).filter(Boolean);
+    // a joiner or a clause's own verb or pronoun in the gap starts another clause: "works at the
+    // bakery and lives in a refuge" names her home, not her job
+    const joined = once(lex, 'occupation-gap-breakers', () => new Set([...words(lex, 'clause-joiner'), ...words(lex, 'list-breaker')]));
+    if (!/[.;:,!?\n]|\s[-–]\s/.test(gap) && gapWords.length <= OCCUPATION_WORDS && !gapWords.some((w) => joined.has(w.toLowerCase()))) return true;
   }
   return cueAfter.test(text.slice(end, end + 30));
 }
