@@ -40,6 +40,8 @@ describe('layout: what ends a trigger\'s scope', () => {
     ['Often arrives without breakfast and appears tired and unkempt.', 'unkempt', []],
     ['No concerns raised, discloses DV today.', 'DV', []],
     ['?UTI, reports her partner hit her.', 'partner hit her', []],
+    // a target that opens its own clause with its subject, after a comma or a joiner
+    ["Tried her mobile, no answer, so she doesn't know about this yet.", "she doesn't know about this yet", []],
     // near-misses: a verb inside the negated stretch, or an auxiliary after "or", stays negated
     ['Never self-harmed or been suicidal.', 'suicidal', ['negated']],
     ['Has not attended, appointments or reviews since May.', 'reviews', ['negated']],

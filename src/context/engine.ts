@@ -229,6 +229,18 @@ function verbOpensClause(doc: Analysed, from: number, to: number): boolean {
   return false;
 }
 
+/**
+ * Whether the target opens a clause of its own with its subject, after a comma or a joiner ("no
+ * answer, so she doesn't know about this yet": a frame's hit starts with its subject).
+ */
+function subjectOpensTarget(doc: Analysed, from: number, a: number): boolean {
+  if (a - 1 < from) return false;
+  const t = doc.tokens[a];
+  const prev = doc.tokens[a - 1];
+  const sep = prev.text === ',' || (prev.kind === 'word' && doc.vocab.clauseJoiner.has(prev.lower));
+  return sep && t.kind === 'word' && doc.vocab.clauseSubject.has(t.lower);
+}
+
 /** A heading's cue ("PMH:", "FHx:") reaches over the numbered items of its field; only another field's label stops it. */
 function isHeadingCue(doc: Analysed, c: Cue): boolean {
   const last = doc.tokens[c.hit.endTok - 1];
@@ -497,7 +509,7 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
       blockers?.push('context/bracket');
       continue;
     }
-    if (forward && LIST_SCOPED.has(c.modifier) && verbOpensClause(doc, gapFrom, gapTo)) {
+    if (forward && LIST_SCOPED.has(c.modifier) && (verbOpensClause(doc, gapFrom, gapTo) || subjectOpensTarget(doc, gapFrom, a))) {
       blockers?.push('context/clause-verb');
       continue;
     }
