@@ -188,6 +188,16 @@ describe('rules generalised from blind evaluation errors', () => {
     expect(scanner.scan('Amelia (15) attended asking for emergency contraception.', { patient: { name: 'Amelia Rowe' } }).verdict).toBe('review');
     expect(scanner.scan('Requesting emergency contraception, aged 19. Levonorgestrel given.').verdict).toBe('visible');
   });
+  it.each([
+    // an age written as a label says the same
+    ['Age 15. Attended alone requesting EHC after UPSI 2 days ago.', 'review'],
+    ['Seen alone, age 14. Requesting emergency contraception.', 'review'],
+    // near-misses: another age than the patient's now
+    ['Menarche age 12, cycles regular. Requesting emergency contraception.', 'visible'],
+    ['Retired at age 60; wife requesting emergency contraception info.', 'visible'],
+  ] as [string, string][])('an age label: %s -> %s', (text, want) => {
+    expect(scanner.scan(text).verdict).toBe(want);
+  });
   it('a short queried fragment leans on the sentences before it for its near-words', () => {
     const r = scanner.scan('Teacher reports he is often hungry at breakfast club and takes food from other children. ?neglect. No referral yet.');
     expect(r.findings.some((f) => f.category === 'safeguarding')).toBe(true);

@@ -4,7 +4,7 @@ import type { DetectInput, RawFinding, Rule, Source } from './types.js';
 import { once, vocabRegex, vocabSource, words } from './vocab.js';
 
 /**
- * Ages written in the text: "15yo", "15 y/o", "aged 15", "15 year old", "8/12 old" (months); and "(also 15, same
+ * Ages written in the text: "15yo", "15 y/o", "aged 15", "Age 15." (a label), "15 year old", "8/12 old" (months); and "(also 15, same
  * school year)" after a friend or partner: the patient is that age too (not "(also 15 mins)").
  */
 function ageRegex(lex: CompiledLexicon): RegExp {
@@ -13,7 +13,7 @@ function ageRegex(lex: CompiledLexicon): RegExp {
     'age',
     () =>
       new RegExp(
-        `\\b(?:aged\\s+(\\d{1,2})|(\\d{1,2})\\s?${vocabSource(lex, 'age-unit')})(?![\\p{L}\\p{N}_])|\\(also\\s(\\d{1,2})\\b(?!\\s?${vocabSource(lex, 'measure-unit')})|\\b(\\d{1,2})\\s?(?:\\/\\s?(?:12|52)|months?|mths?|weeks?|wks?)\\s?old\\b`,
+        `\\b(?:aged\\s+(\\d{1,2})|(\\d{1,2})\\s?${vocabSource(lex, 'age-unit')})(?![\\p{L}\\p{N}_])|\\(also\\s(\\d{1,2})\\b(?!\\s?${vocabSource(lex, 'measure-unit')})|\\b(\\d{1,2})\\s?(?:\\/\\s?(?:12|52)|months?|mths?|weeks?|wks?)\\s?old\\b|(?<!\\b${vocabSource(lex, 'age-not-now')}\\s)\\bage\\s?:?\\s?(\\d{1,2})(?![\\p{N}/]|[.,]\\d)(?!\\s?(?:\\/\\s?(?:12|52)|months?|mths?|weeks?|wks?|days?|at\\b))`,
         'giu',
       ),
   );
@@ -21,7 +21,7 @@ function ageRegex(lex: CompiledLexicon): RegExp {
 
 export function textAges(lex: CompiledLexicon, text: string, forename?: string): number[] {
   // "8/12 old", "6 weeks old": months or weeks, under a year.
-  const ages = [...text.matchAll(ageRegex(lex))].map((m) => (m[4] !== undefined ? 0 : Number(m[1] ?? m[2] ?? m[3])));
+  const ages = [...text.matchAll(ageRegex(lex))].map((m) => (m[4] !== undefined ? 0 : Number(m[1] ?? m[2] ?? m[3] ?? m[5])));
   // "Amelia (15) attended", "Isaac, 4 years.": the patient's forename with an age in brackets or after a comma.
   if (forename) {
     const esc = forename.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
