@@ -62,26 +62,33 @@ export interface NameDoc {
   taken: Uint8Array;
   /** object cues ("ask for", "explained to") that end just before token i */
   objectEnds: Uint8Array;
+  /** tokens under a professional field label (filled by people-whose.ts: labelScope) */
+  labels: Uint8Array;
 }
 
 export function nameDoc(input: DetectInput, idx: HitIndex, w: PeopleWords): NameDoc {
   const toks = input.doc.tokens;
-  const bits = tokenBits(toks, w);
+  const n = toks.length;
+  // The per-token arrays as views of one buffer: one allocation per document, not five (each
+  // typed array of its own costs more than the loop that fills it). The 16-bit array first, so
+  // it starts aligned.
+  const buf = new ArrayBuffer(2 * n + n + n + 2 * (n + 1));
+  const bits = tokenBits(toks, w, new Uint16Array(buf, 0, n));
   return {
     input,
     toks,
     idx,
     w,
     bits,
-    caseless: caselessTokens(input.doc, bits),
-    taken: new Uint8Array(toks.length),
-    objectEnds: objectCueEnds(toks, bits, w),
+    caseless: caselessTokens(input.doc, bits, new Uint8Array(buf, 2 * n, n)),
+    taken: new Uint8Array(buf, 3 * n, n),
+    objectEnds: objectCueEnds(toks, bits, w, new Uint8Array(buf, 4 * n, n + 1)),
+    labels: new Uint8Array(buf, 5 * n + 1, n + 1),
   };
 }
 
 /** Where a verb that takes a person ("ask for", "explained to") ends: ends[j] = 1 for a cue over tokens [i, j). */
-function objectCueEnds(toks: Token[], bits: Uint16Array, w: PeopleWords): Uint8Array {
-  const ends = new Uint8Array(toks.length + 1);
+function objectCueEnds(toks: Token[], bits: Uint16Array, w: PeopleWords, ends: Uint8Array): Uint8Array {
   for (let i = 0; i < toks.length; i++) {
     if (!(bits[i] & OBJECT_CUE_START)) continue;
     const j = phraseAt(toks, i, w.objectCue);

@@ -30,10 +30,10 @@ const CONNECT_BEFORE_RELATION = new Set([',', '(', '-', '\u2013', '\u2014']);
 // a who-clause after a comma is not a job title ("Dave, who is a nurse")
 const RELATIVE_PRONOUN = new Set(['who', 'which', 'whose', 'that', 'whom']);
 
-/** Per-document: tokens under a professional field label ("Coded by:", "Chair:", "Present:"). */
+/** Per-document: tokens under a professional field label ("Coded by:", "Chair:", "Present:"), into d.labels. */
 export function labelScope(d: NameDoc): Uint8Array {
   const { toks, w } = d;
-  const scope = new Uint8Array(toks.length + 1);
+  const scope = d.labels;
   for (let i = 0; i < toks.length; i++) {
     if (!(d.bits[i] & FIELD_LABEL_START)) continue;
     const end = phraseAt(toks, i, w.fieldLabel);

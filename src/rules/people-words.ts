@@ -194,11 +194,15 @@ function bitsOf(w: PeopleWords, t: Token): number {
   );
 }
 
-/** The bits above of every token of a document, by token index; each form's worked out once. */
-export function tokenBits(toks: readonly Token[], w: PeopleWords): Uint16Array {
-  const out = new Uint16Array(toks.length);
+/**
+ * The bits above of every token of a document, by token index, into `out` (zeroed); each form's
+ * worked out once. Punctuation and newlines have no bits: their forms are not read at all (a
+ * form's memo is a read from memory far from the token, most of this loop's cost).
+ */
+export function tokenBits(toks: readonly Token[], w: PeopleWords, out: Uint16Array): Uint16Array {
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
+    if (t.kind !== 'word') continue;
     const memo = t.form.memo;
     if (memo[BITS_SLOT] === w) {
       out[i] = memo[BITS_SLOT + 1] as number;
@@ -407,36 +411,33 @@ export const LOWER = 2;
  * For each token, whether its letter case says nothing: the whole text, or its sentence, is in
  * capitals ("DISCUSSED WITH SON MARCUS", UPPER) or typed in lower case, with no capital after its
  * first word ("lives with gf chloe", LOWER). A sentence of fewer than four words goes by the
- * whole text.
+ * whole text. Written into `out` (zeroed: MIXED), one sentence at a time.
  */
-export function caselessTokens(doc: Analysed, bits: Uint16Array): Uint8Array {
-  const n = bits.length;
-  const out = new Uint8Array(n);
+export function caselessTokens(doc: Analysed, bits: Uint16Array, out: Uint8Array): Uint8Array {
   if (doc.caseStyle !== 'mixed') return out.fill(doc.caseStyle === 'upper' ? UPPER : LOWER);
-  const ns = doc.sentences.length;
-  const upper = new Int32Array(ns);
-  const capitalised = new Int32Array(ns);
-  const all = new Int32Array(ns);
-  const seen = new Uint8Array(ns);
   const sentenceOf = doc.tokenSentence;
-  for (let i = 0; i < n; i++) {
-    const b = bits[i];
-    if (!(b & WORD) || b & DIGIT) continue;
-    const s = sentenceOf[i];
-    if (s < 0) continue;
-    const first = !seen[s];
-    seen[s] = 1;
-    // "I" and the first word of a sentence are capitalised in lower-case typing too
-    if (!first && !(b & PRONOUN_I) && b & CAPITAL_FIRST) capitalised[s]++;
-    if (b & ONE_CHAR) continue;
-    all[s]++;
-    if (b & ALL_CAPITALS) upper[s]++;
-  }
-  for (let i = 0; i < n; i++) {
-    const s = sentenceOf[i];
-    if (s < 0 || all[s] < 4) continue;
-    if (upper[s] / all[s] > 0.85) out[i] = UPPER;
-    else if (capitalised[s] === 0) out[i] = LOWER;
+  const sentences = doc.sentences;
+  for (let s = 0; s < sentences.length; s++) {
+    const { firstToken, endToken } = sentences[s];
+    let upper = 0;
+    let capitalised = 0;
+    let all = 0;
+    let seen = false;
+    for (let i = firstToken; i < endToken; i++) {
+      const b = bits[i];
+      if (sentenceOf[i] !== s || !(b & WORD) || b & DIGIT) continue;
+      const first = !seen;
+      seen = true;
+      // "I" and the first word of a sentence are capitalised in lower-case typing too
+      if (!first && !(b & PRONOUN_I) && b & CAPITAL_FIRST) capitalised++;
+      if (b & ONE_CHAR) continue;
+      all++;
+      if (b & ALL_CAPITALS) upper++;
+    }
+    if (all < 4) continue;
+    const style = upper / all > 0.85 ? UPPER : capitalised === 0 ? LOWER : MIXED;
+    if (style === MIXED) continue;
+    for (let i = firstToken; i < endToken; i++) if (sentenceOf[i] === s) out[i] = style;
   }
   return out;
 }

@@ -108,8 +108,10 @@ export const SUPPLIED_TYPES: readonly string[] = ['third-party-information', 'in
 export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): Contextual[] {
   const { doc } = input;
   const idx = hitIndex(input);
-  const sh = shapesOf(input.lexicon);
   const names = findings.filter((f) => f.type === 'person-name');
+  // Nothing to read another person's health from: no relationship word, no sensitive finding, no name.
+  if (!idx.relationship.length && !names.length && !findings.some((f) => f.category === 'sensitive')) return [];
+  const sh = shapesOf(input.lexicon);
   // Someone other than the patient supplied information somewhere in the document.
   const supplied = input.documentTypes ? SUPPLIED_TYPES.some((t) => input.documentTypes!.has(t)) : findings.some((f) => SUPPLIED_TYPES.includes(f.type));
   const sentenceOf = (tok: number) => doc.tokenSentence[tok];
@@ -369,6 +371,7 @@ export const thirdPartyHealth: Source = {
   rules: [thirdPartyHealthRule],
   combine: (input, found) => {
     const health = otherPeoplesHealth(input, found);
+    if (!health.length) return found;
     const converted = new Set(health.filter((h) => h.ruleId !== RULE_ID).map((h) => h.ruleId + ':' + h.start));
     return [...found.filter((f) => !(f.category === 'sensitive' && converted.has(f.ruleId + ':' + f.start))), ...health];
   },

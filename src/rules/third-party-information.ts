@@ -12,11 +12,13 @@ import { once, vocabRegex } from './vocab.js';
  */
 export function informationFromOthers(input: DetectInput, findings: Contextual[]): Contextual[] {
   const idx = hitIndex(input);
+  const names = findings.filter((f) => f.type === 'person-name');
+  // Most documents have no informant cue, or no one beside it who could be the informant.
+  if (!idx.informant.length || (!idx.relationship.length && !names.length)) return [];
   const { doc } = input;
   const forwardCue = once(input.lexicon, 'informant-forward', () => new RegExp(`^${vocabRegex(input.lexicon, 'informant-forward').source}`, 'iu'));
   const fromCue = once(input.lexicon, 'informant-from-end', () => new RegExp(`${vocabRegex(input.lexicon, 'informant-forward-end').source}$`, 'iu'));
   const out: Contextual[] = [];
-  const names = findings.filter((f) => f.type === 'person-name');
   // A parent or carer giving the history at a child's consultation is routine (POLICY.md): a
   // child is a patient under 16 by the date of birth given, else by an age in the text.
   // (The age is worked out only when an informant is found: most documents have none.) An age
@@ -132,5 +134,8 @@ export const thirdPartyInformation: Source = {
   stage: 'combine',
   name: 'third-party-information',
   rules: [thirdPartyInformationRule],
-  combine: (input, found) => [...found, ...informationFromOthers(input, found)],
+  combine: (input, found) => {
+    const more = informationFromOthers(input, found);
+    return more.length ? [...found, ...more] : found;
+  },
 };

@@ -79,6 +79,8 @@ export function withContext(input: DetectInput, f: RawFinding): Contextual {
  * practice: only findings still open at the current start are compared.
  */
 function dedupe(findings: Contextual[]): Contextual[] {
+  // Most notes have one finding or none: nothing to compare.
+  if (findings.length < 2) return findings;
   const sorted = [...findings].sort((a, b) => a.start - b.start || b.end - a.end || b.weight - a.weight);
   const kept: Contextual[] = [];
   const open = new Map<string, Contextual[]>();
