@@ -287,5 +287,10 @@ describe("blind17's classes: a partner's name in brackets, a month for a forenam
     ['Attendees: Marguerite (Deputy Manager, RGN); Femi (Senior Carer); pharmacist Robert Ng.', []],
     // near-miss: a relationship word in brackets on its own
     ['Tom Hale (her carer) rang.', ['Tom Hale']],
+    // a relationship word that is also a post, alone after the signer's name in a signature block
+    ['Dear Dr Fenwick,\n\nWe will meet your fee.\n\nYours sincerely,\nTobias Merriman, Partner\nMerriman Clarke LLP', []],
+    // near-misses: a relative signing, and the same words outside a signature
+    ['Dear Dr F,\n\nSeen today.\n\nYours sincerely,\nTom Reid, partner of the patient', ['Tom Reid']],
+    ['Seen with Tom Reid, partner', ['Tom Reid']],
   ]);
 });

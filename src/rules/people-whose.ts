@@ -333,6 +333,16 @@ export function nameWords(toks: Token[], p: Person): string[] {
     .map((t) => t.lower.replace(/'s$/, ''));
 }
 
+function jobTitleInSignature(d: NameDoc, p: Person): boolean {
+  const { toks, input, w } = d;
+  const post = toks[p.b]?.text === ',' ? toks[p.b + 1] : undefined;
+  if (!isWord(post) || !w.relationshipJobTitle.has(post.lower)) return false;
+  // the post alone ends its line ("..., Partner"); "Tom Reid, partner of the patient" is a relative signing
+  const next = toks[p.b + 2];
+  if (next && next.kind !== 'newline') return false;
+  return sectionAt(input.doc.sections, toks[p.a].start)?.kind === 'signature';
+}
+
 export function whose(d: NameDoc, p: Person, labels: Uint8Array): Whose {
   const { toks, input, idx, w } = d;
   const relBefore = relationBefore(d, p);
@@ -353,6 +363,9 @@ export function whose(d: NameDoc, p: Person, labels: Uint8Array): Whose {
     // "Sister Ana Reyes (Lung CNS)": a relationship word that is also a nursing title, with a role beside the name.
     const titleWord = relBefore === p.a ? toks[p.a - 1] : undefined;
     if (titleWord && isCap(titleWord) && w.proTitle.has(titleWord.lower) && (after === 'professional' || idx.proEndsAt[p.a] === 1)) return { role: 'professional', firm: true };
+    // "Yours sincerely, Tobias Merriman, Partner": in a letter's signature block, a relationship
+    // word that is also a job title, after the name and a comma, is the signer's post.
+    if (jobTitleInSignature(d, p)) return { role: 'professional', firm: true };
     return { role: 'third', firm: true, related: true };
   }
   if (p.anchor === 'professional-title') return { role: 'professional', firm: true };

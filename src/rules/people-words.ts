@@ -67,6 +67,8 @@ export interface PeopleWords {
   notAName: ReadonlySet<string>;
   /** month names: never a name alone, but a forename before a surname in a relative's slot ("daughter - JUNE FAIRCLOUGH") */
   month: ReadonlySet<string>;
+  /** relationship words that are also a signer's post in a signature block ("Partner", "Sister") */
+  relationshipJobTitle: ReadonlySet<string>;
   personSlot: ReadonlySet<string>;
   notAPersonAfter: ReadonlySet<string>;
   eponymHead: ReadonlySet<string>;
@@ -108,6 +110,7 @@ export function peopleWords(lex: CompiledLexicon): PeopleWords {
       placeOpener: words(lex, 'place-opener'),
       notAName: words(lex, 'not-a-name'),
       month: words(lex, 'month'),
+      relationshipJobTitle: words(lex, 'relationship-job-title'),
       personSlot: words(lex, 'person-slot'),
       notAPersonAfter: words(lex, 'not-a-person-after'),
       eponymHead: words(lex, 'eponym-head'),
