@@ -281,3 +281,20 @@ describe('term keys', () => {
     expect(simple).toBeGreaterThan(1000);
   });
 });
+
+describe('built-in lexicon files', () => {
+  it('are listed as the glob *.{yaml,yml,json} lists them: no dot files, no folders, symlinked files followed, sorted', async () => {
+    const fg = (await import('fast-glob')).default;
+    const { builtinFiles, builtinLexiconDir } = await import('../src/lexicon/load.js');
+    const { mkdirSync, symlinkSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'sgs-lexdir-'));
+    for (const f of ['b.yaml', 'a.yml', 'c.json', '.hidden.yaml', 'notes.txt', 'UPPER.YAML', 'z.yaml.bak']) writeFileSync(join(dir, f), '[]\n');
+    mkdirSync(join(dir, 'folder.yaml'));
+    symlinkSync(join(dir, 'b.yaml'), join(dir, 'link.yaml'));
+    symlinkSync(join(dir, 'missing.yaml'), join(dir, 'dangling.yaml'));
+    const glob = (d: string) => fg.sync('*.{yaml,yml,json}', { cwd: d, absolute: true }).sort();
+    expect(builtinFiles(dir)).toEqual(glob(dir));
+    expect(builtinFiles(dir).map((f) => f.slice(dir.length + 1))).toEqual(['a.yml', 'b.yaml', 'c.json', 'link.yaml']);
+    expect(builtinFiles(builtinLexiconDir())).toEqual(glob(builtinLexiconDir()));
+  });
+});
