@@ -70,6 +70,18 @@ describe('pattern prefilter', () => {
     expect(yrs).toEqual(expect.arrayContaining(['7 yrs', '42yrs', '42 yrs']));
     expect(leadingPrefixes('(?:her |his )?mum')).toEqual(['her mum', 'his mum', 'mum']);
   });
+  it('gives a prefiltered pattern its global form on first use, the same regex as its sticky form', () => {
+    const c = compileLexicon([entry({ patterns: ['\\b(?:partner|husband)\\s+hit', { regex: 'Bad\\s+Thing', caseSensitive: true }, '.ment'] })]);
+    const [a, b, z] = c.patterns;
+    expect(a.sticky && b.sticky).toBeTruthy();
+    expect(z.sticky).toBeUndefined();
+    for (const [p, flags] of [[a, 'giu'], [b, 'gu'], [z, 'giu']] as const) {
+      expect(p.re.flags).toBe(flags);
+      expect(p.re.source).toBe((p.sticky ?? p.re).source);
+      expect(p.re).toBe(p.re);
+    }
+    expect('her partner  hit him'.match(a.re)).toEqual(['partner  hit']);
+  });
   it('keeps reading after the short alternatives of a group when long ones stop', () => {
     // "boyfriend" stops at eight characters; "he" carries on into the white space after it.
     expect(leadingPrefixes('\\b(?:boyfriend|he)\\s+hit')).toEqual(['boyfrien', 'he ', 'he\n']);
