@@ -130,6 +130,11 @@ console.log(JSON.stringify(loaded));`;
     expect(JSON.parse(out.trim())).toEqual([]);
   });
 
+  it('the CLI sets no V8 flag for the process (no --no-concurrent-recompilation)', () => {
+    const cli = readFileSync(join(root, 'dist/cli.js'), 'utf8');
+    expect(cli).not.toMatch(/setFlagsFromString\d*\(\s*["'`]--no-concurrent-recompilation/);
+  });
+
   it('each bundle with dependencies inside ships their licences beside it', () => {
     for (const file of ['worker.js', 'cli.js']) {
       const notices = readFileSync(join(root, 'dist', `${file}.LICENSES.txt`), 'utf8');
