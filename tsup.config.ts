@@ -1,7 +1,25 @@
-import { defineConfig } from 'tsup';
+import { readFile } from 'node:fs/promises';
+import { defineConfig, type Options } from 'tsup';
 
 // CommonJS dependencies bundled into an ES module need a require of their own for Node's built-ins.
 const REQUIRE_SHIM = "import { createRequire as __sgsCreateRequire } from 'node:module'; const require = __sgsCreateRequire(import.meta.url);";
+
+/**
+ * The sources load some dependencies on first use, through `requireHere('name')` (a
+ * createRequire), so that importing the library does not load them. In the self-contained
+ * bundles (worker, CLI) those become plain `require('name')` calls, which esbuild bundles and
+ * runs on first use as well: the bundles still carry every dependency inside.
+ */
+const bundleLazyRequires: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'bundle-lazy-requires',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      if (!source.includes('requireHere(')) return undefined;
+      return { contents: source.replace(/\brequireHere\(('[^']+')\)/g, 'require($1)'), loader: 'ts' };
+    });
+  },
+};
 
 export default defineConfig([
   {
@@ -35,6 +53,7 @@ export default defineConfig([
     // Its dependencies are bundled in: Node resolving and reading several hundred small module
     // files (zod, yaml, fast-glob) was most of a worker's start.
     noExternal: [/.*/],
+    esbuildPlugins: [bundleLazyRequires],
     banner: { js: REQUIRE_SHIM },
   },
   {
@@ -43,6 +62,7 @@ export default defineConfig([
     // Every command starts a process: the packages it always needs are bundled in (as for the
     // worker). Those only some commands load (fastify, pg, pg-boss) stay outside, loaded on use.
     noExternal: ['commander', 'csv-parse', 'entities', 'fast-glob', 'picomatch', 'natural', 'yaml', 'zod'],
+    esbuildPlugins: [bundleLazyRequires],
     banner: { js: `#!/usr/bin/env node\n${REQUIRE_SHIM}` },
     sourcemap: true,
     shims: true,

@@ -5,10 +5,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import fg from 'fast-glob';
+import { createRequire } from 'node:module';
+import type FastGlob from 'fast-glob';
 import { z } from 'zod';
 import { ThresholdsSchema } from './model/index.js';
 import { thresholdProblems } from './score/floors.js';
+
+// Loaded on first use, not at import: importing the package (or starting a worker) should not pay for
+// libraries that scanning a text never needs (cold start, issue 17).
+const requireHere = createRequire(import.meta.url);
+let fastGlobModule: typeof FastGlob | undefined;
+const fastGlob = (): typeof FastGlob => (fastGlobModule ??= requireHere('fast-glob') as typeof FastGlob);
 
 export const CONFIG_FILE = 'safeguard-scan.config.json';
 export const OUTPUT_FORMATS = ['stylish', 'json', 'jsonl', 'csv', 'sarif', 'html', 'fhir'] as const;
@@ -135,7 +142,7 @@ export function loadConfig(file: string): Config {
   if (problems.length) throw new ConfigError(file, problems.join('; '));
   const c = parsed.data!;
   const base = dirname(resolve(file));
-  if (c.lexicons) c.lexicons = c.lexicons.map((g) => (isAbsolute(g) ? g : fg.convertPathToPattern(base) + '/' + g.replace(/\\/g, '/')));
+  if (c.lexicons) c.lexicons = c.lexicons.map((g) => (isAbsolute(g) ? g : fastGlob().convertPathToPattern(base) + '/' + g.replace(/\\/g, '/')));
   if (c.patients && !isAbsolute(c.patients)) c.patients = resolve(base, c.patients);
   return c;
 }

@@ -70,6 +70,18 @@ describe('pattern prefilter', () => {
     expect(yrs).toEqual(expect.arrayContaining(['7 yrs', '42yrs', '42 yrs']));
     expect(leadingPrefixes('(?:her |his )?mum')).toEqual(['her mum', 'his mum', 'mum']);
   });
+  it('gives a prefiltered pattern its global form on first use, the same regex as its sticky form', () => {
+    const c = compileLexicon([entry({ patterns: ['\\b(?:partner|husband)\\s+hit', { regex: 'Bad\\s+Thing', caseSensitive: true }, '.ment'] })]);
+    const [a, b, z] = c.patterns;
+    expect(a.sticky && b.sticky).toBeTruthy();
+    expect(z.sticky).toBeUndefined();
+    for (const [p, flags] of [[a, 'giu'], [b, 'gu'], [z, 'giu']] as const) {
+      expect(p.re.flags).toBe(flags);
+      expect(p.re.source).toBe((p.sticky ?? p.re).source);
+      expect(p.re).toBe(p.re);
+    }
+    expect('her partner  hit him'.match(a.re)).toEqual(['partner  hit']);
+  });
   it('keeps reading after the short alternatives of a group when long ones stop', () => {
     // "boyfriend" stops at eight characters; "he" carries on into the white space after it.
     expect(leadingPrefixes('\\b(?:boyfriend|he)\\s+hit')).toEqual(['boyfrien', 'he ', 'he\n']);
@@ -279,5 +291,22 @@ describe('term keys', () => {
         if (/^[a-z]+(?: [a-z]+)*$/.test(term)) simple++;
       }
     expect(simple).toBeGreaterThan(1000);
+  });
+});
+
+describe('built-in lexicon files', () => {
+  it('are listed as the glob *.{yaml,yml,json} lists them: no dot files, no folders, symlinked files followed, sorted', async () => {
+    const fg = (await import('fast-glob')).default;
+    const { builtinFiles, builtinLexiconDir } = await import('../src/lexicon/load.js');
+    const { mkdirSync, symlinkSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'sgs-lexdir-'));
+    for (const f of ['b.yaml', 'a.yml', 'c.json', '.hidden.yaml', 'notes.txt', 'UPPER.YAML', 'z.yaml.bak']) writeFileSync(join(dir, f), '[]\n');
+    mkdirSync(join(dir, 'folder.yaml'));
+    symlinkSync(join(dir, 'b.yaml'), join(dir, 'link.yaml'));
+    symlinkSync(join(dir, 'missing.yaml'), join(dir, 'dangling.yaml'));
+    const glob = (d: string) => fg.sync('*.{yaml,yml,json}', { cwd: d, absolute: true }).sort();
+    expect(builtinFiles(dir)).toEqual(glob(dir));
+    expect(builtinFiles(dir).map((f) => f.slice(dir.length + 1))).toEqual(['a.yml', 'b.yaml', 'c.json', 'link.yaml']);
+    expect(builtinFiles(builtinLexiconDir())).toEqual(glob(builtinLexiconDir()));
   });
 });

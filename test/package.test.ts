@@ -119,6 +119,22 @@ describe('start-up weight of the built files', () => {
     expect(packagesImported('index.js')).toContain('zod');
   });
 
+  it('importing the library and scanning a text loads no globbing, YAML, CSV or HTML library (cold start)', () => {
+    // They are loaded on first use (user lexicon files, input globs, CSV and HTML readers).
+    const probe = `import { createRequire } from 'node:module';
+const m = await import(${JSON.stringify(join(root, 'dist/index.js'))});
+m.createScanner().scan('Seen with mum. Lives with her brother.');
+const loaded = Object.keys(createRequire(import.meta.url).cache).filter((f) => /node_modules[\\/](?:yaml|fast-glob|picomatch|csv-parse|entities)[\\/]/.test(f));
+console.log(JSON.stringify(loaded));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', cwd: root });
+    expect(JSON.parse(out.trim())).toEqual([]);
+  });
+
+  it('the CLI sets no V8 flag for the process (no --no-concurrent-recompilation)', () => {
+    const cli = readFileSync(join(root, 'dist/cli.js'), 'utf8');
+    expect(cli).not.toMatch(/setFlagsFromString\d*\(\s*["'`]--no-concurrent-recompilation/);
+  });
+
   it('each bundle with dependencies inside ships their licences beside it', () => {
     for (const file of ['worker.js', 'cli.js']) {
       const notices = readFileSync(join(root, 'dist', `${file}.LICENSES.txt`), 'utf8');

@@ -1,9 +1,18 @@
 import { readdirSync, realpathSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import fg from 'fast-glob';
-import picomatch from 'picomatch';
+import { createRequire } from 'node:module';
+import type FastGlob from 'fast-glob';
+import type Picomatch from 'picomatch';
 import { comparePaths } from '../model/index.js';
 import { SUPPORTED_EXTENSIONS } from './read.js';
+
+// Loaded on first use, not at import: importing the package (or starting a worker) should not pay for
+// libraries that scanning a text never needs (cold start, issue 17).
+const requireHere = createRequire(import.meta.url);
+let fastGlobModule: typeof FastGlob | undefined;
+const fastGlob = (): typeof FastGlob => (fastGlobModule ??= requireHere('fast-glob') as typeof FastGlob);
+let picomatchModule: typeof Picomatch | undefined;
+const picomatch = (): typeof Picomatch => (picomatchModule ??= requireHere('picomatch') as typeof Picomatch);
 
 export { SUPPORTED_EXTENSIONS };
 
@@ -57,7 +66,7 @@ export function expandInputs(patterns: string[], opts: { ignore?: string[]; exte
   const skipped = new Map<string, string>();
   const unreadable = new Map<string, string>();
   const unmatched: string[] = [];
-  const ignored = opts.ignore?.length ? picomatch(opts.ignore.map((g) => g.replace(/\\/g, '/')), { dot: true }) : undefined;
+  const ignored = opts.ignore?.length ? picomatch()(opts.ignore.map((g) => g.replace(/\\/g, '/')), { dot: true }) : undefined;
   const isIgnored = (abs: string) => !!ignored && ignored(posix(relative(cwd, abs)));
 
   const consider = (abs: string, real: string): boolean => {
@@ -174,14 +183,14 @@ export function expandInputs(patterns: string[], opts: { ignore?: string[]; exte
     }
     // A glob: walk its static base, keeping what it matches.
     const glob = p.replace(/\\/g, '/');
-    if (!fg.isDynamicPattern(glob)) {
+    if (!fastGlob().isDynamicPattern(glob)) {
       unmatched.push(p);
       continue;
     }
     const segs = glob.split('/');
-    const k = segs.findIndex((x) => x !== '' && fg.isDynamicPattern(x));
+    const k = segs.findIndex((x) => x !== '' && fastGlob().isDynamicPattern(x));
     const base = resolve(cwd, (k < 0 ? segs : segs.slice(0, k)).join('/') || (glob.startsWith('/') ? '/' : '.'));
-    const matches = picomatch(glob, { dot: false });
+    const matches = picomatch()(glob, { dot: false });
     const absolute = isAbsolute(glob);
     const accept = (f: string) => matches(absolute ? posix(f) : posix(relative(cwd, f)));
     let baseOk = false;

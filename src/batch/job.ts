@@ -6,7 +6,8 @@ import type { ReaderOptions, RecordFieldOptions } from './readers/types.js';
 import { availableParallelism } from 'node:os';
 import { readdirSync, statSync, type Dirent } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import fg from 'fast-glob';
+import { createRequire } from 'node:module';
+import type FastGlob from 'fast-glob';
 import { loadLexicons, resolveLexiconPaths } from '../lexicon/load.js';
 import type { Patient, Thresholds, Verdict } from '../model/index.js';
 import { comparePaths, documentKey } from '../model/index.js';
@@ -20,6 +21,12 @@ import { DEFAULT_READER_LIMITS, type ReaderLimits } from './reader-host.js';
 import { makeSpillDir, removeSpillDir } from './spill.js';
 import { runOrdered, type Emitted, type RunState } from './run.js';
 import type { RenderFormat, WorkerConfig } from './worker.js';
+
+// Loaded on first use, not at import: importing the package (or starting a worker) should not pay for
+// libraries that scanning a text never needs (cold start, issue 17).
+const requireHere = createRequire(import.meta.url);
+let fastGlobModule: typeof FastGlob | undefined;
+const fastGlob = (): typeof FastGlob => (fastGlobModule ??= requireHere('fast-glob') as typeof FastGlob);
 
 /** Bad usage found before any work: patterns that match nothing, a bad option. The CLI exits 2. */
 export class BatchUsageError extends Error {
@@ -104,7 +111,7 @@ function patientMap(cwd: string, p: BatchOptions['patients']): Map<string, Patie
 /** Lexicon globs relative to cwd, validated here so that a malformed file stops the job before any worker starts. */
 export function resolveLexicons(cwd: string, globs: string[] | undefined): string[] | undefined {
   if (!globs || globs.length === 0) return undefined;
-  const abs = globs.map((g) => (isAbsolute(g) ? g : fg.convertPathToPattern(cwd) + '/' + g.replace(/\\/g, '/')));
+  const abs = globs.map((g) => (isAbsolute(g) ? g : fastGlob().convertPathToPattern(cwd) + '/' + g.replace(/\\/g, '/')));
   const files = resolveLexiconPaths(abs);
   loadLexicons({ builtin: true, files }); // throws LexiconError naming file, entry and field
   return files;
@@ -149,7 +156,7 @@ async function expand(patterns: string[], options: { ignore?: string[]; cwd: str
     else {
       // A glob: walk its static base (the path before the first glob character).
       const segs = p.replace(/\\/g, '/').split('/');
-      const k = segs.findIndex((x) => x !== '' && fg.isDynamicPattern(x));
+      const k = segs.findIndex((x) => x !== '' && fastGlob().isDynamicPattern(x));
       const base = st?.isDirectory() ? abs : resolve(options.cwd, (k < 0 ? segs : segs.slice(0, k)).join('/') || '.');
       budget -= countEntries(base, budget);
     }

@@ -13,8 +13,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type * as CsvParse from 'csv-parse/sync';
 import type { Patient } from '../model/index.js';
+
+// Loaded on first use, not at import: importing the package (or starting a worker) should not pay for
+// libraries that scanning a text never needs (cold start, issue 17).
+const requireHere = createRequire(import.meta.url);
+let csvParseModule: typeof CsvParse | undefined;
+const csvParse = (): typeof CsvParse => (csvParseModule ??= requireHere('csv-parse/sync') as typeof CsvParse);
 
 export class ManifestError extends Error {}
 
@@ -23,7 +30,7 @@ const COLUMNS = ['path', 'name', 'nhsNumber', 'dateOfBirth', 'sex'] as const;
 export function loadManifest(file: string): Map<string, Patient> {
   let rows: Record<string, string>[];
   try {
-    rows = parse(readFileSync(file), { columns: true, bom: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
+    rows = csvParse().parse(readFileSync(file), { columns: true, bom: true, skip_empty_lines: true, trim: true }) as Record<string, string>[];
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new ManifestError(`patient manifest ${file}: ${code && /^E[A-Z]+$/.test(code) ? `cannot read it (${code})` : 'not a valid CSV file'}`);

@@ -24,10 +24,7 @@ export interface ScanFilesOptions extends BatchOptions {
  * before any document is yielded.
  *
  * The workers are threads of the calling process, started from this package's own built file.
- * A service that runs big backlogs on few cores should start node with
- * `--no-concurrent-recompilation` (the CLI sets it for itself): with every core busy scanning,
- * V8's background JIT threads only take CPU from the workers (measured: a third of it on two
- * cores). The library does not change a host's V8 flags.
+ * The library does not change a host's V8 flags, and needs none.
  */
 export async function* scanFiles(patterns: string | string[], options: ScanFilesOptions = {}): AsyncGenerator<DocumentResult, void, undefined> {
   const { resumeFrom, onSkip, ...opts } = options;

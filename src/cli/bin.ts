@@ -1,16 +1,12 @@
-import { setFlagsFromString } from 'node:v8';
 import { isPoolThread } from '../batch/worker.js';
 import { main } from './main.js';
 
 // Worker threads start from dist/worker.js; should that file be missing, pool.ts falls back to
 // this bundle, where the worker loop has already started at load time and the CLI must not run.
+// No V8 flags are set: the CLI once set --no-concurrent-recompilation (V8's optimising compiler
+// on each worker's own thread rather than on background threads), but measured again the CPU
+// a run costs was the same with and without it (bench/parallel.ts --cli=, issue 17).
 if (!isPoolThread()) {
-  // The CLI's process is ours (unlike a host that imports the library): its workers keep every
-  // core busy, so V8's background JIT threads could only take CPU from them. Measured on two
-  // cores: they used a third of the CPU while scanning (deopt/re-opt as new document shapes
-  // appear), and two workers gave 1.2-1.3x one; compiling on each worker's own thread instead
-  // gives the workers the cores (see bench/parallel.ts). Set before any worker isolate exists.
-  setFlagsFromString('--no-concurrent-recompilation');
   main().then((code) => {
     process.exitCode = code;
   });

@@ -126,6 +126,24 @@ function constraintOf(o: { near?: string[]; notNear?: string[]; window?: number 
   return { near, notNear, nearIndex: byFirstKey(near), notNearIndex: byFirstKey(notNear), window: o.window ?? DEFAULT_WINDOW };
 }
 
+/**
+ * A pattern with openings is matched with its sticky form only: its global form is made on
+ * first use (V8 parses a regex when it is made; the built-in patterns, expanded with their
+ * vocabularies, took 10-15 ms of each scanner's start, and of each worker's).
+ */
+function compiledPattern(entry: number, src: string, flags: string, prefixes: string[] | undefined): CompiledPattern {
+  if (!prefixes) return { entry, re: new RegExp(src, flags), prefixes };
+  let re: RegExp | undefined;
+  return {
+    entry,
+    get re() {
+      return (re ??= new RegExp(src, flags));
+    },
+    prefixes,
+    sticky: new RegExp(src, flags.replace('g', '') + 'y'),
+  };
+}
+
 export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
   const vocabularies = compileVocabularies(entries);
   // "do not tell" is also "don't tell" and "dont tell": the contracted-<words> vocabularies say how.
@@ -180,7 +198,7 @@ export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
       const src = expandPattern(typeof p === 'string' ? p : p.regex, vocabularies);
       const flags = typeof p !== 'string' && p.caseSensitive ? 'gu' : 'giu';
       const prefixes = leadingPrefixes(src);
-      patterns.push({ entry: idx, re: new RegExp(src, flags), prefixes, sticky: prefixes ? new RegExp(src, flags.replace('g', '') + 'y') : undefined });
+      patterns.push(compiledPattern(idx, src, flags, prefixes));
       filters.push(prefixes ? { prefixes, required: requiredLiterals(src) } : undefined);
     }
   });

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import fg from 'fast-glob';
-import { LineCounter, parseDocument, isSeq, isMap, isScalar, type Node as YamlNode } from 'yaml';
+import type FastGlob from 'fast-glob';
+import type * as Yaml from 'yaml';
+import type { LineCounter, Node as YamlNode } from 'yaml';
 import { isWithholdLevel, POLICY_THRESHOLDS } from '../model/policy.js';
 import { LexiconError, type LexiconProblem } from './errors.js';
 import { EntrySchema, inferKind, isFinding, type DisableEntry, type LoadedEntry } from './schema.js';
@@ -13,6 +15,15 @@ import { compileVocabularies, expandPattern } from './vocabulary.js';
 import { knownStems, seedStems } from '../text/stem.js';
 import { knownPrefixes, seedPrefixes } from './prefilter.js';
 import { knownRequired, seedRequired, type StoredRequired } from './required.js';
+
+// The YAML parser and the globber are loaded on first use, not at import: a scanner with the
+// built-in lexicons needs neither (the build has parsed the YAML, see loadBuiltin), and
+// importing them was about a third of the package's import time (40-80 ms of a cold start).
+const requireHere = createRequire(import.meta.url);
+let yamlModule: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (yamlModule ??= requireHere('yaml') as typeof Yaml);
+let fgModule: typeof FastGlob | undefined;
+const fastGlob = (): typeof FastGlob => (fgModule ??= requireHere('fast-glob') as typeof FastGlob);
 
 /** Folder of the lexicons shipped in the package (walks up from this module). */
 export function builtinLexiconDir(): string {
@@ -43,6 +54,7 @@ function explainIssue(issue: { code: string; message: string; path: PropertyKey[
 
 /** The 1-based line of a field inside an entry's YAML node (the entry's own line when not found). */
 function lineOf(node: unknown, path: PropertyKey[], lc: LineCounter, fallback?: number): number | undefined {
+  const { isMap, isScalar, isSeq } = yaml();
   let cur = node as YamlNode | undefined;
   let line = fallback;
   for (const key of path) {
@@ -78,6 +90,7 @@ export function parseLexiconFile(file: string, source?: string, opts: { analysis
   } catch (err) {
     throw new LexiconError(name, `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  const { LineCounter, parseDocument, isMap, isScalar, isSeq } = yaml();
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -174,8 +187,19 @@ export function sourceHashes(dir: string, files: string[]): Record<string, strin
   return out;
 }
 
-function builtinFiles(dir: string): string[] {
-  return fg.sync('*.{yaml,yml,json}', { cwd: dir, absolute: true }).sort();
+/** The lexicon files directly in `dir` (as the glob `*.{yaml,yml,json}` lists them: no dot files, symlinks followed). */
+export function builtinFiles(dir: string): string[] {
+  const isFile = (name: string) => {
+    try {
+      return statSync(join(dir, name)).isFile();
+    } catch {
+      return false;
+    }
+  };
+  return readdirSync(dir)
+    .filter((name) => !name.startsWith('.') && /\.(yaml|yml|json)$/.test(name) && isFile(name))
+    .map((name) => join(dir, name))
+    .sort();
 }
 
 /**
@@ -240,7 +264,7 @@ export function buildLexiconBundle(): LexiconBundle {
 export function resolveLexiconPaths(patterns: string[]): string[] {
   const files: string[] = [];
   for (const p of patterns) {
-    const found = fg.sync(p.replace(/\\/g, '/'), { absolute: true, onlyFiles: true });
+    const found = fastGlob().sync(p.replace(/\\/g, '/'), { absolute: true, onlyFiles: true });
     const direct = found.length === 0 && existsSync(p) ? [resolve(p)] : found;
     const matched = direct.filter((f) => /\.(ya?ml|json)$/i.test(f));
     if (matched.length === 0) throw new LexiconError(p, 'no lexicon file (.yaml, .yml, .json) matches this path');

@@ -20,7 +20,7 @@ import type { Registry } from '../rules/registry.js';
 import { nameDecisions } from '../rules/people.js';
 import type { Contextual, DetectInput, NameDecision, NameDecisions } from '../rules/types.js';
 import type { Scored } from '../score/verdict.js';
-import { analyse, documentFacts, fromOriginal, partAt } from '../text/index.js';
+import { analyse, documentFacts, fromOriginal, partAt, type PartOf } from '../text/index.js';
 import { match, runDocumentRules, runRules, scoreFindings, settle, type WholeDocument } from './pipeline.js';
 
 /** The first offset of a window's analysed text that stands at or after `docOffset` of the document. */
@@ -82,6 +82,18 @@ export function planWindows(text: string, size = WINDOW.size, margin = WINDOW.ma
   return out;
 }
 
+/**
+ * What the windows are told of the whole document, worked out from its normalisation: its
+ * normalised text (for the ages it mentions), whose record it is, and how each window's part of
+ * it starts (section, kind, case). The normalisation's offset maps (two 32-bit offsets a
+ * character) are let go here, before any window is read, instead of living through the scan.
+ */
+function wholeDocumentFacts(text: string, compiled: CompiledLexicon, context: ScanContext, windows: Window[]): { normText: string; patient: ReturnType<typeof resolvePatient>; starts: Map<Window, PartOf> } {
+  const facts = documentFacts(text, compiled.text);
+  const starts = new Map(windows.map((w) => [w, partAt(facts, fromOriginal(facts.norm, w.read))] as const));
+  return { normText: facts.norm.text, patient: resolvePatient(facts, compiled, context.patient), starts };
+}
+
 export interface WindowedScan {
   scored: Scored[];
   errors: string[];
@@ -98,17 +110,16 @@ export function scanInWindows(
 ): WindowedScan {
   const { compiled, registry, thresholds: t } = deps;
   const errors: string[] = [];
-  const facts = documentFacts(text, compiled.text);
-  const patient = resolvePatient(facts, compiled, deps.context.patient);
+  const { normText, patient, starts } = wholeDocumentFacts(text, compiled, deps.context, windows);
   let ages: number[] | undefined;
-  const whole: WholeDocument = { patient, ages: () => (ages ??= textAges(compiled, facts.norm.text, patient.forename)) };
+  const whole: WholeDocument = { patient, ages: () => (ages ??= textAges(compiled, normText, patient.forename)) };
   // Each window's findings, with the finding types it saw in its own reading (the rules that
   // look at the whole document are told the document's, see SUPPLIED_TYPES).
   // The names decided in each window's own stretch (offsets of the document), for the names'
   // other mentions anywhere in it (people.ts).
   const decided: NameDecision[] = [];
   const read = (w: Window, types?: ReadonlySet<string>, names?: NameDecisions) => {
-    const doc = analyse(text.slice(w.read, w.readEnd), compiled.text, partAt(facts, fromOriginal(facts.norm, w.read)));
+    const doc = analyse(text.slice(w.read, w.readEnd), compiled.text, starts.get(w)!);
     const at = (x: number) => w.read + doc.norm.starts[Math.min(x, doc.norm.starts.length - 1)];
     const told: WholeDocument = { ...whole, ...(types ? { types } : {}) };
     if (names) told.names = { byWord: names.byWord, from: localOffset(doc.norm.starts, w.read, names.from) };

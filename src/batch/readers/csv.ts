@@ -1,9 +1,17 @@
-import { parse, type Options } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type * as CsvParse from 'csv-parse/sync';
+import type { Options } from 'csv-parse/sync';
 import type { Patient } from '../../model/index.js';
 import { errorDoc, listNames, quoteName } from './errors.js';
 import { RecordIds } from './ids.js';
 import { decodeDocument } from './text.js';
 import type { ReadDocument, Reader, ReaderOptions } from './types.js';
+
+// Loaded on first use, not at import: importing the package (or starting a worker) should not pay for
+// libraries that scanning a text never needs (cold start, issue 17).
+const requireHere = createRequire(import.meta.url);
+let csvParseModule: typeof CsvParse | undefined;
+const csvParse = (): typeof CsvParse => (csvParseModule ??= requireHere('csv-parse/sync') as typeof CsvParse);
 
 /**
  * `.csv` record files: one document per row, text from `--text-column`. A record's id is the
@@ -51,7 +59,7 @@ function parseEvents(text: string): Event[] {
       events.push({ kind: 'bad', line: e.lines ?? 0, code: e.code ?? 'CSV_ERROR', records });
     },
   };
-  parse(text, options);
+  csvParse().parse(text, options);
   return events;
 }
 

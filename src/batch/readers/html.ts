@@ -1,8 +1,15 @@
-import { decodeHTML } from 'entities';
+import { createRequire } from 'node:module';
+import type * as Entities from 'entities';
 import { errorDoc } from './errors.js';
 import { decodeDocument } from './text.js';
 import { joinParts } from './parts.js';
 import type { ReadDocument, Reader } from './types.js';
+
+// Loaded on first use, not at import: importing the package (or starting a worker) should not pay for
+// libraries that scanning a text never needs (cold start, issue 17).
+const requireHere = createRequire(import.meta.url);
+let entitiesModule: typeof Entities | undefined;
+const entities = (): typeof Entities => (entitiesModule ??= requireHere('entities') as typeof Entities);
 
 /** Paragraph-like blocks: a blank line between them, as a reader sees them. */
 const PARAGRAPH = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'table', 'ul', 'ol', 'dl', 'blockquote', 'pre', 'hr', 'address', 'figure', 'fieldset', 'form']);
@@ -120,7 +127,7 @@ function hides(attrs: string): boolean {
   for (let m = ATTRIBUTE.exec(attrs); m; m = ATTRIBUTE.exec(attrs)) {
     const name = m[1].toLowerCase();
     if (name === 'hidden') return true;
-    if (name === 'style' && HIDING_STYLE.test(decodeHTML(m[2] ?? m[3] ?? m[4] ?? ''))) return true;
+    if (name === 'style' && HIDING_STYLE.test(entities().decodeHTML(m[2] ?? m[3] ?? m[4] ?? ''))) return true;
   }
   return false;
 }
@@ -157,7 +164,7 @@ export function htmlContent(html: string): { text: string; hidden: string } {
     else if (BLOCK.has(name)) sink.block(1);
   };
   const text = (raw: string) => {
-    if (raw) sinkNow().text(decodeHTML(raw), preDepth > 0);
+    if (raw) sinkNow().text(entities().decodeHTML(raw), preDepth > 0);
   };
   const open = (name: string, attrs: string) => {
     const hidden = hides(attrs);

@@ -1,9 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { z } from 'zod';
 import { builtinLexiconDir } from '../../lexicon/load.js';
 import { maxVerdict, type Finding, type Verdict } from '../../model/index.js';
+
+// Loaded on first use, not at import: importing the package (or starting a worker) should not pay for
+// libraries that scanning a text never needs (cold start, issue 17).
+const requireHere = createRequire(import.meta.url);
+let yamlModule: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (yamlModule ??= requireHere('yaml') as typeof Yaml);
 
 /**
  * FHIR security labels for a scan result (DESIGN.md, "Contract additions"): NOPAT for withhold
@@ -51,7 +58,7 @@ export function fhirLabelMapPath(): string {
 
 /** Load and validate a label map; a problem names the file and the field. */
 export function loadFhirLabelMap(file = fhirLabelMapPath()): FhirLabelMap {
-  const parsed = FhirLabelMapSchema.safeParse(parse(readFileSync(file, 'utf8')));
+  const parsed = FhirLabelMapSchema.safeParse(yaml().parse(readFileSync(file, 'utf8')));
   if (!parsed.success) {
     const i = parsed.error.issues[0];
     throw new Error(`${file}: ${i.path.join('.') || '(top)'}: ${i.message}`);
