@@ -97,7 +97,7 @@ const textOf = (x: RuleExample) => (typeof x === 'string' ? x : x.text);
 /**
  * The examples of the rules written in code, through the scanner's own pipeline up to the
  * rules step: a `match` example must give a finding with the rule's id (a document rule: a
- * finding it lifted, or one it added its trigger to), a `noMatch` none.
+ * finding it lifted or ruled out), a `noMatch` none.
  */
 export function runRuleExamples(scanner: Scanner, rules: readonly Rule[] = scanner.registry.rules.filter((r) => r.origin === 'code')): ExampleOutcome[] {
   const out: ExampleOutcome[] = [];
@@ -108,8 +108,8 @@ export function runRuleExamples(scanner: Scanner, rules: readonly Rule[] = scann
       const errors: string[] = [];
       const found = runRules(scanner.registry, match(analyse(textOf(x), scanner.compiled.text), scanner.compiled, ctx), errors);
       if (errors.length) return { hit: false, detail: `the rules failed: ${errors.join('; ')}` };
-      // a document rule fires by lifting a finding or by adding its own trigger to one
-      const hit = found.some((f) => (f.raise ? f.raise.by === id : false) || f.ruleId === id || f.context.triggers.some((t) => t.ruleId === id));
+      // a document rule fires by lifting a finding or by ruling one out
+      const hit = found.some((f) => f.raise?.by === id || f.ruledOut?.by === id || f.ruleId === id);
       return { hit, detail: `rules that fired: ${[...new Set(found.map((f) => f.raise?.by ?? f.ruleId))].join(', ') || 'none'}` };
     };
     const run = (kind: 'match' | 'noMatch', list: RuleExample[]) =>

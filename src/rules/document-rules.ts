@@ -1,6 +1,4 @@
-import type { Analysed } from '../text/index.js';
 import type { Contextual, Rule, Source } from './types.js';
-import { words as vocabWords } from './vocab.js';
 
 /**
  * Rules about the whole document that lift single findings (POLICY.md):
@@ -63,30 +61,29 @@ export const ruledOutRule: Rule = {
 
 /**
  * The queried findings of a sensitive entry that a later negated finding of the same entry and
- * the same words rules out ("?melanoma" ... "no features to suggest melanoma"; not "?lung
- * cancer" ... "no bowel cancer"), when none of them is affirmed anywhere in the document.
+ * the same concept rules out ("?melanoma" ... "no features to suggest melanoma"; not "?lung
+ * cancer" ... "no bowel cancer"), when none of them is affirmed anywhere in the document. Each
+ * with the finding that rules it out.
  */
-function ruledOut(found: Contextual[], doc: Analysed, filler: ReadonlySet<string>): Contextual[] {
-  const text = doc.norm.text;
-  // The word the finding's own words follow, when it says which one ("lung" in "?lung cancer");
-  // a query, negation or linking word ("?", "no", "suggest", "of") says nothing about which.
-  const qualifier = (f: Contextual) => {
-    const t = doc.tokens[f.startTok - 1];
-    return t && t.kind === 'word' && !filler.has(t.lower) ? t.lower : '';
-  };
-  const byRule = new Map<string, Contextual[]>();
+function ruledOut(found: Contextual[]): [Contextual, Contextual][] {
+  const byConcept = new Map<string, Contextual[]>();
   for (const f of found) {
-    if (f.category !== 'sensitive' || f.context.experiencer !== 'patient' || f.context.hypothetical) continue;
-    const key = `${f.ruleId}\u0000${qualifier(f)}\u0000${text.slice(f.start, f.end).toLowerCase()}`;
-    const list = byRule.get(key);
+    if (f.category !== 'sensitive' || f.concept === undefined || f.context.experiencer !== 'patient' || f.context.hypothetical) continue;
+    const key = `${f.ruleId}\u0000${f.concept}`;
+    const list = byConcept.get(key);
     if (list) list.push(f);
-    else byRule.set(key, [f]);
+    else byConcept.set(key, [f]);
   }
-  const out: Contextual[] = [];
-  for (const list of byRule.values()) {
+  const out: [Contextual, Contextual][] = [];
+  for (const list of byConcept.values()) {
     if (list.some((f) => !f.context.negated && !f.context.uncertain)) continue;
-    const lastNegated = Math.max(-1, ...list.filter((f) => f.context.negated).map((f) => f.start));
-    for (const f of list) if (f.context.uncertain && !f.context.negated && f.start < lastNegated) out.push(f);
+    // later in the document: the list keeps the findings' document order (a windowed document's
+    // offsets are each window's own, so they are not compared)
+    list.forEach((f, i) => {
+      if (!f.context.uncertain || f.context.negated) return;
+      const later = list.slice(i + 1).find((g) => g.context.negated);
+      if (later) out.push([f, later]);
+    });
   }
   return out;
 }
@@ -95,13 +92,8 @@ export const documentRules: Source = {
   stage: 'document',
   name: 'document-rules',
   rules: [referredOnRule, undisclosedSeriousRule, ruledOutRule],
-  apply(input, found) {
-    const text = input.doc.norm.text;
-    const words = (f: Contextual) => text.slice(f.start, f.end).toLowerCase();
-    for (const f of ruledOut(found, input.doc, vocabWords(input.lexicon, 'ruled-out-filler'))) {
-      const by = found.find((g) => g.ruleId === f.ruleId && g.context.negated && g.start > f.start && words(g) === words(f))!;
-      f.context = { ...f.context, negated: true, triggers: [...f.context.triggers, { modifier: 'negated', ruleId: ruledOutRule.meta.id, start: by.start, end: by.end }] };
-    }
+  apply(_input, found) {
+    for (const [f, because] of ruledOut(found)) f.ruledOut ??= { by: ruledOutRule.meta.id, because };
     if (found.some((f) => f.escalates && counts(f))) {
       for (const f of found) {
         if (f.category === 'safeguarding' && f.context.uncertain && counts(f)) f.raise ??= { to: 'withhold', by: referredOnRule.meta.id };

@@ -79,6 +79,18 @@ function occupational(input: DetectInput, start: number, end: number): boolean {
   return cueAfter.test(text.slice(end, end + 30));
 }
 
+/**
+ * A finding's own words, lower case, after the word before them when that word says which one
+ * ("lung cancer"); a query, negation or linking word before them (vocab/ruled-out-filler) says
+ * nothing about which ("?melanoma", "no features to suggest melanoma" are both "melanoma").
+ */
+function conceptOf(input: DetectInput, startTok: number, start: number, end: number): string {
+  const filler = words(input.lexicon, 'ruled-out-filler');
+  const t = input.doc.tokens[startTok - 1];
+  const qualifier = t && t.kind === 'word' && !filler.has(t.lower) ? t.lower + ' ' : '';
+  return qualifier + input.doc.norm.text.slice(start, end).toLowerCase();
+}
+
 /** Findings straight from lexicon entries that have a category. */
 export function detectLexiconFindings(input: DetectInput): RawFinding[] {
   const out: RawFinding[] = [];
@@ -119,6 +131,7 @@ export function detectLexiconFindings(input: DetectInput): RawFinding[] {
     if (e.serious) f.serious = true;
     if (e.undisclosed) f.undisclosed = true;
     if (e.ignoreModifiers) f.ignoreModifiers = e.ignoreModifiers;
+    if (e.category === 'sensitive') f.concept = conceptOf(input, h.startTok, h.start, h.end);
     out.push(f);
   }
   return out;

@@ -24,6 +24,12 @@ export interface RawFinding {
   ignoreModifiers?: ('uncertain' | 'hypothetical' | 'historical')[];
   /** context decided by the detector itself (identifiers, names), instead of ConText */
   context?: ContextResult;
+  /**
+   * A sensitive lexicon finding's own words, lower case, with the word before them when it says
+   * which one ("lung cancer"; "melanoma" after "?"): what document/ruled-out compares, kept on the
+   * finding because a document read in windows has no one text to slice.
+   */
+  concept?: string;
 }
 
 /** A finding with its context settled. */
@@ -31,6 +37,8 @@ export interface Contextual extends RawFinding {
   context: ContextResult;
   /** a document rule lifted this finding to at least this level, and which rule did */
   raise?: { to: 'withhold'; by: string };
+  /** a document rule found this finding ruled out later in the document: by which rule, and the finding that does */
+  ruledOut?: { by: string; because: Contextual };
 }
 
 export interface PatientIdentity {

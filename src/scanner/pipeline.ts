@@ -176,10 +176,23 @@ export function scoreFindings(input: DetectInput, found: Contextual[], t: Thresh
 /** Raise what the document rules marked, and give each finding its level. `found[i]` is `scored[i]`'s. */
 export function settle(scored: Scored[], found: Contextual[], t: Thresholds): Scored[] {
   scored.forEach((s, i) => {
+    const out = found[i].ruledOut;
+    if (out) applyRuledOut(s, out.by, scored[found.indexOf(out.because)]?.finding);
     applyRaise(s, found[i].raise, t);
     s.finding.level = levelOf(s.finding, t);
   });
   return scored;
+}
+
+/**
+ * A document rule found the finding ruled out later in the document: negated, with the rule's
+ * trigger at the finding that rules it out (offsets of the original text, as every trigger's).
+ */
+function applyRuledOut(s: Scored, by: string, because: Finding | undefined): void {
+  const f = s.finding;
+  f.modifiers = { ...f.modifiers, negated: true };
+  f.score = 0;
+  if (because) f.triggers = [...f.triggers, { modifier: 'negated', ruleId: by, start: because.start, end: because.end }];
 }
 
 /** assemble: the verdict, reasons and result; a scan that did not fully run is never visible. */
