@@ -1,3 +1,4 @@
+import { isWhiteSpace } from './chars.js';
 import type { Sentence } from './sentences.js';
 import type { Token } from './tokenise.js';
 import type { TextVocabulary } from './vocabulary.js';
@@ -148,8 +149,8 @@ function parenDepth(facts: Uint16Array): Int32Array {
   return out;
 }
 
-const spaceAfter = (text: string, t: Token) => t.end >= text.length || /\s/.test(text[t.end]);
-const spaceBefore = (text: string, t: Token) => t.start === 0 || /\s/.test(text[t.start - 1]);
+const spaceAfter = (text: string, t: Token) => t.end >= text.length || isWhiteSpace(text.charCodeAt(t.end));
+const spaceBefore = (text: string, t: Token) => t.start === 0 || isWhiteSpace(text.charCodeAt(t.start - 1));
 
 /** A marker's own token: one or two digits, or one letter. */
 const markerWord = (t: Token) => t.kind === 'word' && ((t.shape === 'd' && t.text.length <= 2) || t.text.length === 1);
@@ -280,9 +281,12 @@ function ownedSubject(facts: Uint16Array, i: number): boolean {
 
 /** The three prefix counts of boundaries (see Layout), in one pass. */
 function prefixCounts(kind: Uint8Array): Pick<Layout, 'breaks' | 'labels' | 'structural'> {
-  const breaks = new Int32Array(kind.length + 1);
-  const labels = new Int32Array(kind.length + 1);
-  const structural = new Int32Array(kind.length + 1);
+  // One buffer for the three (an allocation of its own each cost more than filling them).
+  const n = kind.length + 1;
+  const buffer = new ArrayBuffer(12 * n);
+  const breaks = new Int32Array(buffer, 0, n);
+  const labels = new Int32Array(buffer, 4 * n, n);
+  const structural = new Int32Array(buffer, 8 * n, n);
   let b = 0;
   let l = 0;
   let s = 0;
@@ -318,7 +322,15 @@ const SPEAKER = /^\s*[A-Za-z][A-Za-z_]{0,20}\d{0,2}\s*:\s*/;
  * Leader characters between a separator and its answer: dots, dashes, an arrow ("-> No", "→ No")
  * or an equals sign, and the closing quote of a quoted question ('"Any history of ...?" - No').
  */
-const LEADER = /^[\s.…:_\-–—>→⇒=”"’']*/;
+const LEADER = /[\s.…:_\-–—>→⇒=”"’']*/y;
+/** A comma or semicolon and the white space after it ("accepted, result"). */
+const COMMA_LEAD = /[,;]\s*/y;
+
+/** Where the sticky regex `re` stops matching from `at` (at itself when it does not match). */
+function after(re: RegExp, s: string, at: number): number {
+  re.lastIndex = at;
+  return re.test(s) ? re.lastIndex : at;
+}
 
 interface Answer {
   answer: FormItem['answer'];
@@ -336,12 +348,14 @@ const ANSWER_END = /\s*(?:;|,|\(|[ ]{2,}|\s[-–—]\s|\s[-–—]$|\.(?=\s))/;
  * over; a short remark may follow the answer ("No; ESS 4", "Yes - ramipril", "Y (inhaler)").
  */
 function readAnswer(rest: string, vocab: TextVocabulary): Answer | undefined {
-  let at = LEADER.exec(rest)![0].length;
+  let at = after(LEADER, rest, 0);
   for (let guard = 0; guard < 4; guard++) {
     const lead = vocab.answerLead.exec(rest.slice(at));
     if (!lead) break;
     at += lead[0].length;
-    at += LEADER.exec(rest.slice(at))![0].length + (/^[,;]\s*/.exec(rest.slice(at))?.[0].length ?? 0);
+    // Leader characters, or else a comma (no leader character is one).
+    const leader = after(LEADER, rest, at);
+    at = leader > at ? leader : after(COMMA_LEAD, rest, at);
   }
   const r = rest.slice(at);
   if (!r.trim()) return undefined;
@@ -355,27 +369,39 @@ function readAnswer(rest: string, vocab: TextVocabulary): Answer | undefined {
   // The answer ends at a remark's separator or at its sentence's full stop ("Domestic abuse -
   // asked, nil. FGM - asked, not applicable.": each field is answered by one word).
   const end = ANSWER_END.exec(r);
-  const head = (end ? r.slice(0, end.index) : r).replace(/\.$/, '').trimEnd();
+  let head = end ? r.slice(0, end.index) : r;
+  if (head.endsWith('.')) head = head.slice(0, -1);
+  head = head.trimEnd();
   const a = classify(head, vocab);
   return a ? { answer: a, start: at, end: at + head.length } : undefined;
 }
 
 function classify(raw: string, vocab: TextVocabulary): FormItem['answer'] | undefined {
   // A scanned form's answer read with a zero for an O ("N0"): only a word of letters with zeros.
-  const word = /^[A-Za-z]*0[A-Za-z0]*$/.test(raw) && /[A-Za-z]/.test(raw) ? raw.replace(/0/g, 'O') : raw;
+  const word = raw.includes('0') && /^[A-Za-z]*0[A-Za-z0]*$/.test(raw) && /[A-Za-z]/.test(raw) ? raw.replace(/0/g, 'O') : raw;
   if (vocab.answerNo.test(word)) return 'no';
   if (vocab.answerYes.test(word)) return 'yes';
   if (vocab.answerUnknown.test(word)) return 'unknown';
   return undefined;
 }
 
-/** First token index at or after a normalised offset (binary search). */
-function tokenAt(tokens: Token[], offset: number): number {
+/**
+ * Each token's end offset, in one array: the forms pass looks tokens up by offset at every
+ * separator, and a binary search over this touches no token object.
+ */
+function tokenEnds(tokens: Token[]): Int32Array {
+  const ends = new Int32Array(tokens.length);
+  for (let i = 0; i < tokens.length; i++) ends[i] = tokens[i].end;
+  return ends;
+}
+
+/** First token index at or after a normalised offset, given every token's end (binary search). */
+function tokenAt(ends: Int32Array, offset: number): number {
   let lo = 0;
-  let hi = tokens.length;
+  let hi = ends.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (tokens[mid].end <= offset) lo = mid + 1;
+    if (ends[mid] <= offset) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -415,10 +441,12 @@ function findForms(text: string, tokens: Token[], sentences: Sentence[], sentenc
   const out: FormItem[] = [];
   SEPARATOR.lastIndex = 0;
   let x = SEPARATOR.exec(text);
+  if (!x) return out;
+  const ends = tokenEnds(tokens);
   while (x) {
     const ls = text.lastIndexOf('\n', x.index) + 1;
     const nl = text.indexOf('\n', x.index);
-    x = formsOnLine(text, ls, nl < 0 ? text.length : nl, x, tokens, sentences, sentenceOf, kind, vocab, out);
+    x = formsOnLine(text, ls, nl < 0 ? text.length : nl, x, tokens, ends, sentences, sentenceOf, kind, vocab, out);
   }
   return out;
 }
@@ -433,6 +461,7 @@ function formsOnLine(
   le: number,
   x: RegExpExecArray | null,
   tokens: Token[],
+  ends: Int32Array,
   sentences: Sentence[],
   sentenceOf: Int32Array,
   kind: Uint8Array,
@@ -444,7 +473,7 @@ function formsOnLine(
     while (x && x.index < le) x = SEPARATOR.exec(text);
     return x;
   }
-  const firstTok = tokenAt(tokens, ls);
+  const firstTok = tokenAt(ends, ls);
   let doneTo = 0; // offset in the line up to which an answer has been read
   let itemFloor = firstTok;
   let answeredQuestion = false;
@@ -454,7 +483,7 @@ function formsOnLine(
     const sepEnd = at + x[0].length;
     const a = readAnswer(line.slice(sepEnd, sepEnd + ANSWER_READ), vocab);
     if (!a) continue;
-    const sepTok = tokenAt(tokens, ls + at);
+    const sepTok = tokenAt(ends, ls + at);
     const isQ = x[0] === '?';
     // The item: the separator's sentence (a question's, or a field's, joined to the line before
     // when it runs on), never further back than the field before it on the same line.
@@ -466,13 +495,13 @@ function formsOnLine(
     const start = skipMarker(tokens, kind, fieldStart(text, tokens, kind, lo, sepTok), sepTok);
     if (sepTok > start) out.push({ start, end: sepTok, answer: a.answer, answerStart: ls + sepEnd + a.start, answerEnd: ls + sepEnd + a.end });
     doneTo = sepEnd + a.end;
-    itemFloor = tokenAt(tokens, ls + doneTo);
+    itemFloor = tokenAt(ends, ls + doneTo);
     if (isQ) answeredQuestion = true;
   }
   // A question with no answer on its line (the answer may stand alone on the next line).
   const q = line.lastIndexOf('?');
   if (answeredQuestion || q < 0 || line.slice(q + 1).trim() !== '') return x;
-  const qTok = tokenAt(tokens, ls + q);
+  const qTok = tokenAt(ends, ls + q);
   const si = sentenceOf[qTok];
   if (si < 0) return x;
   const s = sentences[si];

@@ -37,6 +37,9 @@ const CONTINUES_LIST = /^(?:[ \t]+\S|[ \t]*(?:[-*•+·–]|\d{1,2}[.)])\s)/;
 // A "Heading:" at the start of a line: its words, before the colon.
 const HEADING_LINE = /^[ \t*\-•]*([A-Za-z][A-Za-z/ &'()-]{0,40}?)\s*:/;
 
+/** The last line (from 0) a salutation may stand on and open the letter. */
+const MAX_SALUTATION_LINE = 25;
+
 interface Line {
   start: number;
   end: number;
@@ -83,9 +86,10 @@ export function findSections(text: string, vocab: TextVocabulary, from?: Section
   const { salutation: SALUTATION, signOff: SIGN_OFF, regarding: REGARDING } = vocab;
   const ls = lines(text);
   const out: Section[] = [];
-  const salutationLine = from ? -1 : ls.findIndex((l) => SALUTATION.test(l.text));
-  // A letter header is only recognised when a salutation comes early enough to be one.
-  let headerEnd = salutationLine >= 0 && salutationLine <= 25 ? salutationLine : -1;
+  // A letter header is only recognised when a salutation comes early enough to be one, so only
+  // the first lines are read for it.
+  const salutationLine = from ? -1 : ls.slice(0, MAX_SALUTATION_LINE + 1).findIndex((l) => SALUTATION.test(l.text));
+  let headerEnd = salutationLine;
   if (headerEnd < 0 && !from) {
     // No salutation (discharge summaries, ED letters): a first block of short lines that are
     // not sentences, followed by a blank line, is a letterhead.

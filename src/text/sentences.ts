@@ -1,3 +1,4 @@
+import { isWhiteSpace } from './chars.js';
 import type { Token } from './tokenise.js';
 import type { TextVocabulary } from './vocabulary.js';
 
@@ -20,7 +21,7 @@ export const MAX_SENTENCE_TOKENS = 150;
 
 function hasSpaceBetween(text: string, a: Token, b: Token | undefined): boolean {
   if (!b) return true;
-  return b.start > a.end && /\s/.test(text[a.end]);
+  return b.start > a.end && isWhiteSpace(text.charCodeAt(a.end));
 }
 
 /**

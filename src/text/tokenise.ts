@@ -198,10 +198,12 @@ function sharedShape(shape: string): string {
   return shape;
 }
 
-function newForm(s: string, word: boolean): TokenForm {
+// Every form has the same fields in the same order, `transient` included, so that code reading
+// forms sees one object shape (a number's form had been a copy with the field added).
+function newForm(s: string, word: boolean, transient?: true): TokenForm {
   return word
-    ? { text: s, lower: s.toLowerCase(), shape: sharedShape(shapeOf(s)), memo: [], layoutFacts: 0, layoutFor: undefined }
-    : { text: s, lower: s, shape: s, memo: [], layoutFacts: 0, layoutFor: undefined };
+    ? { text: s, lower: s.toLowerCase(), shape: sharedShape(shapeOf(s)), memo: [], layoutFacts: 0, layoutFor: undefined, transient }
+    : { text: s, lower: s, shape: s, memo: [], layoutFacts: 0, layoutFor: undefined, transient };
 }
 
 const NEWLINE_FORM: TokenForm = newForm('\n', false);
@@ -242,7 +244,7 @@ function formAt(text: string, start: number, end: number, word: boolean, h: numb
 
 /** A number's own form (see TokenForm.transient): digits are their own lower case and shape class. */
 function numberForm(s: string): TokenForm {
-  return { ...newForm(s, true), transient: true };
+  return newForm(s, true, true);
 }
 
 // One-character ASCII tokens (punctuation, "a", "I", digits) are a quarter of all tokens:
