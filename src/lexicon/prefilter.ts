@@ -9,6 +9,7 @@
  * reach of it: most openings are common ("the ", a digit) and well under 1% of them match.
  */
 import type { Token } from '../text/tokenise.js';
+import { EdgeTable } from './edges.js';
 import { LiteralScanner, MIN_LITERAL, type MaxLen, type Required } from './required.js';
 
 const MAX_PREFIXES = 256;
@@ -347,15 +348,16 @@ function splitTop(s: string): string[] {
 export interface TokenWalk {
   /** patterns whose opening ends inside the token */
   hits: number[];
-  /** the trie node at the token's end, to carry on into the text after it, or none */
-  node: PrefixNode | undefined;
+  /** the trie node (id) at the token's end, to carry on into the text after it, or -1 */
+  node: number;
   /** required-literal clauses the token's text satisfies, a bit set (bit c of word c >> 5) */
   literals: Uint32Array;
 }
 
-export interface PrefixNode {
-  /** by lower-cased UTF-16 code unit: no string is made per character */
-  next: Map<number, PrefixNode>;
+/** A node of the trie while it is built; matching walks its flat form (PrefixTrie). */
+interface BuildNode {
+  /** by lower-cased UTF-16 code unit */
+  next: Map<number, BuildNode>;
   /** patterns whose opening ends here */
   patterns: number[];
 }
@@ -373,21 +375,30 @@ export interface PatternFilter {
   required: Required;
 }
 
-/** A pattern's required-literal clauses (ids) and the bound on its match length. */
+/** A pattern's required-literal clauses (ids), each with its reach (see Required). */
 interface Need {
   clauses: number[];
-  maxLen: MaxLen;
+  reach: MaxLen[];
 }
+
+const ROOT = 0;
 
 /**
  * All patterns' openings in one character trie, so one pass over a document's token starts
  * finds every place each pattern may match; and all their required literals (required.ts), so
  * that a place is kept only where each of the pattern's clauses has a literal in reach.
+ * The trie is kept flat: node ids, its edges (node, lower-cased code unit) in one EdgeTable.
  */
 export class PrefixTrie {
-  private readonly root: PrefixNode = { next: new Map(), patterns: [] };
+  private readonly edges: EdgeTable;
+  /** by node id: the patterns whose opening ends there, or undefined for none */
+  private readonly patternsAt: (number[] | undefined)[];
+  /** by node id: 1 when the node has children */
+  private readonly goesOn: Uint8Array;
   private readonly needs: (Need | undefined)[] = [];
   private readonly literals: LiteralScanner;
+  /** how many required-literal clauses there are */
+  readonly clauses: number;
   /** the clause bit set of a token with no required literal */
   private readonly none: Uint32Array;
   private readonly newline: TokenWalk;
@@ -407,28 +418,29 @@ export class PrefixTrie {
       }
       return id;
     };
+    const root: BuildNode = { next: new Map(), patterns: [] };
     patterns.forEach((p, i) => {
       if (!p) return;
-      for (const x of p.prefixes) this.add(x, i);
-      if (p.required.clauses.length) this.needs[i] = { clauses: p.required.clauses.map(idOf), maxLen: p.required.maxLen };
+      for (const x of p.prefixes) add(root, x, i);
+      // A clause that can be anywhere in the match tells the prefilter nothing.
+      const kept = p.required.clauses.flatMap((c, k) => (p.required.reach[k].fixed === Infinity ? [] : [k]));
+      if (kept.length) this.needs[i] = { clauses: kept.map((k) => idOf(p.required.clauses[k])), reach: kept.map((k) => p.required.reach[k]) };
     });
-    this.literals = new LiteralScanner(clauses);
-    this.none = new Uint32Array(this.literals.words);
-    this.newline = { hits: [], node: undefined, literals: this.none };
-  }
-
-  private add(prefix: string, pattern: number): void {
-    let node = this.root;
-    for (let i = 0; i < prefix.length; i++) {
-      const code = lowerCode(prefix.charCodeAt(i));
-      let n = node.next.get(code);
-      if (!n) {
-        n = { next: new Map(), patterns: [] };
-        node.next.set(code, n);
+    // Numbered breadth first, the root 0.
+    const nodes: BuildNode[] = [root];
+    const edges: number[] = [];
+    for (let id = 0; id < nodes.length; id++)
+      for (const [code, child] of nodes[id].next) {
+        edges.push(id, code, nodes.length);
+        nodes.push(child);
       }
-      node = n;
-    }
-    if (!node.patterns.includes(pattern)) node.patterns.push(pattern);
+    this.edges = new EdgeTable(edges);
+    this.patternsAt = nodes.map((n) => (n.patterns.length ? n.patterns : undefined));
+    this.goesOn = Uint8Array.from(nodes, (n) => (n.next.size ? 1 : 0));
+    this.literals = new LiteralScanner(clauses);
+    this.clauses = clauses.length;
+    this.none = new Uint32Array(this.literals.words);
+    this.newline = { hits: [], node: -1, literals: this.none };
   }
 
   /**
@@ -441,12 +453,13 @@ export class PrefixTrie {
     if (token.kind === 'newline') return this.newline;
     const word = token.text;
     const hits: number[] = [];
-    let node: PrefixNode | undefined = this.root;
-    for (let i = 0; i < word.length && node; i++) {
-      node = node.next.get(lowerCode(word.charCodeAt(i)));
-      if (node && node.patterns.length) for (const p of node.patterns) hits.push(p);
+    let node = ROOT;
+    for (let i = 0; i < word.length && node >= 0; i++) {
+      node = this.edges.child(node, lowerCode(word.charCodeAt(i)));
+      const at = node >= 0 ? this.patternsAt[node] : undefined;
+      if (at) for (const p of at) hits.push(p);
     }
-    return { hits, node: node && node.next.size ? node : undefined, literals: this.literals.find(word) ?? this.none };
+    return { hits, node: node >= 0 && this.goesOn[node] ? node : -1, literals: this.literals.find(word) ?? this.none };
   }
 
   /**
@@ -454,9 +467,33 @@ export class PrefixTrie {
    * prefixes and the pattern's required literals are in reach, flat as [start, pattern, start,
    * pattern, ...] in text order: one growing array per document rather than one per pattern.
    * A pair may repeat when two prefixes of one pattern open at the same place. `walks` holds
-   * each token's walk (see walk).
+   * each token's walk (see walk). `known` is the caller's array of `clauses` zeros, for this
+   * call's use (see clauseInReach); it is handed back zeros.
    */
-  candidates(text: string, toks: Token[], walks: readonly TokenWalk[]): number[] {
+  candidates(text: string, toks: Token[], walks: readonly TokenWalk[], known: Int32Array): number[] {
+    const reach = this.reachOf(text, toks, walks, known);
+    const { edges, patternsAt, goesOn } = this;
+    const out: number[] = [];
+    for (let i = 0; i < toks.length; i++) {
+      const w = walks[i];
+      const start = toks[i].start;
+      for (const p of w.hits) if (this.inReach(p, i, reach)) out.push(start, p);
+      let node = w.node;
+      if (node < 0) continue;
+      for (let j = toks[i].end; j < text.length; j++) {
+        node = edges.child(node, lowerCode(text.charCodeAt(j)));
+        if (node < 0) break;
+        const at = patternsAt[node];
+        if (at) for (const p of at) if (this.inReach(p, i, reach)) out.push(start, p);
+        if (goesOn[node] === 0) break;
+      }
+    }
+    known.fill(0);
+    return out;
+  }
+
+  /** One document's reach of required literals: its longest white-space run, and what is known of each clause so far. */
+  private reachOf(text: string, toks: Token[], walks: readonly TokenWalk[], known: Int32Array): Reach {
     const n = toks.length;
     // Tokens cover every character but white space (tokenise.ts), so the gaps between tokens
     // other than line breaks are the white-space runs.
@@ -469,51 +506,64 @@ export class PrefixTrie {
       prevEnd = t.end;
     }
     if (text.length - prevEnd > longestSpace) longestSpace = text.length - prevEnd;
-
-    const reach: Reach = { toks, walks, longestSpace };
-    const out: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const w = walks[i];
-      const t = toks[i];
-      const start = t.start;
-      for (const p of w.hits) if (this.inReach(p, i, reach)) out.push(start, p);
-      let node = w.node;
-      for (let j = t.end; node && j < text.length; j++) {
-        node = node.next.get(lowerCode(text.charCodeAt(j)));
-        if (!node) break;
-        if (node.patterns.length) for (const p of node.patterns) if (this.inReach(p, i, reach)) out.push(start, p);
-        if (node.next.size === 0) break;
-      }
-    }
-    return out;
+    return { toks, walks, longestSpace, known };
   }
 
   /**
    * Can pattern p match from token i on, as far as its required literals tell: does each of
-   * its clauses have a literal within the longest match from there? (A pattern whose match
-   * has no bound is not asked: its literals could be anywhere after.)
+   * its clauses have a literal within its reach from there? (A clause without a bound on its
+   * reach is not asked: its literals could be anywhere after.)
    */
   private inReach(p: number, i: number, r: Reach): boolean {
     const need = this.needs[p];
     if (!need) return true;
-    const { toks, walks } = r;
-    const end = toks[i].start + need.maxLen.fixed + need.maxLen.runs * r.longestSpace;
-    if (end === Infinity) return true;
-    for (const c of need.clauses) {
-      // The tokens in reach: a clause's literal lies inside one token (required.ts), and ends
-      // at least MIN_LITERAL after the token's start.
-      const word = c >> 5;
-      const bit = 1 << (c & 31);
-      let found = false;
-      for (let j = i; j < toks.length && toks[j].start + MIN_LITERAL <= end; j++)
-        if (walks[j].literals[word] & bit) {
-          found = true;
-          break;
-        }
-      if (!found) return false;
+    const start = r.toks[i].start;
+    const { clauses, reach } = need;
+    for (let k = 0; k < clauses.length; k++) {
+      const end = start + reach[k].fixed + reach[k].runs * r.longestSpace;
+      if (!clauseInReach(clauses[k], i, end, r)) return false;
     }
     return true;
   }
+}
+
+/**
+ * Has a token from i on, starting early enough to end by `end`, one of clause c's literals? A
+ * literal lies inside one token (required.ts) and ends at least MIN_LITERAL after the token's
+ * start. The candidates are asked for in token order, so what one question found (the first
+ * token with the clause, or how far there is none) answers the next ones without reading the
+ * same tokens again: `known[c]` is 2j + 1 when token j is the first with the clause from the
+ * last place asked, or 2j when the tokens from there up to j have none.
+ */
+function clauseInReach(c: number, i: number, end: number, r: Reach): boolean {
+  const { toks, walks, known } = r;
+  const k = known[c];
+  let j = k >> 1;
+  if (j < i) j = i;
+  else if (k & 1) return toks[j].start + MIN_LITERAL <= end;
+  const word = c >> 5;
+  const bit = 1 << (c & 31);
+  for (; j < toks.length && toks[j].start + MIN_LITERAL <= end; j++)
+    if (walks[j].literals[word] & bit) {
+      known[c] = 2 * j + 1;
+      return true;
+    }
+  known[c] = 2 * j;
+  return false;
+}
+
+function add(root: BuildNode, prefix: string, pattern: number): void {
+  let node = root;
+  for (let i = 0; i < prefix.length; i++) {
+    const code = lowerCode(prefix.charCodeAt(i));
+    let n = node.next.get(code);
+    if (!n) {
+      n = { next: new Map(), patterns: [] };
+      node.next.set(code, n);
+    }
+    node = n;
+  }
+  if (!node.patterns.includes(pattern)) node.patterns.push(pattern);
 }
 
 /** One document's tokens with their walks, for the reach of required literals. */
@@ -522,4 +572,6 @@ interface Reach {
   walks: readonly TokenWalk[];
   /** the longest run of white space in the document */
   longestSpace: number;
+  /** by clause, what the questions so far found (see clauseInReach) */
+  known: Int32Array;
 }

@@ -36,6 +36,13 @@ export interface TokenForm {
   layoutFacts: number;
   layoutFor: unknown;
   /**
+   * The same for the lexicon matcher (lexicon/match.ts), which reads its step for the form at
+   * every token: what it worked out, and the compiled lexicon it was for. A field is one load
+   * where a memo slot is three (the form, its memo array, the slot).
+   */
+  matchStep: unknown;
+  matchFor: unknown;
+  /**
    * Not shared: a number of three digits or more (a date part, an NHS or phone number, an entry
    * number) is rarely seen twice, so it gets a form of its own that dies with its document, and
    * caches keyed by text leave it out (a backlog of numbered records otherwise fills every
@@ -200,8 +207,8 @@ function sharedShape(shape: string): string {
 
 function newForm(s: string, word: boolean): TokenForm {
   return word
-    ? { text: s, lower: s.toLowerCase(), shape: sharedShape(shapeOf(s)), memo: [], layoutFacts: 0, layoutFor: undefined }
-    : { text: s, lower: s, shape: s, memo: [], layoutFacts: 0, layoutFor: undefined };
+    ? { text: s, lower: s.toLowerCase(), shape: sharedShape(shapeOf(s)), memo: [], layoutFacts: 0, layoutFor: undefined, matchStep: undefined, matchFor: undefined }
+    : { text: s, lower: s, shape: s, memo: [], layoutFacts: 0, layoutFor: undefined, matchStep: undefined, matchFor: undefined };
 }
 
 const NEWLINE_FORM: TokenForm = newForm('\n', false);
