@@ -64,10 +64,12 @@ describe('matching', () => {
 describe('pattern prefilter', () => {
   it('reads the openings of common pattern shapes', () => {
     expect(leadingPrefixes('\\b(?:partner|husband)\\s+hit')).toEqual(['partner ', 'partner\n', 'husband ', 'husband\n']);
-    // A short counted repeat is read out in full: one or two digits, then on.
+    // A short counted repeat is read out in full: one or two digits, then on. Every digit is
+    // '0' to the prefilter, so a number's openings are few and read on past it.
     const yrs = leadingPrefixes('\\b\\d{1,2} ?yrs')!;
-    expect(yrs).toHaveLength(220);
-    expect(yrs).toEqual(expect.arrayContaining(['7 yrs', '42yrs', '42 yrs']));
+    expect(yrs).toHaveLength(4);
+    expect(yrs).toEqual(expect.arrayContaining(['0 yrs', '0yrs', '00yrs', '00 yrs']));
+    expect(leadingPrefixes('\\b(?:19|20)[0-9]{2}s')).toEqual(['0000s']);
     expect(leadingPrefixes('(?:her |his )?mum')).toEqual(['her mum', 'his mum', 'mum']);
   });
   it('keeps reading after the short alternatives of a group when long ones stop', () => {
@@ -87,7 +89,8 @@ describe('pattern prefilter', () => {
     for (const text of texts) {
       const doc = analyse(text);
       const starts = new Set(doc.tokens.map((t) => t.start));
-      const lower = doc.norm.text.toLowerCase();
+      // As the prefilter reads text: lower case, every digit '0'.
+      const lower = doc.norm.text.toLowerCase().replace(/[0-9]/g, '0');
       for (const p of lex.patterns) {
         if (!p.prefixes) continue;
         p.re.lastIndex = 0;

@@ -5,6 +5,9 @@
  * source (literals, small character classes, `\d`, optional groups, alternatives); when the
  * start is not plain enough to read, the pattern runs over the whole text as usual.
  * Patterns are therefore tried where a token starts, lookbehinds included (docs/lexicons.md).
+ * To the prefilter every digit is '0' (openings and text alike): "\d{1,3} ?yo" opens with
+ * "0yo", "00 yo" and so on, a handful of openings that read on past the number, where the ten
+ * thousand with each digit would be cut back to "0" .. "9" and let every number through.
  * An opening is kept only where the words the pattern must also contain (required.ts) are in
  * reach of it: most openings are common ("the ", a digit) and well under 1% of them match.
  */
@@ -161,7 +164,10 @@ function counted(P: Opening[], chars: string[], min: number, max: number): Openi
   return out;
 }
 
-/** Characters a simple class can match, lower-cased; undefined when not simple. */
+/** A character as the prefilter reads it: lower case, and every digit '0' (see foldCode). */
+const foldChar = (c: string): string => (c >= '0' && c <= '9' ? '0' : c.toLowerCase());
+
+/** Characters a simple class can match, folded (foldChar); undefined when not simple. */
 function classChars(body: string): string[] | undefined {
   if (body.startsWith('^')) return undefined;
   const chars = new Set<string>();
@@ -170,7 +176,7 @@ function classChars(body: string): string[] | undefined {
     if (c === '\\') {
       const n = body[++i];
       if (n === 'd') {
-        for (let d = 0; d <= 9; d++) chars.add(String(d));
+        chars.add('0');
         continue;
       }
       if (/[wsWSDbB]/.test(n)) return undefined;
@@ -180,11 +186,11 @@ function classChars(body: string): string[] | undefined {
       const from = c.charCodeAt(0);
       const to = body.charCodeAt(i + 2);
       if (to - from > 26) return undefined;
-      for (let k = from; k <= to; k++) chars.add(String.fromCharCode(k).toLowerCase());
+      for (let k = from; k <= to; k++) chars.add(foldChar(String.fromCharCode(k)));
       i += 2;
       continue;
     }
-    chars.add(c.toLowerCase());
+    chars.add(foldChar(c));
   }
   return chars.size > 0 && chars.size <= 20 ? [...chars] : undefined;
 }
@@ -251,7 +257,7 @@ function seqPrefixes(s: string, start: Opening[]): Opening[] | undefined {
       next = j + 1;
     } else if (c === '\\') {
       const n = s[i + 1];
-      if (n === 'd') chars = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+      if (n === 'd') chars = ['0'];
       // Normalised text has only ' ' and '\n' for white space.
       else if (n === 's') chars = [' ', '\n'];
       else if (/[A-Za-z0-9]/.test(n)) chars = undefined; // \w \x.. \u.. etc.
@@ -260,7 +266,7 @@ function seqPrefixes(s: string, start: Opening[]): Opening[] | undefined {
     } else if (c === '.' || c === '|' || c === ')' || c === '$') {
       chars = undefined;
     } else {
-      chars = [c.toLowerCase()];
+      chars = [foldChar(c)];
     }
     if (!chars) return closeAll(P);
     const q = quantifier(s, next);
@@ -356,14 +362,16 @@ export interface TokenWalk {
 
 /** A node of the trie while it is built; matching walks its flat form (PrefixTrie). */
 interface BuildNode {
-  /** by lower-cased UTF-16 code unit */
+  /** by folded UTF-16 code unit (foldCode) */
   next: Map<number, BuildNode>;
   /** patterns whose opening ends here */
   patterns: number[];
 }
 
-function lowerCode(code: number): number {
+/** A code unit as the trie knows it: lower case, and every ASCII digit '0' (\d matches no other). */
+function foldCode(code: number): number {
   if (code >= 65 && code <= 90) return code + 32;
+  if (code >= 48 && code <= 57) return 48;
   if (code < 128) return code;
   const l = String.fromCharCode(code).toLowerCase();
   return l.length === 1 ? l.charCodeAt(0) : code;
@@ -387,7 +395,7 @@ const ROOT = 0;
  * All patterns' openings in one character trie, so one pass over a document's token starts
  * finds every place each pattern may match; and all their required literals (required.ts), so
  * that a place is kept only where each of the pattern's clauses has a literal in reach.
- * The trie is kept flat: node ids, its edges (node, lower-cased code unit) in one EdgeTable.
+ * The trie is kept flat: node ids, its edges (node, folded code unit) in one EdgeTable.
  */
 export class PrefixTrie {
   private readonly edges: EdgeTable;
@@ -395,6 +403,8 @@ export class PrefixTrie {
   private readonly patternsAt: (number[] | undefined)[];
   /** by node id: 1 when the node has children */
   private readonly goesOn: Uint8Array;
+  /** by node id: 1 when it has a child by a character other than a letter a-z */
+  private readonly goesPastWord: Uint8Array;
   private readonly needs: (Need | undefined)[] = [];
   private readonly literals: LiteralScanner;
   /** how many required-literal clauses there are */
@@ -437,6 +447,7 @@ export class PrefixTrie {
     this.edges = new EdgeTable(edges);
     this.patternsAt = nodes.map((n) => (n.patterns.length ? n.patterns : undefined));
     this.goesOn = Uint8Array.from(nodes, (n) => (n.next.size ? 1 : 0));
+    this.goesPastWord = Uint8Array.from(nodes, (n) => ([...n.next.keys()].some((code) => code < 97 || code > 122) ? 1 : 0));
     this.literals = new LiteralScanner(clauses);
     this.clauses = clauses.length;
     this.none = new Uint32Array(this.literals.words);
@@ -447,7 +458,9 @@ export class PrefixTrie {
    * The walk through one token's own characters: patterns whose opening ends inside it, the
    * node reached at its end (to carry on into the following text) or none, and the required
    * literals inside it. It depends only on the token's text: the matcher keeps it on the
-   * token's shared form.
+   * token's shared form. A word never stops before a letter (tokenise.ts: nor before a
+   * character that lower-cases to one, such as U+212A, a letter too), so after a word only a
+   * node with a child by some other character can go on; most cannot.
    */
   walk(token: Token): TokenWalk {
     if (token.kind === 'newline') return this.newline;
@@ -455,11 +468,12 @@ export class PrefixTrie {
     const hits: number[] = [];
     let node = ROOT;
     for (let i = 0; i < word.length && node >= 0; i++) {
-      node = this.edges.child(node, lowerCode(word.charCodeAt(i)));
+      node = this.edges.child(node, foldCode(word.charCodeAt(i)));
       const at = node >= 0 ? this.patternsAt[node] : undefined;
       if (at) for (const p of at) hits.push(p);
     }
-    return { hits, node: node >= 0 && this.goesOn[node] ? node : -1, literals: this.literals.find(word) ?? this.none };
+    const goesOn = token.kind === 'word' ? this.goesPastWord : this.goesOn;
+    return { hits, node: node >= 0 && goesOn[node] ? node : -1, literals: this.literals.find(word) ?? this.none };
   }
 
   /**
@@ -481,7 +495,7 @@ export class PrefixTrie {
       let node = w.node;
       if (node < 0) continue;
       for (let j = toks[i].end; j < text.length; j++) {
-        node = edges.child(node, lowerCode(text.charCodeAt(j)));
+        node = edges.child(node, foldCode(text.charCodeAt(j)));
         if (node < 0) break;
         const at = patternsAt[node];
         if (at) for (const p of at) if (this.inReach(p, i, reach)) out.push(start, p);
@@ -555,7 +569,7 @@ function clauseInReach(c: number, i: number, end: number, r: Reach): boolean {
 function add(root: BuildNode, prefix: string, pattern: number): void {
   let node = root;
   for (let i = 0; i < prefix.length; i++) {
-    const code = lowerCode(prefix.charCodeAt(i));
+    const code = foldCode(prefix.charCodeAt(i));
     let n = node.next.get(code);
     if (!n) {
       n = { next: new Map(), patterns: [] };
