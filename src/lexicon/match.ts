@@ -30,7 +30,11 @@ interface Start {
 /** A token's first step through the term trie, and its walk through the pattern prefilter. */
 interface FirstStep extends TokenWalk {
   stemmed: string;
-  /** ids of the token's trie keys (terms.keyIds), -1 for a key no edge has; stemId -1 also when it is the exact key */
+  /**
+   * ids of the token's trie keys (terms.keyIds) for the steps after a term's first word: -1
+   * for a key no edge below the root has (most words: they only start terms), and stemId -1
+   * also when it is the exact key
+   */
   exactId: number;
   stemId: number;
   /** undefined for most tokens: nothing starts at them, and the walk passes them in one load */
@@ -86,7 +90,8 @@ function firstStep(lex: CompiledLexicon, terms: TermTable, t: Token): FirstStep 
   }
   const { hits, node, literals } = lex.prefixTrie.walk(t);
   const start = abbr || ends || frontier ? { abbr, ends, frontier } : undefined;
-  return { stemmed, exactId, stemId, start, hits, node, literals };
+  const deep = (id: number) => (id >= 0 && terms.deep[id] ? id : -1);
+  return { stemmed, exactId: deep(exactId), stemId: deep(stemId), start, hits, node, literals };
 }
 
 function keysOf(t: Token): [string, string] {

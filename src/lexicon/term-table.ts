@@ -9,6 +9,8 @@ import { EdgeTable } from './edges.js';
 export interface TermTable {
   /** every key that labels an edge, by id */
   keyIds: Map<string, number>;
+  /** by key id: 1 when the key labels an edge below the root (a walk past a term's first word can take it) */
+  deep: Uint8Array;
   edges: EdgeTable;
   /** by node id: the terms ending there, or undefined for none */
   ends: (TermRef[] | undefined)[];
@@ -45,11 +47,13 @@ function flatten(root: TrieNode): TermTable {
       edges.push(id, k, nodes.length);
       nodes.push(child);
     }
+  const deep = new Uint8Array(keyIds.size);
+  for (let e = 0; e < edges.length; e += 3) if (edges[e] !== ROOT) deep[edges[e + 1]] = 1;
   const goesOn = new Uint8Array(nodes.length);
   const ends: (TermRef[] | undefined)[] = new Array(nodes.length);
   nodes.forEach((n, id) => {
     goesOn[id] = n.next.size > 0 ? 1 : 0;
     ends[id] = n.ends.length ? n.ends : undefined;
   });
-  return { keyIds, edges: new EdgeTable(edges), ends, goesOn };
+  return { keyIds, deep, edges: new EdgeTable(edges), ends, goesOn };
 }
