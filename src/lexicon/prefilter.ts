@@ -13,7 +13,7 @@
  */
 import type { Token } from '../text/tokenise.js';
 import { EdgeTable } from './edges.js';
-import { LiteralScanner, MIN_LITERAL, type MaxLen, type Required } from './required.js';
+import { LiteralScanner, MIN_LITERAL, type Required } from './required.js';
 
 const MAX_PREFIXES = 256;
 const MAX_LEN = 8;
@@ -383,10 +383,11 @@ export interface PatternFilter {
   required: Required;
 }
 
-/** A pattern's required-literal clauses (ids), each with its reach (see Required). */
+/** A pattern's required-literal clauses (ids), each with its reach (see Required): fixed + runs x the longest space. */
 interface Need {
   clauses: number[];
-  reach: MaxLen[];
+  fixed: number[];
+  runs: number[];
 }
 
 const ROOT = 0;
@@ -434,7 +435,8 @@ export class PrefixTrie {
       for (const x of p.prefixes) add(root, x, i);
       // A clause that can be anywhere in the match tells the prefilter nothing.
       const kept = p.required.clauses.flatMap((c, k) => (p.required.reach[k].fixed === Infinity ? [] : [k]));
-      if (kept.length) this.needs[i] = { clauses: kept.map((k) => idOf(p.required.clauses[k])), reach: kept.map((k) => p.required.reach[k]) };
+      const { clauses, reach } = p.required;
+      if (kept.length) this.needs[i] = { clauses: kept.map((k) => idOf(clauses[k])), fixed: kept.map((k) => reach[k].fixed), runs: kept.map((k) => reach[k].runs) };
     });
     // Numbered breadth first, the root 0.
     const nodes: BuildNode[] = [root];
@@ -513,14 +515,17 @@ export class PrefixTrie {
     // other than line breaks are the white-space runs.
     let longestSpace = 0;
     let prevEnd = 0;
+    // Each token's clause bits, gathered once: the look-ups read them from one array.
+    const lits: Uint32Array[] = new Array(n);
     for (let i = 0; i < n; i++) {
+      lits[i] = walks[i].literals;
       const t = toks[i];
       if (t.kind === 'newline') continue;
       if (t.start - prevEnd > longestSpace) longestSpace = t.start - prevEnd;
       prevEnd = t.end;
     }
     if (text.length - prevEnd > longestSpace) longestSpace = text.length - prevEnd;
-    return { toks, walks, longestSpace, known };
+    return { toks, lits, longestSpace, known };
   }
 
   /**
@@ -532,9 +537,9 @@ export class PrefixTrie {
     const need = this.needs[p];
     if (!need) return true;
     const start = r.toks[i].start;
-    const { clauses, reach } = need;
+    const { clauses, fixed, runs } = need;
     for (let k = 0; k < clauses.length; k++) {
-      const end = start + reach[k].fixed + reach[k].runs * r.longestSpace;
+      const end = start + fixed[k] + runs[k] * r.longestSpace;
       if (!clauseInReach(clauses[k], i, end, r)) return false;
     }
     return true;
@@ -550,7 +555,7 @@ export class PrefixTrie {
  * last place asked, or 2j when the tokens from there up to j have none.
  */
 function clauseInReach(c: number, i: number, end: number, r: Reach): boolean {
-  const { toks, walks, known } = r;
+  const { toks, lits, known } = r;
   const k = known[c];
   let j = k >> 1;
   if (j < i) j = i;
@@ -558,7 +563,7 @@ function clauseInReach(c: number, i: number, end: number, r: Reach): boolean {
   const word = c >> 5;
   const bit = 1 << (c & 31);
   for (; j < toks.length && toks[j].start + MIN_LITERAL <= end; j++)
-    if (walks[j].literals[word] & bit) {
+    if (lits[j][word] & bit) {
       known[c] = 2 * j + 1;
       return true;
     }
@@ -580,10 +585,11 @@ function add(root: BuildNode, prefix: string, pattern: number): void {
   if (!node.patterns.includes(pattern)) node.patterns.push(pattern);
 }
 
-/** One document's tokens with their walks, for the reach of required literals. */
+/** One document's tokens with their clause bits, for the reach of required literals. */
 interface Reach {
   toks: Token[];
-  walks: readonly TokenWalk[];
+  /** by token: the clauses its text satisfies (TokenWalk.literals) */
+  lits: Uint32Array[];
   /** the longest run of white space in the document */
   longestSpace: number;
   /** by clause, what the questions so far found (see clauseInReach) */
