@@ -69,7 +69,9 @@ describe('package', () => {
     expect(sources.length).toBeGreaterThan(100);
     for (const src of sources) {
       const r = readRequired(src);
-      expect({ clauses: r.clauses, fixed: Number.isFinite(r.maxLen.fixed) ? r.maxLen.fixed : null, runs: r.maxLen.runs }, src).toEqual(bundle.required[src]);
+      const len = (n: number) => (Number.isFinite(n) ? n : null);
+      const reach = r.reach.map((x) => [len(x.fixed), x.runs]);
+      expect({ clauses: r.clauses, reach, fixed: len(r.maxLen.fixed), runs: r.maxLen.runs }, src).toEqual(bundle.required[src]);
     }
   });
 

@@ -1,7 +1,8 @@
 import type { Analysed } from '../text/index.js';
-import { claimMemoSlot, tokensCovering, type Token } from '../text/tokenise.js';
+import { tokensCovering, type Token } from '../text/tokenise.js';
 import type { TokenWalk } from './prefilter.js';
-import { keyOf, type CompiledLexicon, type Constraint, type FrameGroup, type Phrase, type TermRef, type TrieNode } from './compile.js';
+import { keyOf, type CompiledLexicon, type Constraint, type FrameGroup, type Phrase, type TermRef } from './compile.js';
+import { ROOT, termTable, type TermTable } from './term-table.js';
 
 export interface Hit {
   entry: number;
@@ -17,23 +18,36 @@ export interface Hit {
 // Bound on the per-lexicon first-step cache (distinct token texts), for flat memory.
 const MAX_KEYS = 60_000;
 
+/** What starts at a token: abbreviation refs, terms of one token, and the trie nodes to go on from. */
+interface Start {
+  abbr: TermRef[] | undefined;
+  /** the refs ending at the token's first-step nodes, exact key's node first */
+  ends: TermRef[] | undefined;
+  /** the first-step nodes that have children */
+  frontier: number[] | undefined;
+}
+
 /** A token's first step through the term trie, and its walk through the pattern prefilter. */
 interface FirstStep extends TokenWalk {
-  exact: string;
   stemmed: string;
-  abbr?: TermRef[];
-  nodes?: TrieNode[];
+  /**
+   * ids of the token's trie keys (terms.keyIds) for the steps after a term's first word: -1
+   * for a key no edge below the root has (most words: they only start terms), and stemId -1
+   * also when it is the exact key
+   */
+  exactId: number;
+  stemId: number;
+  /** undefined for most tokens: nothing starts at them, and the walk passes them in one load */
+  start: Start | undefined;
 }
 const firstStepCache = new WeakMap<CompiledLexicon, Map<string, FirstStep>>();
-/** Each token form remembers its first step (and prefilter walk) for the last lexicon that asked. */
-const SLOT = claimMemoSlot();
 
 /**
  * Per lexicon, per token text (case kept, for abbreviations): the token's trie keys and what
  * the first step of matching finds. Clinical text repeats a small vocabulary, so this is one
  * Map look-up per token (bounded, shared across documents).
  */
-function firstSteps(lex: CompiledLexicon) {
+function firstSteps(lex: CompiledLexicon, terms: TermTable) {
   let cache = firstStepCache.get(lex);
   if (!cache) {
     cache = new Map();
@@ -42,30 +56,42 @@ function firstSteps(lex: CompiledLexicon) {
   const c = cache;
   return (t: Token): FirstStep => {
     // Fast path: the token's shared form already holds this lexicon's first step.
-    const memo = t.form.memo;
-    if (memo[SLOT] === lex) return memo[SLOT + 1] as FirstStep;
+    const form = t.form;
+    if (form.matchFor === lex) return form.matchStep as FirstStep;
     const key = t.kind === 'newline' ? '\n' : t.text;
     let f = c.get(key);
-    if (f) {
-      memo[SLOT] = lex;
-      memo[SLOT + 1] = f;
-      return f;
+    if (!f) {
+      f = firstStep(lex, terms, t);
+      if (!t.form.transient) {
+        if (c.size >= MAX_KEYS) c.clear();
+        c.set(key, f);
+      }
     }
-    const [exact, stemmed] = keysOf(t);
-    const abbr = lex.abbreviations.get(t.text);
-    const n1 = lex.root.next.get(exact);
-    const n2 = stemmed !== exact ? lex.root.next.get(stemmed) : undefined;
-    const nodes = n1 && n2 ? [n1, n2] : n1 ? [n1] : n2 ? [n2] : undefined;
-    const { hits, node, literals } = lex.prefixTrie.walk(t);
-    f = { exact, stemmed, abbr, nodes, hits, node, literals };
-    if (!t.form.transient) {
-      if (c.size >= MAX_KEYS) c.clear();
-      c.set(key, f);
-    }
-    memo[SLOT] = lex;
-    memo[SLOT + 1] = f;
+    form.matchFor = lex;
+    form.matchStep = f;
     return f;
   };
+}
+
+/** A token's first step, worked out (see FirstStep). */
+function firstStep(lex: CompiledLexicon, terms: TermTable, t: Token): FirstStep {
+  const [exact, stemmed] = keysOf(t);
+  const exactId = terms.keyIds.get(exact) ?? -1;
+  const stemId = stemmed !== exact ? (terms.keyIds.get(stemmed) ?? -1) : -1;
+  const abbr = lex.abbreviations.get(t.text);
+  let ends: TermRef[] | undefined;
+  let frontier: number[] | undefined;
+  for (const id of [exactId, stemId]) {
+    const node = id < 0 ? -1 : terms.edges.child(ROOT, id);
+    if (node < 0) continue;
+    const refs = terms.ends[node];
+    if (refs) ends = ends ? [...ends, ...refs] : refs;
+    if (terms.goesOn[node]) (frontier ??= []).push(node);
+  }
+  const { hits, node, literals } = lex.prefixTrie.walk(t);
+  const start = abbr || ends || frontier ? { abbr, ends, frontier } : undefined;
+  const deep = (id: number) => (id >= 0 && terms.deep[id] ? id : -1);
+  return { stemmed, exactId: deep(exactId), stemId: deep(stemId), start, hits, node, literals };
 }
 
 function keysOf(t: Token): [string, string] {
@@ -234,11 +260,65 @@ function tokenRange(doc: Analysed, start: number, end: number): [number, number]
   return [a, Math.max(b, a + 1)];
 }
 
+/**
+ * Per lexicon, arrays the matcher needs for every document, kept between documents and reset
+ * before they are handed back (so no document's state outlives its call): a short document
+ * should not pay for allocating arrays sized by the whole lexicon.
+ */
+interface Scratch {
+  busy: boolean;
+  /** by pattern: the last place it was tried, and where its last match ended */
+  tried: Int32Array;
+  matchEnd: Int32Array;
+  /** by entry: 1 + the index in `kept` of its last kept hit, 0 for none */
+  lastKept: Int32Array;
+  /** the trie walk's next frontier (node ids that can still go on), and the nodes it is made from */
+  next: number[];
+  nxt: number[];
+  /** for the prefilter: by required-literal clause, zeros (see PrefixTrie.candidates) */
+  known: Int32Array;
+}
+const scratchOf = new WeakMap<CompiledLexicon, Scratch>();
+
+function newScratch(lex: CompiledLexicon): Scratch {
+  return {
+    busy: false,
+    tried: new Int32Array(lex.patterns.length).fill(-1),
+    matchEnd: new Int32Array(lex.patterns.length),
+    lastKept: new Int32Array(lex.entries.length),
+    next: [],
+    nxt: [],
+    known: new Int32Array(lex.prefixTrie.clauses),
+  };
+}
+
 /** Every hit of every compiled entry, in one pass over the tokens (plus the regexes). */
 export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
+  let scratch = scratchOf.get(lex);
+  if (!scratch) {
+    scratch = newScratch(lex);
+    scratchOf.set(lex, scratch);
+  }
+  // A call inside a call (none today) gets arrays of its own.
+  if (scratch.busy) return matchWith(doc, lex, newScratch(lex));
+  scratch.busy = true;
+  let clean = false;
+  try {
+    const hits = matchWith(doc, lex, scratch);
+    clean = true;
+    return hits;
+  } finally {
+    // Arrays left half-way by a throw are dropped, never reused.
+    if (clean) scratch.busy = false;
+    else scratchOf.delete(lex);
+  }
+}
+
+function matchWith(doc: Analysed, lex: CompiledLexicon, scratch: Scratch): Hit[] {
   const hits: Hit[] = [];
   const toks = doc.tokens;
-  const first = firstSteps(lex);
+  const terms = termTable(lex);
+  const first = firstSteps(lex, terms);
   const n = toks.length;
   // Per token: its trie keys and what the first step finds, from one cached look-up.
   const info: FirstStep[] = new Array(n);
@@ -255,44 +335,41 @@ export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
     }
   };
 
-  // The trie walk's frontier (nodes that can still go on) lives in two arrays reused at every step.
-  const cur: TrieNode[] = [];
-  const nxt: TrieNode[] = [];
+  const { edges, ends, goesOn } = terms;
+  const { next, nxt } = scratch;
   for (let i = 0; i < n; i++) {
-    const t = toks[i];
-    if (t.skip) continue;
-    const f = info[i];
-    if (f.abbr) push(f.abbr, i, i + 1, 'abbreviation');
-    if (!f.nodes) continue;
-    let curLen = 0;
-    for (const node of f.nodes) {
-      if (node.ends.length) push(node.ends, i, i + 1, 'term');
-      if (node.next.size) cur[curLen++] = node;
-    }
+    const s = info[i].start;
+    if (s === undefined || toks[i].skip) continue;
+    if (s.abbr) push(s.abbr, i, i + 1, 'abbreviation');
+    if (s.ends) push(s.ends, i, i + 1, 'term');
+    if (!s.frontier) continue;
+    // The first step's nodes are the form's own array; later frontiers are in scratch arrays.
+    let cur = s.frontier;
+    let curLen = cur.length;
     let j = i + 1;
     while (curLen > 0 && j < n) {
       if (toks[j].skip) {
         j++;
         continue;
       }
-      const exact = info[j].exact;
-      const stemmed = info[j].stemmed;
+      const exactId = info[j].exactId;
+      const stemId = info[j].stemId;
       let nxtLen = 0;
-      for (let k = 0; k < curLen; k++) {
-        const node = cur[k];
-        const a = node.next.get(exact);
-        if (a) nxt[nxtLen++] = a;
-        if (stemmed !== exact) {
-          const b = node.next.get(stemmed);
-          if (b) nxt[nxtLen++] = b;
+      if (exactId >= 0 || stemId >= 0)
+        for (let k = 0; k < curLen; k++) {
+          const a = exactId >= 0 ? edges.child(cur[k], exactId) : -1;
+          if (a >= 0) nxt[nxtLen++] = a;
+          const b = stemId >= 0 ? edges.child(cur[k], stemId) : -1;
+          if (b >= 0) nxt[nxtLen++] = b;
         }
-      }
       j++;
+      cur = next;
       curLen = 0;
       for (let k = 0; k < nxtLen; k++) {
         const node = nxt[k];
-        if (node.ends.length) push(node.ends, i, j, 'term');
-        if (node.next.size) cur[curLen++] = node;
+        const refs = ends[node];
+        if (refs) push(refs, i, j, 'term');
+        if (goesOn[node]) cur[curLen++] = node;
       }
     }
   }
@@ -305,9 +382,8 @@ export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
   // Patterns with known openings are tried only where one opens (the prefilter's pairs, in
   // text order); per pattern, a place inside its previous match is not tried again.
   if (lex.prefiltered.length) {
-    const pairs = lex.prefixTrie.candidates(text, toks, info);
-    const tried = new Int32Array(lex.patterns.length).fill(-1);
-    const matchEnd = new Int32Array(lex.patterns.length);
+    const pairs = lex.prefixTrie.candidates(text, toks, info, scratch.known);
+    const { tried, matchEnd } = scratch;
     for (let k = 0; k < pairs.length; k += 2) {
       const pos = pairs[k];
       const pi = pairs[k + 1];
@@ -322,6 +398,11 @@ export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
         matchEnd[pi] = re.lastIndex;
       }
     }
+    // Handed back clean: only the patterns tried have anything to undo.
+    for (let k = 1; k < pairs.length; k += 2) {
+      tried[pairs[k]] = -1;
+      matchEnd[pairs[k]] = 0;
+    }
   }
   for (const p of lex.unfiltered) {
     p.re.lastIndex = 0;
@@ -334,27 +415,36 @@ export function matchLexicon(doc: Analysed, lex: CompiledLexicon): Hit[] {
       pushMatch(p.entry, m.index, m.index + m[0].length);
     }
   }
+  return oneHitPerPlace(hits, scratch.lastKept);
+}
 
-  // One hit per entry per place: of overlapping hits of one entry, the earliest (longest
-  // first) is kept and stretched to the end of the others. Hits of each entry meet in the
-  // same order as in an entry-by-entry sort, so one sort by place serves both.
+/**
+ * One hit per entry per place: of overlapping hits of one entry, the earliest (longest
+ * first) is kept and stretched to the end of the others. Hits of each entry meet in the
+ * same order as in an entry-by-entry sort, so one sort by place serves both. `lastKept` is
+ * all zeros, and is left so.
+ */
+function oneHitPerPlace(hits: Hit[], lastKept: Int32Array): Hit[] {
   hits.sort(byPlace);
   const kept: Hit[] = [];
-  const lastOf = new Map<number, Hit>();
   let stretched = false;
   for (const h of hits) {
-    const last = lastOf.get(h.entry);
-    if (last && h.start < last.end) {
-      if (h.end > last.end) {
-        last.end = h.end;
-        last.endTok = h.endTok;
-        stretched = true;
+    const k = lastKept[h.entry];
+    if (k !== 0) {
+      const last = kept[k - 1];
+      if (h.start < last.end) {
+        if (h.end > last.end) {
+          last.end = h.end;
+          last.endTok = h.endTok;
+          stretched = true;
+        }
+        continue;
       }
-      continue;
     }
-    lastOf.set(h.entry, h);
+    lastKept[h.entry] = kept.length + 1;
     kept.push(h);
   }
+  for (const h of kept) lastKept[h.entry] = 0;
   return stretched ? kept.sort(byPlace) : kept;
 }
 

@@ -5,11 +5,15 @@
  * source (literals, small character classes, `\d`, optional groups, alternatives); when the
  * start is not plain enough to read, the pattern runs over the whole text as usual.
  * Patterns are therefore tried where a token starts, lookbehinds included (docs/lexicons.md).
+ * To the prefilter every digit is '0' (openings and text alike): "\d{1,3} ?yo" opens with
+ * "0yo", "00 yo" and so on, a handful of openings that read on past the number, where the ten
+ * thousand with each digit would be cut back to "0" .. "9" and let every number through.
  * An opening is kept only where the words the pattern must also contain (required.ts) are in
  * reach of it: most openings are common ("the ", a digit) and well under 1% of them match.
  */
 import type { Token } from '../text/tokenise.js';
-import { LiteralScanner, MIN_LITERAL, type MaxLen, type Required } from './required.js';
+import { EdgeTable } from './edges.js';
+import { LiteralScanner, MIN_LITERAL, type Required } from './required.js';
 
 const MAX_PREFIXES = 256;
 const MAX_LEN = 8;
@@ -160,7 +164,10 @@ function counted(P: Opening[], chars: string[], min: number, max: number): Openi
   return out;
 }
 
-/** Characters a simple class can match, lower-cased; undefined when not simple. */
+/** A character as the prefilter reads it: lower case, and every digit '0' (see foldCode). */
+const foldChar = (c: string): string => (c >= '0' && c <= '9' ? '0' : c.toLowerCase());
+
+/** Characters a simple class can match, folded (foldChar); undefined when not simple. */
 function classChars(body: string): string[] | undefined {
   if (body.startsWith('^')) return undefined;
   const chars = new Set<string>();
@@ -169,7 +176,7 @@ function classChars(body: string): string[] | undefined {
     if (c === '\\') {
       const n = body[++i];
       if (n === 'd') {
-        for (let d = 0; d <= 9; d++) chars.add(String(d));
+        chars.add('0');
         continue;
       }
       if (/[wsWSDbB]/.test(n)) return undefined;
@@ -179,11 +186,11 @@ function classChars(body: string): string[] | undefined {
       const from = c.charCodeAt(0);
       const to = body.charCodeAt(i + 2);
       if (to - from > 26) return undefined;
-      for (let k = from; k <= to; k++) chars.add(String.fromCharCode(k).toLowerCase());
+      for (let k = from; k <= to; k++) chars.add(foldChar(String.fromCharCode(k)));
       i += 2;
       continue;
     }
-    chars.add(c.toLowerCase());
+    chars.add(foldChar(c));
   }
   return chars.size > 0 && chars.size <= 20 ? [...chars] : undefined;
 }
@@ -250,7 +257,7 @@ function seqPrefixes(s: string, start: Opening[]): Opening[] | undefined {
       next = j + 1;
     } else if (c === '\\') {
       const n = s[i + 1];
-      if (n === 'd') chars = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+      if (n === 'd') chars = ['0'];
       // Normalised text has only ' ' and '\n' for white space.
       else if (n === 's') chars = [' ', '\n'];
       else if (/[A-Za-z0-9]/.test(n)) chars = undefined; // \w \x.. \u.. etc.
@@ -259,7 +266,7 @@ function seqPrefixes(s: string, start: Opening[]): Opening[] | undefined {
     } else if (c === '.' || c === '|' || c === ')' || c === '$') {
       chars = undefined;
     } else {
-      chars = [c.toLowerCase()];
+      chars = [foldChar(c)];
     }
     if (!chars) return closeAll(P);
     const q = quantifier(s, next);
@@ -347,21 +354,24 @@ function splitTop(s: string): string[] {
 export interface TokenWalk {
   /** patterns whose opening ends inside the token */
   hits: number[];
-  /** the trie node at the token's end, to carry on into the text after it, or none */
-  node: PrefixNode | undefined;
+  /** the trie node (id) at the token's end, to carry on into the text after it, or -1 */
+  node: number;
   /** required-literal clauses the token's text satisfies, a bit set (bit c of word c >> 5) */
   literals: Uint32Array;
 }
 
-export interface PrefixNode {
-  /** by lower-cased UTF-16 code unit: no string is made per character */
-  next: Map<number, PrefixNode>;
+/** A node of the trie while it is built; matching walks its flat form (PrefixTrie). */
+interface BuildNode {
+  /** by folded UTF-16 code unit (foldCode) */
+  next: Map<number, BuildNode>;
   /** patterns whose opening ends here */
   patterns: number[];
 }
 
-function lowerCode(code: number): number {
+/** A code unit as the trie knows it: lower case, and every ASCII digit '0' (\d matches no other). */
+function foldCode(code: number): number {
   if (code >= 65 && code <= 90) return code + 32;
+  if (code >= 48 && code <= 57) return 48;
   if (code < 128) return code;
   const l = String.fromCharCode(code).toLowerCase();
   return l.length === 1 ? l.charCodeAt(0) : code;
@@ -373,21 +383,33 @@ export interface PatternFilter {
   required: Required;
 }
 
-/** A pattern's required-literal clauses (ids) and the bound on its match length. */
+/** A pattern's required-literal clauses (ids), each with its reach (see Required): fixed + runs x the longest space. */
 interface Need {
   clauses: number[];
-  maxLen: MaxLen;
+  fixed: number[];
+  runs: number[];
 }
+
+const ROOT = 0;
 
 /**
  * All patterns' openings in one character trie, so one pass over a document's token starts
  * finds every place each pattern may match; and all their required literals (required.ts), so
  * that a place is kept only where each of the pattern's clauses has a literal in reach.
+ * The trie is kept flat: node ids, its edges (node, folded code unit) in one EdgeTable.
  */
 export class PrefixTrie {
-  private readonly root: PrefixNode = { next: new Map(), patterns: [] };
+  private readonly edges: EdgeTable;
+  /** by node id: the patterns whose opening ends there, or undefined for none */
+  private readonly patternsAt: (number[] | undefined)[];
+  /** by node id: 1 when the node has children */
+  private readonly goesOn: Uint8Array;
+  /** by node id: 1 when it has a child by a character other than a letter a-z */
+  private readonly goesPastWord: Uint8Array;
   private readonly needs: (Need | undefined)[] = [];
   private readonly literals: LiteralScanner;
+  /** how many required-literal clauses there are */
+  readonly clauses: number;
   /** the clause bit set of a token with no required literal */
   private readonly none: Uint32Array;
   private readonly newline: TokenWalk;
@@ -407,46 +429,53 @@ export class PrefixTrie {
       }
       return id;
     };
+    const root: BuildNode = { next: new Map(), patterns: [] };
     patterns.forEach((p, i) => {
       if (!p) return;
-      for (const x of p.prefixes) this.add(x, i);
-      if (p.required.clauses.length) this.needs[i] = { clauses: p.required.clauses.map(idOf), maxLen: p.required.maxLen };
+      for (const x of p.prefixes) add(root, x, i);
+      // A clause that can be anywhere in the match tells the prefilter nothing.
+      const kept = p.required.clauses.flatMap((c, k) => (p.required.reach[k].fixed === Infinity ? [] : [k]));
+      const { clauses, reach } = p.required;
+      if (kept.length) this.needs[i] = { clauses: kept.map((k) => idOf(clauses[k])), fixed: kept.map((k) => reach[k].fixed), runs: kept.map((k) => reach[k].runs) };
     });
-    this.literals = new LiteralScanner(clauses);
-    this.none = new Uint32Array(this.literals.words);
-    this.newline = { hits: [], node: undefined, literals: this.none };
-  }
-
-  private add(prefix: string, pattern: number): void {
-    let node = this.root;
-    for (let i = 0; i < prefix.length; i++) {
-      const code = lowerCode(prefix.charCodeAt(i));
-      let n = node.next.get(code);
-      if (!n) {
-        n = { next: new Map(), patterns: [] };
-        node.next.set(code, n);
+    // Numbered breadth first, the root 0.
+    const nodes: BuildNode[] = [root];
+    const edges: number[] = [];
+    for (let id = 0; id < nodes.length; id++)
+      for (const [code, child] of nodes[id].next) {
+        edges.push(id, code, nodes.length);
+        nodes.push(child);
       }
-      node = n;
-    }
-    if (!node.patterns.includes(pattern)) node.patterns.push(pattern);
+    this.edges = new EdgeTable(edges);
+    this.patternsAt = nodes.map((n) => (n.patterns.length ? n.patterns : undefined));
+    this.goesOn = Uint8Array.from(nodes, (n) => (n.next.size ? 1 : 0));
+    this.goesPastWord = Uint8Array.from(nodes, (n) => ([...n.next.keys()].some((code) => code < 97 || code > 122) ? 1 : 0));
+    this.literals = new LiteralScanner(clauses);
+    this.clauses = clauses.length;
+    this.none = new Uint32Array(this.literals.words);
+    this.newline = { hits: [], node: -1, literals: this.none };
   }
 
   /**
    * The walk through one token's own characters: patterns whose opening ends inside it, the
    * node reached at its end (to carry on into the following text) or none, and the required
    * literals inside it. It depends only on the token's text: the matcher keeps it on the
-   * token's shared form.
+   * token's shared form. A word never stops before a letter (tokenise.ts: nor before a
+   * character that lower-cases to one, such as U+212A, a letter too), so after a word only a
+   * node with a child by some other character can go on; most cannot.
    */
   walk(token: Token): TokenWalk {
     if (token.kind === 'newline') return this.newline;
     const word = token.text;
     const hits: number[] = [];
-    let node: PrefixNode | undefined = this.root;
-    for (let i = 0; i < word.length && node; i++) {
-      node = node.next.get(lowerCode(word.charCodeAt(i)));
-      if (node && node.patterns.length) for (const p of node.patterns) hits.push(p);
+    let node = ROOT;
+    for (let i = 0; i < word.length && node >= 0; i++) {
+      node = this.edges.child(node, foldCode(word.charCodeAt(i)));
+      const at = node >= 0 ? this.patternsAt[node] : undefined;
+      if (at) for (const p of at) hits.push(p);
     }
-    return { hits, node: node && node.next.size ? node : undefined, literals: this.literals.find(word) ?? this.none };
+    const goesOn = token.kind === 'word' ? this.goesPastWord : this.goesOn;
+    return { hits, node: node >= 0 && goesOn[node] ? node : -1, literals: this.literals.find(word) ?? this.none };
   }
 
   /**
@@ -454,72 +483,115 @@ export class PrefixTrie {
    * prefixes and the pattern's required literals are in reach, flat as [start, pattern, start,
    * pattern, ...] in text order: one growing array per document rather than one per pattern.
    * A pair may repeat when two prefixes of one pattern open at the same place. `walks` holds
-   * each token's walk (see walk).
+   * each token's walk (see walk). `known` is the caller's array of `clauses` zeros, for this
+   * call's use (see clauseInReach); it is handed back zeros.
    */
-  candidates(text: string, toks: Token[], walks: readonly TokenWalk[]): number[] {
+  candidates(text: string, toks: Token[], walks: readonly TokenWalk[], known: Int32Array): number[] {
+    const reach = this.reachOf(text, toks, walks, known);
+    const { edges, patternsAt, goesOn } = this;
+    const out: number[] = [];
+    for (let i = 0; i < toks.length; i++) {
+      const w = walks[i];
+      const start = toks[i].start;
+      for (const p of w.hits) if (this.inReach(p, i, reach)) out.push(start, p);
+      let node = w.node;
+      if (node < 0) continue;
+      for (let j = toks[i].end; j < text.length; j++) {
+        node = edges.child(node, foldCode(text.charCodeAt(j)));
+        if (node < 0) break;
+        const at = patternsAt[node];
+        if (at) for (const p of at) if (this.inReach(p, i, reach)) out.push(start, p);
+        if (goesOn[node] === 0) break;
+      }
+    }
+    known.fill(0);
+    return out;
+  }
+
+  /** One document's reach of required literals: its longest white-space run, and what is known of each clause so far. */
+  private reachOf(text: string, toks: Token[], walks: readonly TokenWalk[], known: Int32Array): Reach {
     const n = toks.length;
     // Tokens cover every character but white space (tokenise.ts), so the gaps between tokens
     // other than line breaks are the white-space runs.
     let longestSpace = 0;
     let prevEnd = 0;
+    // Each token's clause bits, gathered once: the look-ups read them from one array.
+    const lits: Uint32Array[] = new Array(n);
     for (let i = 0; i < n; i++) {
+      lits[i] = walks[i].literals;
       const t = toks[i];
       if (t.kind === 'newline') continue;
       if (t.start - prevEnd > longestSpace) longestSpace = t.start - prevEnd;
       prevEnd = t.end;
     }
     if (text.length - prevEnd > longestSpace) longestSpace = text.length - prevEnd;
-
-    const reach: Reach = { toks, walks, longestSpace };
-    const out: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const w = walks[i];
-      const t = toks[i];
-      const start = t.start;
-      for (const p of w.hits) if (this.inReach(p, i, reach)) out.push(start, p);
-      let node = w.node;
-      for (let j = t.end; node && j < text.length; j++) {
-        node = node.next.get(lowerCode(text.charCodeAt(j)));
-        if (!node) break;
-        if (node.patterns.length) for (const p of node.patterns) if (this.inReach(p, i, reach)) out.push(start, p);
-        if (node.next.size === 0) break;
-      }
-    }
-    return out;
+    return { toks, lits, longestSpace, known };
   }
 
   /**
    * Can pattern p match from token i on, as far as its required literals tell: does each of
-   * its clauses have a literal within the longest match from there? (A pattern whose match
-   * has no bound is not asked: its literals could be anywhere after.)
+   * its clauses have a literal within its reach from there? (A clause without a bound on its
+   * reach is not asked: its literals could be anywhere after.)
    */
   private inReach(p: number, i: number, r: Reach): boolean {
     const need = this.needs[p];
     if (!need) return true;
-    const { toks, walks } = r;
-    const end = toks[i].start + need.maxLen.fixed + need.maxLen.runs * r.longestSpace;
-    if (end === Infinity) return true;
-    for (const c of need.clauses) {
-      // The tokens in reach: a clause's literal lies inside one token (required.ts), and ends
-      // at least MIN_LITERAL after the token's start.
-      const word = c >> 5;
-      const bit = 1 << (c & 31);
-      let found = false;
-      for (let j = i; j < toks.length && toks[j].start + MIN_LITERAL <= end; j++)
-        if (walks[j].literals[word] & bit) {
-          found = true;
-          break;
-        }
-      if (!found) return false;
+    const start = r.toks[i].start;
+    const { clauses, fixed, runs } = need;
+    for (let k = 0; k < clauses.length; k++) {
+      const end = start + fixed[k] + runs[k] * r.longestSpace;
+      if (!clauseInReach(clauses[k], i, end, r)) return false;
     }
     return true;
   }
 }
 
-/** One document's tokens with their walks, for the reach of required literals. */
+/**
+ * Has a token from i on, starting early enough to end by `end`, one of clause c's literals? A
+ * literal lies inside one token (required.ts) and ends at least MIN_LITERAL after the token's
+ * start. The candidates are asked for in token order, so what one question found (the first
+ * token with the clause, or how far there is none) answers the next ones without reading the
+ * same tokens again: `known[c]` is 2j + 1 when token j is the first with the clause from the
+ * last place asked, or 2j when the tokens from there up to j have none.
+ */
+function clauseInReach(c: number, i: number, end: number, r: Reach): boolean {
+  const { toks, lits, known } = r;
+  const k = known[c];
+  let j = k >> 1;
+  if (j < i) j = i;
+  else if (k & 1) return toks[j].start + MIN_LITERAL <= end;
+  const word = c >> 5;
+  const bit = 1 << (c & 31);
+  for (; j < toks.length && toks[j].start + MIN_LITERAL <= end; j++)
+    if (lits[j][word] & bit) {
+      known[c] = 2 * j + 1;
+      return true;
+    }
+  known[c] = 2 * j;
+  return false;
+}
+
+function add(root: BuildNode, prefix: string, pattern: number): void {
+  let node = root;
+  for (let i = 0; i < prefix.length; i++) {
+    const code = foldCode(prefix.charCodeAt(i));
+    let n = node.next.get(code);
+    if (!n) {
+      n = { next: new Map(), patterns: [] };
+      node.next.set(code, n);
+    }
+    node = n;
+  }
+  if (!node.patterns.includes(pattern)) node.patterns.push(pattern);
+}
+
+/** One document's tokens with their clause bits, for the reach of required literals. */
 interface Reach {
   toks: Token[];
-  walks: readonly TokenWalk[];
+  /** by token: the clauses its text satisfies (TokenWalk.literals) */
+  lits: Uint32Array[];
   /** the longest run of white space in the document */
   longestSpace: number;
+  /** by clause, what the questions so far found (see clauseInReach) */
+  known: Int32Array;
 }

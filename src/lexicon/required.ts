@@ -9,7 +9,11 @@
  * within the longest match the pattern can make from there.
  *
  * Sound by construction: a part the reader does not understand contributes no literal, and a
- * pattern it cannot read at all gets no clauses (it is tried as before). Literals are runs of
+ * pattern it cannot read at all gets no clauses (it is tried as before). Each clause also
+ * has a reach: how far from the start of a match one of its literals has ended, at most (the
+ * longest the pattern's parts before it and the literal itself can be), so a common opening
+ * ("the ") is tried only where the word it needs ("mother") follows close enough, even for a
+ * pattern whose whole match has no bound. Literals are runs of
  * ASCII letters, lower case. A case-insensitive Unicode regex matches an ASCII letter only with
  * its other case and, for "s" and "k", U+017F and U+212A (fold); and the tokeniser never splits
  * a run of letters, so a literal inside a match is inside one token's text.
@@ -19,6 +23,8 @@
 export interface Required {
   /** each clause: at least one of its literals (lower-case ASCII letters) is inside every match */
   clauses: string[][];
+  /** by clause: in every match, one of its literals ends at most this far from the match's start */
+  reach: MaxLen[];
   /** the longest match (UTF-16 code units) is at most `fixed` + `runs` x the longest white-space run */
   maxLen: MaxLen;
 }
@@ -34,13 +40,25 @@ interface Info {
   /** every string of letters the part can match (lower case), when few and all letters */
   exact?: string[];
   /** clauses every match of the part satisfies */
-  clauses: string[][];
+  clauses: Clause[];
   /** longest match: fixed code units plus `runs` white-space runs (see MaxLen) */
   max: number;
   runs: number;
   /** it matches white space only (so a repeat of it is one white-space run at most) */
   space: boolean;
 }
+
+/** A clause as read: its literals, and its reach from the start of the part that has it. */
+interface Clause {
+  lits: string[];
+  reach: MaxLen;
+}
+
+/** The clause c of a part that starts at most `offset` into the whole. */
+const shifted = (c: Clause, offset: MaxLen): Clause => ({ lits: c.lits, reach: { fixed: offset.fixed + c.reach.fixed, runs: offset.runs + c.reach.runs } });
+
+/** A part's own strings as a clause: they are its whole match, so they end by its end. */
+const whole = (lits: string[], i: { max: number; runs: number }): Clause => ({ lits, reach: { fixed: i.max, runs: i.runs } });
 
 // Sets of strings are read out in full up to this many; beyond it a part is only "unknown".
 const EXACT_CAP = 64;
@@ -93,9 +111,10 @@ function score(c: string[]): number {
   return Math.min(min, 6) * 1000 - c.length;
 }
 
-function bestClause(i: Info): string[] | undefined {
-  let pick = asClause(i.exact);
-  for (const c of i.clauses) if (!pick || score(c) > score(pick)) pick = c;
+function bestClause(i: Info): Clause | undefined {
+  const own = asClause(i.exact);
+  let pick = own && whole(own, i);
+  for (const c of i.clauses) if (!pick || score(c.lits) > score(pick.lits)) pick = c;
   return pick;
 }
 
@@ -119,9 +138,14 @@ class Reader {
     if (alts.length === 1) return alts[0];
     let exact: string[] | undefined = alts[0].exact;
     for (const a of alts.slice(1)) exact = exact && a.exact ? union(exact, a.exact) : undefined;
-    // One clause for the whole: the union of a clause of each alternative.
+    // One clause for the whole: the union of a clause of each alternative, reaching as far as the farthest.
     const picks = alts.map(bestClause);
-    const clauses = picks.every((p) => p) ? [[...new Set(picks.flat() as string[])]] : [];
+    const clauses: Clause[] = [];
+    if (picks.every((p) => p)) {
+      const ps = picks as Clause[];
+      const reach = { fixed: Math.max(...ps.map((p) => p.reach.fixed)), runs: Math.max(...ps.map((p) => p.reach.runs)) };
+      clauses.push({ lits: [...new Set(ps.flatMap((p) => p.lits))], reach });
+    }
     return {
       exact,
       clauses,
@@ -132,12 +156,13 @@ class Reader {
   }
 
   private sequence(): Info {
-    const clauses: string[][] = [];
+    const clauses: Clause[] = [];
     let run: string[] | undefined = [''];
-    let whole = true;
+    let isWhole = true;
     const out = { max: 0, runs: 0, space: true };
-    const add = (c: string[] | undefined) => {
-      if (c && c.length && !c.includes('')) clauses.push(c);
+    // A run of letters ends where the part after it starts.
+    const add = (c: string[] | undefined, end: MaxLen) => {
+      if (c && c.length && !c.includes('')) clauses.push({ lits: c, reach: end });
     };
     // Letters read one by one are kept as a string until something else comes (cheaper).
     let letters = '';
@@ -146,11 +171,13 @@ class Reader {
       letters = '';
     };
     while (this.i < this.s.length && this.s[this.i] !== '|' && this.s[this.i] !== ')') {
+      // The part starts at most this far into the sequence.
+      const before: MaxLen = { fixed: out.max, runs: out.runs };
       const part = this.quantified();
       out.max += part.max;
       out.runs += part.runs;
       out.space &&= part.space;
-      for (const c of part.clauses) clauses.push(c);
+      for (const c of part.clauses) clauses.push(shifted(c, before));
       // Consecutive parts of letters join into longer literals ("child" "ren"? -> "child",
       // "children"); anything else ends the literal.
       if (run && part.exact?.length === 1) {
@@ -161,14 +188,14 @@ class Reader {
       const joined: string[] | undefined = run && part.exact ? cross(run, part.exact) : undefined;
       if (joined) run = joined;
       else {
-        whole = false;
-        add(run);
+        isWhole = false;
+        add(run, before);
         run = part.exact ?? [''];
       }
     }
     settle();
-    add(run);
-    return { exact: whole ? run : undefined, clauses, ...out };
+    add(run, { fixed: out.max, runs: out.runs });
+    return { exact: isWhole ? run : undefined, clauses, ...out };
   }
 
   private quantified(): Info {
@@ -191,8 +218,9 @@ class Reader {
       const exact = q.max === 1 && atom.exact ? union(atom.exact, ['']) : undefined;
       return { exact, clauses: [], max, runs, space };
     }
+    // The first repeat starts where the part does: what it must contain, the part must, as soon.
     const own = asClause(atom.exact);
-    const clauses = own ? [...atom.clauses, own] : atom.clauses;
+    const clauses = own ? [...atom.clauses, whole(own, atom)] : atom.clauses;
     let exact: string[] | undefined;
     if (atom.exact && q.max <= 3) {
       let k = 1;
@@ -392,20 +420,32 @@ const requiredCache = new Map<string, Required>();
 /** A Required as JSON keeps it (no Infinity). */
 export interface StoredRequired {
   clauses: string[][];
+  /** by clause, [fixed (null for no bound), runs]; a bundle without it reads each as maxLen */
+  reach?: [number | null, number][];
   fixed: number | null;
   runs: number;
 }
 
+const storedLen = (n: number): number | null => (Number.isFinite(n) ? n : null);
+
 /** Every pattern's required literals worked out so far (for the build to store). */
 export function knownRequired(): Record<string, StoredRequired> {
   const out: Record<string, StoredRequired> = {};
-  for (const [k, r] of requiredCache) out[k] = { clauses: r.clauses, fixed: Number.isFinite(r.maxLen.fixed) ? r.maxLen.fixed : null, runs: r.maxLen.runs };
+  for (const [k, r] of requiredCache)
+    out[k] = { clauses: r.clauses, reach: r.reach.map((x) => [storedLen(x.fixed), x.runs]), fixed: storedLen(r.maxLen.fixed), runs: r.maxLen.runs };
   return out;
 }
 
 export function seedRequired(known: Record<string, StoredRequired>): void {
-  for (const [k, r] of Object.entries(known))
-    if (Array.isArray(r?.clauses)) requiredCache.set(k, { clauses: r.clauses, maxLen: { fixed: r.fixed ?? Infinity, runs: r.runs } });
+  for (const [k, r] of Object.entries(known)) {
+    if (!Array.isArray(r?.clauses)) continue;
+    const maxLen = { fixed: r.fixed ?? Infinity, runs: r.runs };
+    const reach = r.clauses.map((_, i) => {
+      const x = r.reach?.[i];
+      return x ? { fixed: x[0] ?? Infinity, runs: x[1] } : maxLen;
+    });
+    requiredCache.set(k, { clauses: r.clauses, reach, maxLen });
+  }
 }
 
 /** The required literals of a pattern source (see readRequired), cached by source. */
@@ -428,27 +468,31 @@ export function readRequired(source: string, limit = MAX_CLAUSES): Required {
   try {
     info = new Reader(source).read();
   } catch (e) {
-    if (e instanceof Unreadable) return { clauses: [], maxLen: { fixed: Infinity, runs: 0 } };
+    if (e instanceof Unreadable) return { clauses: [], reach: [], maxLen: { fixed: Infinity, runs: 0 } };
     throw e;
   }
   const all = [...info.clauses];
   const own = asClause(info.exact);
-  if (own) all.push(own);
-  const seen = new Set<string>();
-  const clauses: string[][] = [];
+  if (own) all.push(whole(own, info));
+  // By literals: the first of the most selective kept, with the nearest reach any of them has.
+  const kept = new Map<string, Clause>();
   const ranked = all
-    .map(minimal)
-    .filter((c) => c.every((x) => x.length >= MIN_LITERAL))
-    .map((c) => ({ c, s: score(c) }))
+    .map((c) => ({ lits: minimal(c.lits), reach: c.reach }))
+    .filter((c) => c.lits.every((x) => x.length >= MIN_LITERAL))
+    .map((c) => ({ c, s: score(c.lits) }))
     .sort((a, b) => b.s - a.s);
   for (const { c } of ranked) {
-    const key = c.join('|');
-    if (seen.has(key)) continue;
-    seen.add(key);
-    clauses.push(c);
-    if (clauses.length === limit) break;
+    const key = c.lits.join('|');
+    const k = kept.get(key);
+    if (k) {
+      if (c.reach.fixed <= k.reach.fixed && c.reach.runs <= k.reach.runs) k.reach = c.reach;
+      continue;
+    }
+    if (kept.size === limit) continue;
+    kept.set(key, { lits: c.lits, reach: c.reach });
   }
-  return { clauses, maxLen: { fixed: info.max, runs: info.runs } };
+  const clauses = [...kept.values()];
+  return { clauses: clauses.map((c) => c.lits), reach: clauses.map((c) => c.reach), maxLen: { fixed: info.max, runs: info.runs } };
 }
 
 /** A clause without the literals that contain another of it (the shorter is found anyway), sorted. */

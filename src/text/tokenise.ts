@@ -36,6 +36,13 @@ export interface TokenForm {
   layoutFacts: number;
   layoutFor: unknown;
   /**
+   * The same for the lexicon matcher (lexicon/match.ts), which reads its step for the form at
+   * every token: what it worked out, and the compiled lexicon it was for. A field is one load
+   * where a memo slot is three (the form, its memo array, the slot).
+   */
+  matchStep: unknown;
+  matchFor: unknown;
+  /**
    * Not shared: a number of three digits or more (a date part, an NHS or phone number, an entry
    * number) is rarely seen twice, so it gets a form of its own that dies with its document, and
    * caches keyed by text leave it out (a backlog of numbered records otherwise fills every
@@ -202,8 +209,8 @@ function sharedShape(shape: string): string {
 // forms sees one object shape (a number's form had been a copy with the field added).
 function newForm(s: string, word: boolean, transient?: true): TokenForm {
   return word
-    ? { text: s, lower: s.toLowerCase(), shape: sharedShape(shapeOf(s)), memo: [], layoutFacts: 0, layoutFor: undefined, transient }
-    : { text: s, lower: s, shape: s, memo: [], layoutFacts: 0, layoutFor: undefined, transient };
+    ? { text: s, lower: s.toLowerCase(), shape: sharedShape(shapeOf(s)), memo: [], layoutFacts: 0, layoutFor: undefined, matchStep: undefined, matchFor: undefined, transient }
+    : { text: s, lower: s, shape: s, memo: [], layoutFacts: 0, layoutFor: undefined, matchStep: undefined, matchFor: undefined, transient };
 }
 
 const NEWLINE_FORM: TokenForm = newForm('\n', false);
