@@ -198,6 +198,15 @@ describe('rules generalised from blind evaluation errors', () => {
   ] as [string, string][])('an age label: %s -> %s', (text, want) => {
     expect(scanner.scan(text).verdict).toBe(want);
   });
+  it.each([
+    // a query's near-words in the sentence after it, on the same line
+    ['Lower abdo pain 5/7. T 37.8. UPT neg. ?PID. Swabs + NAAT. Review 72h.', 'review'],
+    // near-misses: the next line or paragraph is not the query's; a spine word after it says which PID
+    ['Ex-smoker, cough 4/52. ?infection ?ca\n\nReport: lungs clear, no mass. No evidence of malignancy.', 'visible'],
+    ['Back pain. MRI done. ?PID. L5/S1 disc, sciatica.', 'visible'],
+  ] as [string, string][])('a short query reaches the sentence after it on its line: %s -> %s', (text, want) => {
+    expect(scanner.scan(text).verdict).toBe(want);
+  });
   it('a short queried fragment leans on the sentences before it for its near-words', () => {
     const r = scanner.scan('Teacher reports he is often hungry at breakfast club and takes food from other children. ?neglect. No referral yet.');
     expect(r.findings.some((f) => f.category === 'safeguarding')).toBe(true);

@@ -141,10 +141,13 @@ export function constraintHolds(doc: Analysed, a: number, b: number, c: Constrai
   const sent = doc.sentences[sIdx];
   let lo = sent ? sent.firstToken : 0;
   // A fragment of a few words ("?neglect.") leans on the sentences before it, all of them
-  // within reach: its near-words are what those sentences were about.
+  // within reach: its near-words are what those sentences were about. It also reaches into the
+  // sentence after it on the same line, within the window: what was done about a query follows
+  // it ("?PID. Swabs + NAAT."); a new line or paragraph ("?ca" then "Report: ...") is not its.
   const fragment = !!sent && sIdx > 0 && sent.endToken - sent.firstToken <= 5;
   if (fragment) lo = doc.sentences[Math.max(0, sIdx - 2)].firstToken;
-  const hi = sent ? sent.endToken : doc.tokens.length;
+  const next = fragment ? doc.sentences[sIdx + 1] : undefined;
+  const hi = next && sameLine(doc, sent!.endToken - 1, next.firstToken) ? next.endToken : sent ? sent.endToken : doc.tokens.length;
   let from = a;
   for (let n = 0; from > lo && (fragment || n < c.window); ) {
     from--;
@@ -156,6 +159,12 @@ export function constraintHolds(doc: Analysed, a: number, b: number, c: Constrai
   const around = (ix: Map<string, Phrase[]>) => anyNear(doc, keys, from, a, ix) || anyNear(doc, keys, b, to, ix);
   if (c.nearIndex && !around(c.nearIndex)) return false;
   if (c.notNearIndex && around(c.notNearIndex)) return false;
+  return true;
+}
+
+/** No newline token from token i to token j. */
+function sameLine(doc: Analysed, i: number, j: number): boolean {
+  for (let k = Math.max(0, i); k < j; k++) if (doc.tokens[k].kind === 'newline') return false;
   return true;
 }
 
