@@ -172,7 +172,6 @@ export const CAPITALISED = 1 << 13;
 export const ONE_CHAR = 1 << 14;
 export const PRONOUN_I = 1 << 15;
 
-const BITS_SLOT = claimMemoSlot();
 
 function bitsOf(w: PeopleWords, t: Token): number {
   if (t.kind !== 'word') return 0;
@@ -206,14 +205,15 @@ export function tokenBits(toks: readonly Token[], w: PeopleWords, out: Uint16Arr
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i];
     if (t.kind !== 'word') continue;
-    const memo = t.form.memo;
-    if (memo[BITS_SLOT] === w) {
-      out[i] = memo[BITS_SLOT + 1] as number;
+    // the form's own fields: one load where a memo slot is three (tokenise.ts, TokenForm)
+    const form = t.form;
+    if (form.peopleFor === w) {
+      out[i] = form.peopleBits;
       continue;
     }
     const bits = bitsOf(w, t);
-    memo[BITS_SLOT] = w;
-    memo[BITS_SLOT + 1] = bits;
+    form.peopleFor = w;
+    form.peopleBits = bits;
     out[i] = bits;
   }
   return out;

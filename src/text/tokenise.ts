@@ -42,6 +42,9 @@ export interface TokenForm {
    */
   matchStep: unknown;
   matchFor: unknown;
+  /** The same for the person detector (rules/people-words.ts): the form's word bits, and the word lists they were worked out for. */
+  peopleBits: number;
+  peopleFor: unknown;
   /**
    * Not shared: a number of three digits or more (a date part, an NHS or phone number, an entry
    * number) is rarely seen twice, so it gets a form of its own that dies with its document, and
@@ -209,8 +212,8 @@ function sharedShape(shape: string): string {
 // forms sees one object shape (a number's form had been a copy with the field added).
 function newForm(s: string, word: boolean, transient?: true): TokenForm {
   return word
-    ? { text: s, lower: s.toLowerCase(), shape: sharedShape(shapeOf(s)), memo: [], layoutFacts: 0, layoutFor: undefined, matchStep: undefined, matchFor: undefined, transient }
-    : { text: s, lower: s, shape: s, memo: [], layoutFacts: 0, layoutFor: undefined, matchStep: undefined, matchFor: undefined, transient };
+    ? { text: s, lower: s.toLowerCase(), shape: sharedShape(shapeOf(s)), memo: [], layoutFacts: 0, layoutFor: undefined, matchStep: undefined, matchFor: undefined, peopleBits: 0, peopleFor: undefined, transient }
+    : { text: s, lower: s, shape: s, memo: [], layoutFacts: 0, layoutFor: undefined, matchStep: undefined, matchFor: undefined, peopleBits: 0, peopleFor: undefined, transient };
 }
 
 const NEWLINE_FORM: TokenForm = newForm('\n', false);
