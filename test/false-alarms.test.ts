@@ -163,9 +163,11 @@ describe("a safeguarding agency named as the patient's own job", () => {
     // a worker or a volunteer at the service
     ["Hep B booster for work - she is a support worker at a women's refuge in town.", 'visible'],
     ['Volunteers with the MASH team two days a week, flu jab given.', 'visible'],
+    ['Teacher, recently took on deputy DSL role + Prevent lead for the school. Mood ok.', 'visible'],
     // near-misses: a joiner or another verb between the job and the service starts a clause of its own
     ["Works at the bakery and lives in a women's refuge.", 'withhold'],
     ['Works as a cleaner and was referred to MASH today.', 'withhold'],
+    ['Took on the care of her grandson; Prevent referral made by school.', 'withhold'],
   ] as [string, Verdict][])('%s -> %s', (text, want) => {
     expect(verdict(text)).toBe(want);
   });
