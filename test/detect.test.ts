@@ -179,6 +179,9 @@ describe('rules generalised from blind evaluation errors', () => {
     }
     // The source must be a third party: a message from the pharmacy is not.
     expect(scanner.scan('Text from pharmacy: prescription ready.').findings.some((f) => f.type === 'third-party-information')).toBe(false);
+    // A relationship word that is a role in its context: a ward sister, not a sibling; a sibling still is one.
+    expect(scanner.scan('Tel call from Sister Kaur, Ward 12 - pt fit for discharge tomorrow.').findings.some((f) => f.type === 'third-party-information')).toBe(false);
+    expect(scanner.scan('Call from sister - worried about his drinking.').findings.some((f) => f.type === 'third-party-information')).toBe(true);
   });
   it('judges "under 16" at the date the document was written', () => {
     // Born 2010: 14 when the letter was written in 2025, whenever it is scanned.

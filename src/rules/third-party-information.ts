@@ -66,6 +66,9 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
     // A professional as the one who rang ("HV rang") is not a third party.
     const pro = markNear(idx.proEndsAt, idx.proStartsAt, inf.startTok, inf.startTok, 2, -1) && subject.b <= inf.startTok && !idx.relEndsAt[inf.startTok];
     if (pro) continue;
+    // A relationship word the roles lexicon also reads as a role in its context is the role
+    // ("call from Sister Kaur, Ward 12": a ward sister).
+    if (subject.relative && idx.proStartsAt[subject.a] && idx.proEndsAt[subject.b]) continue;
     const a = Math.min(subject.a, inf.startTok);
     const b = Math.max(subject.b, inf.endTok);
     const ctx = input.contextFor(inf.startTok, inf.endTok);
