@@ -230,15 +230,14 @@ function verbOpensClause(doc: Analysed, from: number, to: number): boolean {
 }
 
 /**
- * Whether the target opens a clause of its own with its subject, after a comma or a joiner ("no
- * answer, so she doesn't know about this yet": a frame's hit starts with its subject).
+ * Whether the target opens a clause of its own with its subject ("no answer, so she doesn't know
+ * about this yet": a frame's hit starts with its subject): the layout's clause boundary at the
+ * target's first token (src/text/layout.ts, markClauses), which layoutBetween leaves out because
+ * a boundary at the target is most often its own field label.
  */
-function subjectOpensTarget(doc: Analysed, from: number, a: number): boolean {
-  if (a - 1 < from) return false;
-  const t = doc.tokens[a];
-  const prev = doc.tokens[a - 1];
-  const sep = prev.text === ',' || (prev.kind === 'word' && doc.vocab.clauseJoiner.has(prev.lower));
-  return sep && t.kind === 'word' && doc.vocab.clauseSubject.has(t.lower);
+function clauseOpensTarget(doc: Analysed, from: number, a: number): boolean {
+  const { breaks, structural } = doc.layout;
+  return a > from && breaks[a + 1] > breaks[a] && structural[a + 1] === structural[a];
 }
 
 /** A heading's cue ("PMH:", "FHx:") reaches over the numbered items of its field; only another field's label stops it. */
@@ -509,7 +508,7 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
       blockers?.push('context/bracket');
       continue;
     }
-    if (forward && LIST_SCOPED.has(c.modifier) && (verbOpensClause(doc, gapFrom, gapTo) || subjectOpensTarget(doc, gapFrom, a))) {
+    if (forward && LIST_SCOPED.has(c.modifier) && (verbOpensClause(doc, gapFrom, gapTo) || clauseOpensTarget(doc, gapFrom, a))) {
       blockers?.push('context/clause-verb');
       continue;
     }
