@@ -140,7 +140,7 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
   // "his family history of bowel cancer": a finding the family-history cue itself made the
   // family's is family history in any document, a clinic's letter as much as an entry (the
   // letter writer was told it by the patient); a named relative still counts as above.
-  const familyHistoryCue = (f: RawFinding): boolean => 'context' in f && (f as Contextual).context.triggers.some((t) => t.ruleId === FAMILY_HISTORY_CUE);
+  const familyHistoryCue = (f: RawFinding): boolean => !!f.context?.triggers.some((t) => t.ruleId === FAMILY_HISTORY_CUE);
   const weightFor = (f: RawFinding, phraseText: string): number => {
     const sec = sectionAt(doc.sections, f.start);
     // named, or said to be a patient here ("husband (also registered here)"): one identifiable person
