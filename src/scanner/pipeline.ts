@@ -12,7 +12,7 @@ import type { Contextual, DetectInput, NameDecision, NameDecisions, PatientIdent
 import { words } from '../rules/vocab.js';
 import { reasonsFor } from '../score/reasons.js';
 import { suggestedCodes } from '../score/suggested-codes.js';
-import { accumulated, applyRaise, decide, findingScore, levelOf, type Scored } from '../score/verdict.js';
+import { accumulated, applyRaise, applyRuledOut, decide, findingScore, levelOf, type Scored } from '../score/verdict.js';
 import { analyse as analyseText, isQuestion, toOriginal, type Analysed } from '../text/index.js';
 
 /** analyse: the text layer's view of the document (normalised text, tokens, sentences, sections, kind). */
@@ -182,17 +182,6 @@ export function settle(scored: Scored[], found: Contextual[], t: Thresholds): Sc
     s.finding.level = levelOf(s.finding, t);
   });
   return scored;
-}
-
-/**
- * A document rule found the finding ruled out later in the document: negated, with the rule's
- * trigger at the finding that rules it out (offsets of the original text, as every trigger's).
- */
-function applyRuledOut(s: Scored, by: string, because: Finding | undefined): void {
-  const f = s.finding;
-  f.modifiers = { ...f.modifiers, negated: true };
-  f.score = 0;
-  if (because) f.triggers = [...f.triggers, { modifier: 'negated', ruleId: by, start: because.start, end: because.end }];
 }
 
 /** assemble: the verdict, reasons and result; a scan that did not fully run is never visible. */

@@ -44,6 +44,17 @@ export function applyRaise(s: Scored, raise: { to: 'withhold'; by: string } | un
   s.raisedBy = raise.by;
 }
 
+/**
+ * A document rule found the finding ruled out later in the document: negated, with the rule's
+ * trigger at the finding that rules it out (offsets of the original text, as every trigger's).
+ */
+export function applyRuledOut(s: Scored, by: string, because: Finding | undefined): void {
+  const f = s.finding;
+  f.modifiers = { ...f.modifiers, negated: true };
+  f.score = 0;
+  if (because) f.triggers = [...f.triggers, { modifier: 'negated', ruleId: by, start: because.start, end: because.end }];
+}
+
 export function categoryScores(findings: Finding[]): Categories {
   const cats: Categories = noCategories();
   const keep: Record<Category, number> = { thirdParty: 1, safeguarding: 1, sensitive: 1, harm: 1 };
