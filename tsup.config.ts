@@ -21,17 +21,27 @@ const bundleLazyRequires: NonNullable<Options['esbuildPlugins']>[number] = {
   },
 };
 
-export default defineConfig([
-  {
-    entry: { index: 'src/index.ts' },
-    format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: true,
-    clean: true,
-    shims: true,
-    target: 'node20',
-    splitting: false,
-  },
+/**
+ * The type declarations take about four fifths of the build (a whole TypeScript program, then
+ * rollup). `npm test` builds the JavaScript first (SGS_TSUP_DTS=skip), starts the tests, and
+ * writes the declarations beside them (SGS_TSUP_DTS=only: the library's declarations alone,
+ * without cleaning or rebuilding the bundles the running tests read). A plain build does both.
+ */
+const dtsPhase = process.env.SGS_TSUP_DTS;
+
+const library: Options = {
+  entry: { index: 'src/index.ts' },
+  format: ['esm', 'cjs'],
+  dts: dtsPhase === 'skip' ? false : dtsPhase === 'only' ? { only: true } : true,
+  sourcemap: true,
+  clean: dtsPhase !== 'only',
+  shims: true,
+  target: 'node20',
+  splitting: false,
+};
+
+export default defineConfig(dtsPhase === 'only' ? [library] : [
+  library,
   {
     // The reader child process (pdf, docx, images, OCR): a script of its own, started by fork.
     entry: { 'reader-child': 'src/batch/reader-child.ts' },

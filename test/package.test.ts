@@ -8,17 +8,26 @@ import { describe, expect, it } from 'vitest';
 const root = resolve(__dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
+/**
+ * npm test writes the type declarations while the tests run (scripts/test.mjs): a declaration
+ * file is waited for, up to two minutes, before it counts as missing.
+ */
+async function declarationsWritten(file: string): Promise<boolean> {
+  for (const end = Date.now() + 120_000; Date.now() < end; await new Promise((r) => setTimeout(r, 250))) if (existsSync(file)) return true;
+  return false;
+}
+
 describe('package', () => {
-  it('exports ESM and CommonJS entry points, each with its own types', () => {
+  it('exports ESM and CommonJS entry points, each with its own types', async () => {
     const exp = pkg.exports['.'];
     for (const cond of ['import', 'require'] as const) {
       expect(existsSync(join(root, exp[cond].default))).toBe(true);
-      expect(existsSync(join(root, exp[cond].types))).toBe(true);
+      expect(await declarationsWritten(join(root, exp[cond].types)), exp[cond].types).toBe(true);
     }
     expect(pkg.type).toBe('module');
     expect(pkg.engines.node).toBe('>=20');
     expect(pkg.files).toEqual(['dist', 'lexicons', 'policy']);
-  });
+  }, 150_000);
 
   it('gives the same API to import and require', async () => {
     const cjs = createRequire(import.meta.url)(join(root, pkg.exports['.'].require.default));
