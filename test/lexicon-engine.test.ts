@@ -50,6 +50,21 @@ describe('matching', () => {
     expect(hitsOf([f], 'Discussed with practice partner.')).toEqual([]);
     expect(hitsOf([f], 'Lives with partner.')).toEqual(['partner']);
   });
+  it("reads a frame group with opens only where its word opens the clause (the subject left out)", () => {
+    const e = entry({ frames: [{ verbs: ['told'], with: [{ words: ['not'], side: 'before', window: 3, clause: true, opens: true }] }] });
+    const cases: [string, string[]][] = [
+      ['Bloods back. Not told.', ['Not told']],
+      ['2) not told yet', ['not told']],
+      ['Plan: not told, will ring.', ['not told']],
+      ['Wife not told.', []],
+      ['Bloods back and not told.', []],
+      ['Tried twice - not told', ['not told']],
+    ];
+    for (const [text, want] of cases) expect(hitsOf([e], text), text).toEqual(want);
+    // without opens the same group does not care what stands before it
+    const plain = entry({ frames: [{ verbs: ['told'], with: [{ words: ['not'], side: 'before', window: 3, clause: true }] }] });
+    expect(hitsOf([plain], 'Wife not told.')).toEqual(['not told']);
+  });
   it('runs patterns, also where the prefilter decides where to try them', () => {
     const e = entry({ patterns: ['\\bPHQ-?9 (?:score )?(?:1[5-9]|2[0-7])\\b'] });
     expect(hitsOf([e], 'PHQ-9 score 18 today; PHQ9 4 last year')).toEqual(['PHQ-9 score 18']);

@@ -37,6 +37,8 @@ export interface FrameGroup {
   clause: boolean;
   /** stem keys of the only words allowed between the group's word and the verb */
   gap?: Set<string>;
+  /** the group's word must open its clause (see FrameGroupSchema) */
+  opens?: boolean;
 }
 
 function byFirstKey(ps: Phrase[] | undefined): Map<string, Phrase[]> | undefined {
@@ -188,6 +190,7 @@ export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
           window: g.window ?? FRAME_WINDOW,
           clause: g.clause ?? false,
           ...(g.gap ? { gap: new Set(g.gap.flatMap((w) => expandTerm(w, (n) => vocabularies.get(n))).flatMap((w) => termKeys(w, true))) } : {}),
+          ...(g.opens ? { opens: true } : {}),
         });
         const all = f.with.map(group);
         const none = f.unless?.map(group);

@@ -217,7 +217,7 @@ function groupAt(doc: Analysed, keys: KnownKeys, a: number, b: number, lo: numbe
       n++;
       const m = phraseStartingAt(doc, keys, i, g.index);
       if (m && m[1] <= a) {
-        if (!g.gap || gapHolds(doc, keys, m[1], a, g.gap)) best = m;
+        if ((!g.gap || gapHolds(doc, keys, m[1], a, g.gap)) && (!g.opens || opensClause(doc, lo, m[0]))) best = m;
         break;
       }
     }
@@ -235,6 +235,21 @@ function groupAt(doc: Analysed, keys: KnownKeys, a: number, b: number, lo: numbe
     }
   }
   return best;
+}
+
+/**
+ * Does token i open its clause? Nothing stands before it back to the clause's end or the
+ * sentence's start at lo but punctuation and a list number ("2) not yet told"): a clause that
+ * a clinical note opens with its verb has dropped its subject, which is the patient.
+ */
+function opensClause(doc: Analysed, lo: number, i: number): boolean {
+  for (let k = i - 1; k >= lo; k--) {
+    if (endsClause(doc, k)) return true;
+    const t = doc.tokens[k];
+    if (t.skip || t.kind === 'punct') continue;
+    if (!/^\d{1,2}$/.test(t.text)) return false;
+  }
+  return true;
 }
 
 /** Are the tokens [from, to) all words a frame group allows between its word and the verb? */

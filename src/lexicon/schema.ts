@@ -51,6 +51,11 @@ export const FrameGroupSchema = z
     clause: z.boolean().optional(),
     /** only these words may stand between the group's word and the verb ("not yet been told", not "don't know they told") */
     gap: z.array(nonEmpty).optional(),
+    /**
+     * the group's word opens its clause: no word before it there but a list number ("Hasn't been
+     * made aware yet", "2) not informed"), so the clause has no subject of its own; only with side: before
+     */
+    opens: z.boolean().optional(),
   })
   .strict();
 
