@@ -120,3 +120,23 @@ describe("a finding the family-history cue made the family's is family history i
     [letter('He cares for his wife, who has advanced bowel cancer.'), 'withhold', true, man],
   ]);
 });
+
+describe('the patient as the writer: "my mum ... she" is the relative, whatever the patient\'s sex', () => {
+  table([
+    ['online consult: i look after my mum full time she has parkinsons and i am exhausted', 'review', true, woman],
+    ['I live with my dad. He has lung cancer and I do his shopping.', 'review', true, man],
+    // near-misses: the writer's own health after the relative; a pronoun with no "my" before the relative
+    ['my mum came with me, she says i have been very low', 'visible', false, woman],
+    ['Mum brought her in. She has had a cough for 3 days.', 'visible', false, girl],
+  ]);
+});
+
+describe('an answer to a question about the family is family history, as a family-history field is', () => {
+  table([
+    ['Doctor: What is your family medical history?\nPatient: My mother has high blood pressure, and she had a stroke last year.', 'visible', true, woman],
+    ['Doctor: Do any conditions run in your family?\nPatient: my dad had bowel cancer.', 'visible', true, man],
+    // near-misses: a question about the patient's own history; a relative's health with no question before it
+    ['Doctor: Anything to add to your past medical history?\nPatient: My father has been diagnosed with dementia.', 'review', true, woman],
+    ['Patient: My father has been diagnosed with dementia and I am his carer.', 'review', true, woman],
+  ]);
+});

@@ -105,6 +105,13 @@ const FAMILY_HISTORY_CUE = 'context/family-history';
 
 export const SUPPLIED_TYPES: readonly string[] = ['third-party-information', 'in-confidence'];
 
+/**
+ * A question about the family's health or their history (see answersFamilyQuestion); not one
+ * about a medical history alone, which may be the patient's own ("anything to add to your past
+ * medical history?").
+ */
+const FAMILY_QUESTION = /\b(?:family|parents|siblings|relatives|their\s(?:medical\s)?histor(?:y|ies))\b/i;
+
 export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): Contextual[] {
   const { doc } = input;
   const idx = hitIndex(input);
@@ -141,6 +148,18 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
   // family's is family history in any document, a clinic's letter as much as an entry (the
   // letter writer was told it by the patient); a named relative still counts as above.
   const familyHistoryCue = (f: RawFinding): boolean => !!f.context?.triggers.some((t) => t.ruleId === FAMILY_HISTORY_CUE);
+  // An answer to a question about the family, a few sentences back ("What
+  // is your family medical history?" ... "My mother has high blood pressure, and she had a stroke
+  // last year"): family history as the patient gives it, however the answer is worded.
+  const answersFamilyQuestion = (f: RawFinding): boolean => {
+    const sIdx = sentenceOf(f.startTok);
+    for (let k = sIdx - 1; k >= 0 && k >= sIdx - 6; k--) {
+      const q = doc.sentences[k];
+      const text = doc.norm.text.slice(q.start, q.end).trimEnd();
+      if (text.endsWith('?') && FAMILY_QUESTION.test(text)) return true;
+    }
+    return false;
+  };
   const weightFor = (f: RawFinding, phraseText: string): number => {
     const sec = sectionAt(doc.sections, f.start);
     // named, or said to be a patient here ("husband (also registered here)"): one identifiable person
@@ -149,7 +168,7 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
     // A family history field, or the shape of one ("father MI aged 60") unless it is news in the
     // patient's story ("her father died of lung cancer 3 months ago"): that is a relative's health
     // as the patient told it (POLICY: review), not a family history.
-    if (sec?.kind === 'family' || inFamilyField(f) || familyHistoryCue(f) || (sh.familyHistory.test(phraseText) && !sh.recent.test(phraseText))) return 0.15;
+    if (sec?.kind === 'family' || inFamilyField(f) || familyHistoryCue(f) || (sh.familyHistory.test(phraseText) && !sh.recent.test(phraseText)) || answersFamilyQuestion(f)) return 0.15;
     return reportedByOthers() ? 0.8 : 0.45;
   };
   const subjectPronouns = words(input.lexicon, 'subject-pronoun');
@@ -168,14 +187,24 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
   // diagnosed with breast ca herself").
   const sex = /^(?:f|female|woman)$/.test(input.patient.sex ?? '') ? 'f' : /^(?:m|male|man)$/.test(input.patient.sex ?? '') ? 'm' : undefined;
   const otherPronoun = sex === 'm' ? 'she' : sex === 'f' ? 'he' : undefined;
+  // The patient writing of "my dad" calls themselves "I": a "he" after it, in its sentence or
+  // the next, is the dad ("i live with my dad, he has cancer"), whatever the patient's sex.
+  const writersKinBefore = (tok: number, pronoun: string): boolean => {
+    const kin = pronoun === 'she' ? sh.female : sh.male;
+    const sIdx = sentenceOf(tok);
+    return idx.relationship.some((r) => {
+      if (r.endTok > tok || r.startTok === 0 || doc.tokens[r.startTok - 1].lower !== 'my') return false;
+      const rs = sentenceOf(r.startTok);
+      return (rs === sIdx || rs === sIdx - 1) && kin.has(doc.tokens[r.endTok - 1].lower.replace(/'s$/, ''));
+    });
+  };
   const subjectIsOther = (f: Contextual): boolean => {
-    if (!otherPronoun) return false;
     const s = doc.sentences[sentenceOf(f.startTok)];
     if (!s) return false;
     // The nearest subject pronoun before the finding, in its sentence.
     for (let i = f.startTok - 1, n = 0; i >= s.firstToken && n < 12; i--, n++) {
       const t = doc.tokens[i].lower;
-      if (t === 'he' || t === 'she') return t === otherPronoun;
+      if (t === 'he' || t === 'she') return t === otherPronoun || writersKinBefore(i, t);
     }
     return false;
   };
@@ -261,8 +290,9 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
  * been very low ... stopped her own sertraline" (mum's health in the child's record), "dad
  * mentions his own drinking". A kinship word gives the pronoun that may stand for it later (mum:
  * she, her); that pronoun is the relative's, not the patient's, when "own" or a reflexive marks
- * it as the speaker's, or when the patient's sex is known and is not the pronoun's. With neither,
- * "mum says she has had a fever" is the child's, and nothing is found.
+ * it as the speaker's, when the patient's sex is known and is not the pronoun's, or when the
+ * patient is the writer ("my mum ... she has"). With none of these, "mum says she has had a
+ * fever" is the child's, and nothing is found.
  */
 function pronounHealth(
   input: DetectInput,
@@ -287,6 +317,10 @@ function pronounHealth(
     const possessive = g === 'f' ? 'her' : 'his';
     const relSentence = doc.tokenSentence[rel.startTok];
     if (relSentence < 0) continue;
+    // "my mum": the patient is writing ("i look after my mum full time she has parkinsons"), and
+    // calls themselves "I", so a third-person pronoun after it is the relative's, whatever the
+    // patient's sex.
+    const firstPerson = rel.startTok > 0 && toks[rel.startTok - 1].lower === 'my';
     // The pronoun may stand for the relative in its own sentence or the next one.
     const lastSentence = doc.sentences[Math.min(doc.sentences.length - 1, relSentence + 1)];
     const stop = Math.min(toks.length, lastSentence.endToken, rel.endTok + 40);
@@ -306,7 +340,7 @@ function pronounHealth(
       mentionEnd = toks[i].end;
       mentionSentence = sIdx;
       const own = sh.ownMarker.has(toks[i + 1]?.lower ?? '');
-      if (!own && (patientSex === undefined || patientSex === g)) continue;
+      if (!own && !firstPerson && (patientSex === undefined || patientSex === g)) continue;
       const after = doc.norm.text.slice(toks[i].end, Math.min(s.end, toks[i].end + 80));
       let end = -1;
       if (t === subject) {
