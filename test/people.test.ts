@@ -294,3 +294,24 @@ describe("blind17's classes: a partner's name in brackets, a month for a forenam
     ['Seen with Tom Reid, partner', ['Tom Reid']],
   ]);
 });
+
+describe("blind18's classes: a double-barrelled name before its role, staff by their office, a hospital after a royal word, the paper record's envelope", () => {
+  table([
+    // the whole double-barrelled name, so the role after its comma is the name's
+    ['Annual review.\n\nFfion Rees-Morgan, Heart Failure Nurse Specialist', []],
+    ['Annual review.\n\nBeth Okafor-Hale, Practice Pharmacist', []],
+    // near-misses: a relative with a double-barrelled name is still a relative's; an eponym's grade stays an eponym
+    ['Lives with sister in law, ffion rees-morgan.', ['ffion rees-morgan']],
+    ['Well; Harvey-Bradshaw Index 2 today.', []],
+    // staff named by their office or a workflow label
+    ['Filed, no action.\nWorkflow: Megan Pryce (Document Management)', []],
+    ['Scanned by: Tom Reid (Admin)', []],
+    // a hospital after a royal or a saint is a place
+    ['Virtual fracture clinic (Royal Alexandra) confirms no follow-up needed.', []],
+    ['Transferred to the Queen Elizabeth for the scan.', []],
+    // near-miss: "Prince" is a forename too
+    ['Seen with her son Prince Adeyemi.', ['Prince Adeyemi']],
+    // the paper record's envelope
+    ['Notes summarised: paper Lloyd George envelope received.', []],
+  ]);
+});

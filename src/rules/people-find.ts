@@ -215,12 +215,16 @@ export function extendName(d: NameDoc, a: number, max: number): number {
   let b = a + 1;
   if (isInitial(toks, a) && toks[b]?.text === '.') b++;
   let words = 1;
-  while (b < toks.length && words < max) {
+  while (b < toks.length) {
     let j = b;
     // a gap of two spaces or more, or a label's colon, ends a field ("Mr Piet Janssen   Radiology: ...")
     if (toks[j].start - toks[j - 1].end >= 2 || (toks[j + 1]?.text === ':' && !listName(d, j))) break;
-    // a double-barrelled name: "Adeyemi-Cole", written without spaces
-    if (toks[j].skip && joined(toks[j - 1], toks[j]) && joined(toks[j], toks[j + 1]) && toks[j].text === '-') j++;
+    // a double-barrelled name: "Adeyemi-Cole", written without spaces; a name at its length still
+    // takes the second half of its last word ("Ffion Rees-Morgan, Heart Failure Nurse
+    // Specialist": the role then follows the whole name)
+    const barrel = toks[j].skip && joined(toks[j - 1], toks[j]) && joined(toks[j], toks[j + 1]) && toks[j].text === '-';
+    if (barrel) j++;
+    else if (words >= max) break;
     if (!nameWord(d, j, 'more')) break;
     b = j + 1;
     if (isInitial(toks, j) && toks[b]?.text === '.') b++;
