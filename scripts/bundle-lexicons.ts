@@ -17,7 +17,7 @@ console.log(`lexicons: ${bundle.entries.length} entries from ${Object.keys(bundl
 // The built-in lexicons compiled (trie, prefilter, vocabularies), so a scanner starts without compiling them (stored.ts).
 const stored = buildStoredLexicon();
 writeFileSync(storedLexiconPath(), JSON.stringify(stored));
-console.log(`compiled lexicons: ${stored.termKeys.length} term keys, ${stored.termEdges.length / 3} trie edges, ${stored.patterns.length} patterns -> ${storedLexiconPath().replace(process.cwd() + '/', '')}`);
+console.log(`compiled lexicons: ${stored.termKeys.length} term keys, ${stored.patterns.length} patterns -> ${storedLexiconPath().replace(process.cwd() + '/', '')}`);
 
 // compromise's word tags, so a worker classifies words without loading compromise (people-words.ts).
 const tags: StoredWordTags = { compromise: compromiseVersion(), lexicon: compromise().model().one.lexicon };

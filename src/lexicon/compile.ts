@@ -65,7 +65,7 @@ export interface CompiledPattern {
   re: RegExp;
   /** the pattern can only match where one of these word prefixes occurs */
   prefixes?: string[];
-  /** the same pattern, sticky, to try only at those places */
+  /** the same pattern, sticky, to try only at those places (there are openings exactly when there is this) */
   sticky?: RegExp;
 }
 export interface CompiledLexicon {
@@ -137,11 +137,14 @@ function constraintOf(o: { near?: string[]; notNear?: string[]; window?: number 
 /**
  * A pattern with openings is matched with its sticky form only: its global form is made on
  * first use (V8 parses a regex when it is made; the built-in patterns, expanded with their
- * vocabularies, took 10-15 ms of each scanner's start, and of each worker's).
+ * vocabularies, took 10-15 ms of each scanner's start, and of each worker's). The sticky form
+ * too is made when the prefilter first finds an opening of the pattern: most documents open
+ * few of the patterns, and parsing all of them was a tenth of a restored scanner's start.
  */
 export function compiledPattern(entry: number, src: string, flags: string, prefixes: string[] | undefined): CompiledPattern {
   if (!prefixes) return { entry, source: src, flags, re: new RegExp(src, flags), prefixes };
   let re: RegExp | undefined;
+  let sticky: RegExp | undefined;
   return {
     entry,
     source: src,
@@ -150,7 +153,9 @@ export function compiledPattern(entry: number, src: string, flags: string, prefi
       return (re ??= new RegExp(src, flags));
     },
     prefixes,
-    sticky: new RegExp(src, flags.replace('g', '') + 'y'),
+    get sticky() {
+      return (sticky ??= new RegExp(src, flags.replace('g', '') + 'y'));
+    },
   };
 }
 
@@ -245,8 +250,8 @@ export function assembled(
   vocabularies: Vocabularies,
   known: ReadonlySet<string>,
 ): CompiledLexicon {
-  const prefiltered = patterns.filter((p) => p.prefixes && p.sticky);
-  const unfiltered = patterns.filter((p) => !(p.prefixes && p.sticky));
+  const prefiltered = patterns.filter((p) => p.prefixes);
+  const unfiltered = patterns.filter((p) => !p.prefixes);
   const text = textVocabulary(vocabularies, knownWordTest(known));
   const lex: CompiledLexicon = {
     entries,

@@ -11,7 +11,7 @@ import { LexiconError, type LexiconProblem } from './errors.js';
 import { EntrySchema, inferKind, isFinding, type DisableEntry, type LoadedEntry } from './schema.js';
 import { judgeRegex } from './regex-judge.js';
 import { compileLexicon, type CompiledLexicon } from './compile.js';
-import { restoreLexicon, storeLexicon, type StoredLexicon } from './stored.js';
+import { restoreLexicon, STORE_READABLE, storeLexicon, type StoredLexicon } from './stored.js';
 import { compileVocabularies, expandPattern } from './vocabulary.js';
 import { knownStems, seedStems } from '../text/stem.js';
 import { knownPrefixes, seedPrefixes } from './prefilter.js';
@@ -281,7 +281,7 @@ export function buildStoredLexicon(): StoredLexicon {
 export function storedBuiltin(set: LexiconSet): CompiledLexicon | undefined {
   if (set !== builtinSet?.set) return undefined;
   const path = storedLexiconPath();
-  if (!existsSync(path)) return undefined;
+  if (!STORE_READABLE || !existsSync(path)) return undefined;
   let stored: StoredLexicon;
   try {
     stored = JSON.parse(readFileSync(path, 'utf8')) as StoredLexicon;

@@ -13,7 +13,7 @@
  */
 import type { Token } from '../text/tokenise.js';
 import { EdgeTable } from './edges.js';
-import { LiteralScanner, MIN_LITERAL, type Required, type StoredLiteralScanner } from './required.js';
+import { LiteralScanner, MIN_LITERAL, type LiteralTables, type Required } from './required.js';
 
 const MAX_PREFIXES = 256;
 const MAX_LEN = 8;
@@ -392,14 +392,14 @@ interface Need {
 
 const ROOT = 0;
 
-/** A PrefixTrie's tables, JSON-safe: edges as [node, folded code unit, child] triples, nodes numbered breadth first. */
-export interface StoredPrefixTrie {
-  edges: number[];
+/** A PrefixTrie's tables (the build stores them with the compiled lexicon, stored.ts): edges as [node, folded code unit, child] triples, nodes numbered breadth first. */
+export interface PrefixTrieTables {
+  edges: Int32Array;
   /** by node: the patterns whose opening ends there */
   patternsAt: (number[] | null)[];
   /** by pattern: its required-literal clauses in reach */
   needs: (Need | null)[];
-  literals: StoredLiteralScanner;
+  literals: LiteralTables;
   clauses: number;
 }
 
@@ -460,13 +460,13 @@ export class PrefixTrie {
         nodes.push(child);
       }
     const patternsAt = nodes.map((n) => (n.patterns.length ? n.patterns : null));
-    return new PrefixTrie({ edges, patternsAt, needs, literals: LiteralScanner.fromClauses(clauses).toStored(), clauses: clauses.length });
+    return new PrefixTrie({ edges: Int32Array.from(edges), patternsAt, needs, literals: LiteralScanner.fromClauses(clauses).tables(), clauses: clauses.length });
   }
 
-  /** The trie's tables, as build works them out and the build stores them (JSON: null for none). */
-  private readonly stored: StoredPrefixTrie;
+  /** The trie's tables, as build works them out or the build stored them (null for none). */
+  private readonly stored: PrefixTrieTables;
 
-  constructor(stored: StoredPrefixTrie) {
+  constructor(stored: PrefixTrieTables) {
     this.stored = stored;
     const { edges } = stored;
     this.edges = new EdgeTable(edges);
@@ -487,7 +487,7 @@ export class PrefixTrie {
   }
 
   /** The tables, for the build to store (the constructor takes them back). */
-  toStored(): StoredPrefixTrie {
+  tables(): PrefixTrieTables {
     return this.stored;
   }
 

@@ -503,11 +503,11 @@ function minimal(c: string[]): string[] {
   return out.sort();
 }
 
-/** A LiteralScanner's tables as plain numbers (JSON), for the build's stored lexicon. */
-export interface StoredLiteralScanner {
-  delta: number[];
-  outStart: number[];
-  outIds: number[];
+/** A LiteralScanner's tables (the build stores them with the compiled lexicon, stored.ts). */
+export interface LiteralTables {
+  delta: Int32Array;
+  outStart: Int32Array;
+  outIds: Int32Array;
   wordCount: number;
 }
 
@@ -574,20 +574,20 @@ export class LiteralScanner {
     for (let s = 0; s < states; s++) outStart[s + 1] = outStart[s] + out[s].length;
     const outIds = new Int32Array(outStart[states]);
     for (let s = 0; s < states; s++) outIds.set(out[s], outStart[s]);
-    return new LiteralScanner({ delta: delta.subarray(0, states * W), outStart, outIds, wordCount: Math.max(1, Math.ceil(clauses.length / 32)) });
+    return new LiteralScanner({ delta: delta.slice(0, states * W), outStart, outIds, wordCount: Math.max(1, Math.ceil(clauses.length / 32)) });
   }
 
-  /** From its tables: those fromClauses works out, or those the build stored (toStored). */
-  constructor(tables: { delta: ArrayLike<number>; outStart: ArrayLike<number>; outIds: ArrayLike<number>; wordCount: number }) {
-    this.delta = Int32Array.from(tables.delta);
-    this.outStart = Int32Array.from(tables.outStart);
-    this.outIds = Int32Array.from(tables.outIds);
+  /** From its tables: those fromClauses works out, or those the build stored. */
+  constructor(tables: LiteralTables) {
+    this.delta = tables.delta;
+    this.outStart = tables.outStart;
+    this.outIds = tables.outIds;
     this.wordCount = tables.wordCount;
   }
 
-  /** The tables as plain numbers, for the build's stored lexicon. */
-  toStored(): StoredLiteralScanner {
-    return { delta: Array.from(this.delta), outStart: Array.from(this.outStart), outIds: Array.from(this.outIds), wordCount: this.wordCount };
+  /** The tables, for the build to store. */
+  tables(): LiteralTables {
+    return { delta: this.delta, outStart: this.outStart, outIds: this.outIds, wordCount: this.wordCount };
   }
 
   /** Words of a clause bit set (see find). */

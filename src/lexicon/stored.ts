@@ -1,5 +1,5 @@
 import { assembled, byFirstKey, compiledPattern, knownWordSets, type CompiledLexicon, type Constraint, type FrameGroup, type Phrase, type TermRef, type TrieNode } from './compile.js';
-import { PrefixTrie, type StoredPrefixTrie } from './prefilter.js';
+import { PrefixTrie, type PrefixTrieTables } from './prefilter.js';
 import type { LoadedEntry } from './schema.js';
 import { adoptTermTable, flattenTrie, tableOf, type FlatTrie } from './term-table.js';
 import { wordsOf, type CompiledVocabulary } from './vocabulary.js';
@@ -21,19 +21,42 @@ export interface StoredLexicon {
   ids: string[];
   phrases: string[][];
   constraints: StoredConstraint[];
-  /** the term trie flat (term-table.ts): keys by id, [node, key id, child] triples, ends as [node, entry, constraint or -1] triples */
+  /** the term trie flat (term-table.ts): keys by id, [node, key id, child] triples, ends as [node, entry, constraint or -1] triples (packed) */
   termKeys: string[];
-  termEdges: number[];
-  termEnds: number[];
+  termEdges: Packed;
+  termEnds: Packed;
   /** abbreviation, then [entry, constraint or -1] pairs */
   abbreviations: [string, number[]][];
   /** [entry, source, flags, openings or null] */
   patterns: [number, string, string, string[] | null][];
-  prefixTrie: StoredPrefixTrie;
+  /** the prefix trie's tables (prefilter.ts), its patterns by node as [node, count, pattern...] */
+  prefixTrie: {
+    edges: Packed;
+    patternsAt: Packed;
+    nodes: number;
+    needs: PrefixTrieTables['needs'];
+    literals: { delta: Packed; outStart: Packed; outIds: Packed; wordCount: number };
+    clauses: number;
+  };
   /** [name, terms, source, termSource, patternSource], in the vocabularies' order */
   vocabularies: [string, string[], string, string, string][];
   knownWords: string[];
 }
+
+/**
+ * Integer tables as the bytes of an Int32Array (little-endian), in base64: read back without
+ * parsing numbers (most of the store by size), straight into the typed arrays the matcher uses.
+ */
+type Packed = string;
+const pack = (xs: ArrayLike<number>): Packed => Buffer.from(Int32Array.from(xs).buffer).toString('base64');
+function unpack(s: Packed): Int32Array {
+  const bytes = Buffer.from(s, 'base64');
+  const out = new Int32Array(bytes.length >> 2);
+  new Uint8Array(out.buffer).set(bytes);
+  return out;
+}
+/** The store is written and read little-endian (every platform Node runs on here); elsewhere the lexicons are compiled. */
+export const STORE_READABLE = new Uint8Array(Int32Array.of(1).buffer)[0] === 1;
 
 type StoredConstraint =
   | { near: number[] | null; notNear: number[] | null; window: number }
@@ -87,17 +110,29 @@ export function storeLexicon(lex: CompiledLexicon, version: string): StoredLexic
   });
   const known = knownWordSets.get(lex);
   if (!known) throw new Error('storeLexicon: not a compiled lexicon');
+  const trie = lex.prefixTrie.tables();
+  const patternsAt: number[] = [];
+  trie.patternsAt.forEach((at, node) => {
+    if (at) patternsAt.push(node, at.length, ...at);
+  });
   return {
     version,
     ids: lex.entries.map((e) => e.id),
     phrases,
     constraints,
     termKeys: flat.keys,
-    termEdges: flat.edges,
-    termEnds,
+    termEdges: pack(flat.edges),
+    termEnds: pack(termEnds),
     abbreviations: [...lex.abbreviations].map(([key, refs]) => [key, refs.flatMap((r) => [r.entry, constraintId(r.constraint)])]),
     patterns: lex.patterns.map((p) => [p.entry, p.source, p.flags, p.prefixes ?? null]),
-    prefixTrie: lex.prefixTrie.toStored(),
+    prefixTrie: {
+      edges: pack(trie.edges),
+      patternsAt: pack(patternsAt),
+      nodes: trie.patternsAt.length,
+      needs: trie.needs,
+      literals: { delta: pack(trie.literals.delta), outStart: pack(trie.literals.outStart), outIds: pack(trie.literals.outIds), wordCount: trie.literals.wordCount },
+      clauses: trie.clauses,
+    },
     vocabularies: [...lex.vocabularies.values()].map((v) => [v.name, v.terms, v.source, v.termSource, v.patternSource]),
     knownWords: [...known],
   };
@@ -121,9 +156,11 @@ export function restoreLexicon(entries: LoadedEntry[], s: StoredLexicon): Compil
     return { near, notNear, nearIndex: byFirstKey(near), notNearIndex: byFirstKey(notNear), window: c.window };
   });
   const ref = (entry: number, c: number): TermRef => ({ entry, constraint: c < 0 ? undefined : constraints[c] });
-  const ends: (TermRef[] | undefined)[] = new Array(s.termEdges.length / 3 + 1).fill(undefined);
-  for (let i = 0; i < s.termEnds.length; i += 3) (ends[s.termEnds[i]] ??= []).push(ref(s.termEnds[i + 1], s.termEnds[i + 2]));
-  const flat: FlatTrie = { keys: s.termKeys, edges: s.termEdges, ends };
+  const edges = unpack(s.termEdges);
+  const termEnds = unpack(s.termEnds);
+  const ends: (TermRef[] | undefined)[] = new Array(edges.length / 3 + 1).fill(undefined);
+  for (let i = 0; i < termEnds.length; i += 3) (ends[termEnds[i]] ??= []).push(ref(termEnds[i + 1], termEnds[i + 2]));
+  const flat: FlatTrie = { keys: s.termKeys, edges, ends };
   const abbreviations = new Map<string, TermRef[]>();
   for (const [key, pairs] of s.abbreviations) {
     const refs: TermRef[] = [];
@@ -135,9 +172,17 @@ export function restoreLexicon(entries: LoadedEntry[], s: StoredLexicon): Compil
   for (const [name, terms, source, termSource, patternSource] of s.vocabularies) vocabularies.set(name, { name, terms, words: wordsOf(terms), source, termSource, patternSource });
   // The matcher reads the flat table; the trie of Maps is made only if something asks for it.
   let root: TrieNode | undefined;
-  const lex = assembled(entries, () => (root ??= trieOf(flat)), abbreviations, patterns, new PrefixTrie(s.prefixTrie), vocabularies, new Set(s.knownWords));
+  const lex = assembled(entries, () => (root ??= trieOf(flat)), abbreviations, patterns, new PrefixTrie(prefixTables(s.prefixTrie)), vocabularies, new Set(s.knownWords));
   adoptTermTable(lex, tableOf(flat));
   return lex;
+}
+
+function prefixTables(p: StoredLexicon['prefixTrie']): PrefixTrieTables {
+  const patternsAt: (number[] | null)[] = new Array(p.nodes).fill(null);
+  const at = unpack(p.patternsAt);
+  for (let i = 0; i < at.length; i += 2 + at[i + 1]) patternsAt[at[i]] = Array.from(at.subarray(i + 2, i + 2 + at[i + 1]));
+  const l = p.literals;
+  return { edges: unpack(p.edges), patternsAt, needs: p.needs, literals: { delta: unpack(l.delta), outStart: unpack(l.outStart), outIds: unpack(l.outIds), wordCount: l.wordCount }, clauses: p.clauses };
 }
 
 /** The trie of Maps back from its flat form (the same insertion order: edges are stored breadth first). */

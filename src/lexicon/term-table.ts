@@ -40,7 +40,7 @@ export function adoptTermTable(lex: CompiledLexicon, t: TermTable): void {
 /** The trie flat: its keys by id, its edges as [node, key id, child] triples, and the terms ending at each node. */
 export interface FlatTrie {
   keys: string[];
-  edges: number[];
+  edges: ArrayLike<number>;
   ends: (TermRef[] | undefined)[];
 }
 
