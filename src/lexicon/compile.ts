@@ -41,7 +41,7 @@ export interface FrameGroup {
   opens?: boolean;
 }
 
-function byFirstKey(ps: Phrase[] | undefined): Map<string, Phrase[]> | undefined {
+export function byFirstKey(ps: Phrase[] | undefined): Map<string, Phrase[]> | undefined {
   if (!ps || ps.length === 0) return undefined;
   const m = new Map<string, Phrase[]>();
   for (const p of ps) {
@@ -61,10 +61,13 @@ export interface TrieNode {
 }
 export interface CompiledPattern {
   entry: number;
+  /** the pattern's source, vocabularies expanded, and its flags (`re`'s) */
+  source: string;
+  flags: string;
   re: RegExp;
   /** the pattern can only match where one of these word prefixes occurs */
   prefixes?: string[];
-  /** the same pattern, sticky, to try only at those places */
+  /** the same pattern, sticky, to try only at those places (there are openings exactly when there is this) */
   sticky?: RegExp;
 }
 export interface CompiledLexicon {
@@ -112,37 +115,49 @@ export function termKeys(text: string, stemmed: boolean): string[] {
 
 // Near-word lists repeat across entries (YAML anchors): compile each phrase once.
 const phraseCache = new Map<string, Phrase | undefined>();
-function phrase(text: string): Phrase | undefined {
-  if (phraseCache.has(text)) return phraseCache.get(text);
-  const keys = termKeys(text, true);
-  const p = keys.length ? { keys } : undefined;
-  phraseCache.set(text, p);
+/** A phrase's keys; `used` collects the phrases of one compile (their words are known words, see knownWords). */
+function phrase(text: string, used: Set<Phrase>): Phrase | undefined {
+  let p: Phrase | undefined;
+  if (phraseCache.has(text)) p = phraseCache.get(text);
+  else {
+    const keys = termKeys(text, true);
+    p = keys.length ? { keys } : undefined;
+    phraseCache.set(text, p);
+  }
+  if (p) used.add(p);
   return p;
 }
 
-function constraintOf(o: { near?: string[]; notNear?: string[]; window?: number }, vocab: Vocabularies): Constraint | undefined {
+function constraintOf(o: { near?: string[]; notNear?: string[]; window?: number }, vocab: Vocabularies, used: Set<Phrase>): Constraint | undefined {
   if (!o.near && !o.notNear) return undefined;
   const words = (list: string[]) => list.flatMap((w) => expandTerm(w, (n) => vocab.get(n)));
-  const near = o.near && words(o.near).map(phrase).filter((p): p is Phrase => !!p);
-  const notNear = o.notNear && words(o.notNear).map(phrase).filter((p): p is Phrase => !!p);
+  const near = o.near && words(o.near).map((w) => phrase(w, used)).filter((p): p is Phrase => !!p);
+  const notNear = o.notNear && words(o.notNear).map((w) => phrase(w, used)).filter((p): p is Phrase => !!p);
   return { near, notNear, nearIndex: byFirstKey(near), notNearIndex: byFirstKey(notNear), window: o.window ?? DEFAULT_WINDOW };
 }
 
 /**
  * A pattern with openings is matched with its sticky form only: its global form is made on
  * first use (V8 parses a regex when it is made; the built-in patterns, expanded with their
- * vocabularies, took 10-15 ms of each scanner's start, and of each worker's).
+ * vocabularies, took 10-15 ms of each scanner's start, and of each worker's). The sticky form
+ * too is made when the prefilter first finds an opening of the pattern: most documents open
+ * few of the patterns, and parsing all of them was a tenth of a restored scanner's start.
  */
-function compiledPattern(entry: number, src: string, flags: string, prefixes: string[] | undefined): CompiledPattern {
-  if (!prefixes) return { entry, re: new RegExp(src, flags), prefixes };
+export function compiledPattern(entry: number, src: string, flags: string, prefixes: string[] | undefined): CompiledPattern {
+  if (!prefixes) return { entry, source: src, flags, re: new RegExp(src, flags), prefixes };
   let re: RegExp | undefined;
+  let sticky: RegExp | undefined;
   return {
     entry,
+    source: src,
+    flags,
     get re() {
       return (re ??= new RegExp(src, flags));
     },
     prefixes,
-    sticky: new RegExp(src, flags.replace('g', '') + 'y'),
+    get sticky() {
+      return (sticky ??= new RegExp(src, flags.replace('g', '') + 'y'));
+    },
   };
 }
 
@@ -162,6 +177,7 @@ export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
     return out;
   }
   const root: TrieNode = { next: new Map(), ends: [] };
+  const phrasesUsed = new Set<Phrase>();
   const abbreviations = new Map<string, TermRef[]>();
   const patterns: CompiledPattern[] = [];
   const filters: (PatternFilter | undefined)[] = [];
@@ -172,20 +188,20 @@ export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
     const stemmed = names ? false : (e.stem ?? true);
     for (const term of e.terms ?? []) {
       const t0 = typeof term === 'string' ? { term } : term;
-      const constraint = constraintOf(t0, vocabularies);
+      const constraint = constraintOf(t0, vocabularies, phrasesUsed);
       for (const text of expandTerm(t0.term, (n) => vocabularies.get(n))) for (const form of contracted(text)) addTerm(idx, form, stemmed, constraint);
     }
     for (const ab of e.abbreviations ?? []) {
       const a = typeof ab === 'string' ? { abbr: ab } : ab;
       const key = normalise(a.abbr.trim()).text;
       const list = abbreviations.get(key) ?? [];
-      list.push({ entry: idx, constraint: constraintOf(a, vocabularies) });
+      list.push({ entry: idx, constraint: constraintOf(a, vocabularies, phrasesUsed) });
       abbreviations.set(key, list);
     }
     if (e.kind === 'finding')
       for (const f of e.frames ?? []) {
         const group = (g: (typeof f.with)[number]): FrameGroup => ({
-          index: byFirstKey(g.words.flatMap((w) => expandTerm(w, (n) => vocabularies.get(n))).map(phrase).filter((p): p is Phrase => !!p)) ?? new Map(),
+          index: byFirstKey(g.words.flatMap((w) => expandTerm(w, (n) => vocabularies.get(n))).map((w) => phrase(w, phrasesUsed)).filter((p): p is Phrase => !!p)) ?? new Map(),
           side: g.side ?? 'both',
           window: g.window ?? FRAME_WINDOW,
           clause: g.clause ?? false,
@@ -222,11 +238,40 @@ export function compileLexicon(entries: LoadedEntry[]): CompiledLexicon {
     if (!node.ends.some((r) => r.entry === idx && !r.constraint && !constraint)) node.ends.push({ entry: idx, constraint });
   }
   // A pattern with openings is tried only where one opens and its required literals are in reach.
-  const prefixTrie = new PrefixTrie(filters);
-  const prefiltered = patterns.filter((p) => p.prefixes && p.sticky);
-  const unfiltered = patterns.filter((p) => !(p.prefixes && p.sticky));
-  const text = textVocabulary(vocabularies, knownWords(root, abbreviations, vocabularies));
-  return { entries, root, abbreviations, patterns, prefixTrie, prefiltered, unfiltered, vocabularies, text };
+  const prefixTrie = PrefixTrie.build(filters);
+  const known = knownWords(root, abbreviations, phrasesUsed, vocabularies);
+  return assembled(entries, () => root, abbreviations, patterns, prefixTrie, vocabularies, known);
+}
+
+/** The compiled lexicon from its parts (compiled now, or restored from the build's store). */
+export function assembled(
+  entries: LoadedEntry[],
+  root: () => TrieNode,
+  abbreviations: Map<string, TermRef[]>,
+  patterns: CompiledPattern[],
+  prefixTrie: PrefixTrie,
+  vocabularies: Vocabularies,
+  known: ReadonlySet<string>,
+): CompiledLexicon {
+  const prefiltered = patterns.filter((p) => p.prefixes);
+  const unfiltered = patterns.filter((p) => !p.prefixes);
+  const text = textVocabulary(vocabularies, knownWordTest(known));
+  const lex: CompiledLexicon = {
+    entries,
+    // A restored lexicon makes its trie of Maps only when asked: the matcher reads the flat table (term-table.ts).
+    get root() {
+      return root();
+    },
+    abbreviations,
+    patterns,
+    prefixTrie,
+    prefiltered,
+    unfiltered,
+    vocabularies,
+    text,
+  };
+  knownWordSets.set(lex, known);
+  return lex;
 }
 
 const WORD = /^\p{L}{2,}$/u;
@@ -235,7 +280,7 @@ const WORD = /^\p{L}{2,}$/u;
  * Every word the lexicons use (terms, abbreviations, near-words, vocabularies), as written and
  * by stem: the text layer joins a disguised word ("M A R A C") only when it is one of these.
  */
-function knownWords(root: TrieNode, abbreviations: Map<string, TermRef[]>, vocab: Vocabularies): (lower: string) => boolean {
+function knownWords(root: TrieNode, abbreviations: Map<string, TermRef[]>, phrases: ReadonlySet<Phrase>, vocab: Vocabularies): Set<string> {
   const known = new Set<string>();
   const addKey = (key: string) => {
     const w = key.slice(1);
@@ -248,7 +293,15 @@ function knownWords(root: TrieNode, abbreviations: Map<string, TermRef[]>, vocab
       stack.push(child);
     }
   for (const a of abbreviations.keys()) if (WORD.test(a)) known.add(a.toLowerCase());
-  for (const p of phraseCache.values()) for (const k of p?.keys ?? []) addKey(k);
+  for (const p of phrases) for (const k of p.keys) addKey(k);
   for (const v of vocab.values()) for (const w of v.words) if (WORD.test(w)) known.add(w.toLowerCase());
+  return known;
+}
+
+function knownWordTest(known: ReadonlySet<string>): (lower: string) => boolean {
   return (lower) => lower.length >= 3 && (known.has(lower) || known.has(stem(lower)));
 }
+
+/** Each compiled lexicon's known words (for the build to store). */
+export const knownWordSets = new WeakMap<CompiledLexicon, ReadonlySet<string>>();
+

@@ -15,7 +15,7 @@ export class EdgeTable {
   private readonly mask: number;
 
   /** `edges` as [node, label, child] triples; nodes and labels are non-negative integers. */
-  constructor(edges: readonly number[]) {
+  constructor(edges: ArrayLike<number>) {
     const count = edges.length / 3;
     // At most half full: most probes end at their first slot or the next.
     let bits = 4;

@@ -10,7 +10,8 @@ import { isWithholdLevel, POLICY_THRESHOLDS } from '../model/policy.js';
 import { LexiconError, type LexiconProblem } from './errors.js';
 import { EntrySchema, inferKind, isFinding, type DisableEntry, type LoadedEntry } from './schema.js';
 import { judgeRegex } from './regex-judge.js';
-import { compileLexicon } from './compile.js';
+import { compileLexicon, type CompiledLexicon } from './compile.js';
+import { restoreLexicon, STORE_READABLE, storeLexicon, type StoredLexicon } from './stored.js';
 import { compileVocabularies, expandPattern } from './vocabulary.js';
 import { knownStems, seedStems } from '../text/stem.js';
 import { knownPrefixes, seedPrefixes } from './prefilter.js';
@@ -258,6 +259,37 @@ export function buildLexiconBundle(): LexiconBundle {
   // Compiling stems every word of every term, near-word and example-free phrase once.
   compileLexicon(set.entries);
   return { sources: sourceHashes(dir, files), entries: set.entries, stems: knownStems(), prefixes: knownPrefixes(), required: knownRequired() };
+}
+
+/** Where the build writes the built-in lexicons compiled (see stored.ts). */
+export function storedLexiconPath(dir = builtinLexiconDir()): string {
+  return join(dirname(dir), 'dist', 'builtin-compiled.json');
+}
+
+/** Compile the built-in lexicon files and return them as the build stores them. */
+export function buildStoredLexicon(): StoredLexicon {
+  const set = loadLexicons({ builtin: false, files: builtinFiles(builtinLexiconDir()), builtinSource: true });
+  return storeLexicon(compileLexicon(set.entries), set.version);
+}
+
+/**
+ * The built-in lexicons as the build compiled them, for a set that is exactly those: the
+ * built-in set alone (loadLexicons()), with the content hash and the entries, in order, that
+ * the build compiled. Undefined otherwise (user lexicons, an edited lexicon file, no build),
+ * and then the set is compiled as usual.
+ */
+export function storedBuiltin(set: LexiconSet): CompiledLexicon | undefined {
+  if (set !== builtinSet?.set) return undefined;
+  const path = storedLexiconPath();
+  if (!STORE_READABLE || !existsSync(path)) return undefined;
+  let stored: StoredLexicon;
+  try {
+    stored = JSON.parse(readFileSync(path, 'utf8')) as StoredLexicon;
+  } catch {
+    return undefined;
+  }
+  const same = stored.version === set.version && stored.ids.length === set.entries.length && stored.ids.every((id, i) => id === set.entries[i].id);
+  return same ? restoreLexicon(set.entries, stored) : undefined;
 }
 
 /** Expand user lexicon paths or globs; a pattern that matches nothing is an error. */

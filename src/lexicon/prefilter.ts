@@ -13,7 +13,7 @@
  */
 import type { Token } from '../text/tokenise.js';
 import { EdgeTable } from './edges.js';
-import { LiteralScanner, MIN_LITERAL, type Required } from './required.js';
+import { LiteralScanner, MIN_LITERAL, type LiteralTables, type Required } from './required.js';
 
 const MAX_PREFIXES = 256;
 const MAX_LEN = 8;
@@ -392,6 +392,17 @@ interface Need {
 
 const ROOT = 0;
 
+/** A PrefixTrie's tables (the build stores them with the compiled lexicon, stored.ts): edges as [node, folded code unit, child] triples, nodes numbered breadth first. */
+export interface PrefixTrieTables {
+  edges: Int32Array;
+  /** by node: the patterns whose opening ends there */
+  patternsAt: (number[] | null)[];
+  /** by pattern: its required-literal clauses in reach */
+  needs: (Need | null)[];
+  literals: LiteralTables;
+  clauses: number;
+}
+
 /**
  * All patterns' openings in one character trie, so one pass over a document's token starts
  * finds every place each pattern may match; and all their required literals (required.ts), so
@@ -406,7 +417,7 @@ export class PrefixTrie {
   private readonly goesOn: Uint8Array;
   /** by node id: 1 when it has a child by a character other than a letter a-z */
   private readonly goesPastWord: Uint8Array;
-  private readonly needs: (Need | undefined)[] = [];
+  private readonly needs: (Need | undefined)[];
   private readonly literals: LiteralScanner;
   /** how many required-literal clauses there are */
   readonly clauses: number;
@@ -415,7 +426,7 @@ export class PrefixTrie {
   private readonly newline: TokenWalk;
 
   /** `patterns[i]` for pattern i, or undefined for one run over the whole text instead. */
-  constructor(patterns: readonly (PatternFilter | undefined)[]) {
+  static build(patterns: readonly (PatternFilter | undefined)[]): PrefixTrie {
     const clauses: string[][] = [];
     // Patterns built from one vocabulary share clauses: each is looked for once.
     const ids = new Map<string, number>();
@@ -430,13 +441,15 @@ export class PrefixTrie {
       return id;
     };
     const root: BuildNode = { next: new Map(), patterns: [] };
+    const needs: (Need | null)[] = [];
     patterns.forEach((p, i) => {
+      needs.push(null);
       if (!p) return;
       for (const x of p.prefixes) add(root, x, i);
       // A clause that can be anywhere in the match tells the prefilter nothing.
       const kept = p.required.clauses.flatMap((c, k) => (p.required.reach[k].fixed === Infinity ? [] : [k]));
       const { clauses, reach } = p.required;
-      if (kept.length) this.needs[i] = { clauses: kept.map((k) => idOf(clauses[k])), fixed: kept.map((k) => reach[k].fixed), runs: kept.map((k) => reach[k].runs) };
+      if (kept.length) needs[i] = { clauses: kept.map((k) => idOf(clauses[k])), fixed: kept.map((k) => reach[k].fixed), runs: kept.map((k) => reach[k].runs) };
     });
     // Numbered breadth first, the root 0.
     const nodes: BuildNode[] = [root];
@@ -446,14 +459,36 @@ export class PrefixTrie {
         edges.push(id, code, nodes.length);
         nodes.push(child);
       }
+    const patternsAt = nodes.map((n) => (n.patterns.length ? n.patterns : null));
+    return new PrefixTrie({ edges: Int32Array.from(edges), patternsAt, needs, literals: LiteralScanner.fromClauses(clauses).tables(), clauses: clauses.length });
+  }
+
+  /** The trie's tables, as build works them out or the build stored them (null for none). */
+  private readonly stored: PrefixTrieTables;
+
+  constructor(stored: PrefixTrieTables) {
+    this.stored = stored;
+    const { edges } = stored;
     this.edges = new EdgeTable(edges);
-    this.patternsAt = nodes.map((n) => (n.patterns.length ? n.patterns : undefined));
-    this.goesOn = Uint8Array.from(nodes, (n) => (n.next.size ? 1 : 0));
-    this.goesPastWord = Uint8Array.from(nodes, (n) => ([...n.next.keys()].some((code) => code < 97 || code > 122) ? 1 : 0));
-    this.literals = new LiteralScanner(clauses);
-    this.clauses = clauses.length;
+    this.patternsAt = stored.patternsAt.map((at) => at ?? undefined);
+    const nodes = stored.patternsAt.length;
+    this.goesOn = new Uint8Array(nodes);
+    this.goesPastWord = new Uint8Array(nodes);
+    for (let e = 0; e < edges.length; e += 3) {
+      this.goesOn[edges[e]] = 1;
+      const code = edges[e + 1];
+      if (code < 97 || code > 122) this.goesPastWord[edges[e]] = 1;
+    }
+    this.needs = stored.needs.map((n) => n ?? undefined);
+    this.literals = new LiteralScanner(stored.literals);
+    this.clauses = stored.clauses;
     this.none = new Uint32Array(this.literals.words);
     this.newline = { hits: [], node: -1, literals: this.none };
+  }
+
+  /** The tables, for the build to store (the constructor takes them back). */
+  tables(): PrefixTrieTables {
+    return this.stored;
   }
 
   /**

@@ -503,6 +503,14 @@ function minimal(c: string[]): string[] {
   return out.sort();
 }
 
+/** A LiteralScanner's tables (the build stores them with the compiled lexicon, stored.ts). */
+export interface LiteralTables {
+  delta: Int32Array;
+  outStart: Int32Array;
+  outIds: Int32Array;
+  wordCount: number;
+}
+
 /**
  * Every clause's literals in one Aho-Corasick automaton over lower-case letters, to find which
  * clauses a token's text satisfies (once per token form: the prefilter keeps the answer).
@@ -515,8 +523,8 @@ export class LiteralScanner {
   private readonly outIds: Int32Array;
   private readonly wordCount: number;
 
-  constructor(clauses: readonly string[][]) {
-    this.wordCount = Math.max(1, Math.ceil(clauses.length / 32));
+  /** The automaton of the clauses' literals. */
+  static fromClauses(clauses: readonly string[][]): LiteralScanner {
     const W = 27;
     // The trie of all literals in one growing table (-1: no edge yet), then failure links
     // breadth first, filling in every missing edge (the usual construction).
@@ -562,11 +570,24 @@ export class LiteralScanner {
         }
       }
     }
-    this.delta = delta.slice(0, states * W);
-    this.outStart = new Int32Array(states + 1);
-    for (let s = 0; s < states; s++) this.outStart[s + 1] = this.outStart[s] + out[s].length;
-    this.outIds = new Int32Array(this.outStart[states]);
-    for (let s = 0; s < states; s++) this.outIds.set(out[s], this.outStart[s]);
+    const outStart = new Int32Array(states + 1);
+    for (let s = 0; s < states; s++) outStart[s + 1] = outStart[s] + out[s].length;
+    const outIds = new Int32Array(outStart[states]);
+    for (let s = 0; s < states; s++) outIds.set(out[s], outStart[s]);
+    return new LiteralScanner({ delta: delta.slice(0, states * W), outStart, outIds, wordCount: Math.max(1, Math.ceil(clauses.length / 32)) });
+  }
+
+  /** From its tables: those fromClauses works out, or those the build stored. */
+  constructor(tables: LiteralTables) {
+    this.delta = tables.delta;
+    this.outStart = tables.outStart;
+    this.outIds = tables.outIds;
+    this.wordCount = tables.wordCount;
+  }
+
+  /** The tables, for the build to store. */
+  tables(): LiteralTables {
+    return { delta: this.delta, outStart: this.outStart, outIds: this.outIds, wordCount: this.wordCount };
   }
 
   /** Words of a clause bit set (see find). */

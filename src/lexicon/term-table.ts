@@ -32,7 +32,19 @@ export function termTable(lex: CompiledLexicon): TermTable {
   return t;
 }
 
-function flatten(root: TrieNode): TermTable {
+/** A lexicon's term table made from its parts (a restored lexicon's, see compile.ts's restoreLexicon): matching asks no trie. */
+export function adoptTermTable(lex: CompiledLexicon, t: TermTable): void {
+  tables.set(lex, t);
+}
+
+/** The trie flat: its keys by id, its edges as [node, key id, child] triples, and the terms ending at each node. */
+export interface FlatTrie {
+  keys: string[];
+  edges: ArrayLike<number>;
+  ends: (TermRef[] | undefined)[];
+}
+
+export function flattenTrie(root: TrieNode): FlatTrie {
   const keyIds = new Map<string, number>();
   const nodes: TrieNode[] = [root];
   const edges: number[] = [];
@@ -47,13 +59,23 @@ function flatten(root: TrieNode): TermTable {
       edges.push(id, k, nodes.length);
       nodes.push(child);
     }
-  const deep = new Uint8Array(keyIds.size);
-  for (let e = 0; e < edges.length; e += 3) if (edges[e] !== ROOT) deep[edges[e + 1]] = 1;
-  const goesOn = new Uint8Array(nodes.length);
-  const ends: (TermRef[] | undefined)[] = new Array(nodes.length);
-  nodes.forEach((n, id) => {
-    goesOn[id] = n.next.size > 0 ? 1 : 0;
-    ends[id] = n.ends.length ? n.ends : undefined;
-  });
+  return { keys: [...keyIds.keys()], edges, ends: nodes.map((n) => (n.ends.length ? n.ends : undefined)) };
+}
+
+/** The matcher's table of a flat trie. */
+export function tableOf(flat: FlatTrie): TermTable {
+  const { keys, edges, ends } = flat;
+  const keyIds = new Map<string, number>();
+  for (let k = 0; k < keys.length; k++) keyIds.set(keys[k], k);
+  const deep = new Uint8Array(keys.length);
+  const goesOn = new Uint8Array(ends.length);
+  for (let e = 0; e < edges.length; e += 3) {
+    if (edges[e] !== ROOT) deep[edges[e + 1]] = 1;
+    goesOn[edges[e]] = 1;
+  }
   return { keyIds, deep, edges: new EdgeTable(edges), ends, goesOn };
+}
+
+function flatten(root: TrieNode): TermTable {
+  return tableOf(flattenTrie(root));
 }

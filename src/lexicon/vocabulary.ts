@@ -97,7 +97,7 @@ export function compileVocabularies(entries: readonly LoadedEntry[], problems?: 
     const v: CompiledVocabulary = {
       name,
       terms: [...new Set(terms)],
-      words: new Set(terms.filter((t) => !/\s/.test(t) && !(t.length > 1 && t.endsWith('*')))),
+      words: wordsOf(terms),
       source: `(?:${[...uniq, ...pats].join('|')})`,
       termSource,
       patternSource,
@@ -107,6 +107,11 @@ export function compileVocabularies(entries: readonly LoadedEntry[], problems?: 
   };
   for (const name of byName.keys()) build(name, undefined);
   return done;
+}
+
+/** A vocabulary's single-word terms (no space, not a word beginning such as "diabet*"). */
+export function wordsOf(terms: readonly string[]): Set<string> {
+  return new Set(terms.filter((t) => !/\s/.test(t) && !(t.length > 1 && t.endsWith('*'))));
 }
 
 function expandPatternWith(src: string, lookup: (name: string) => CompiledVocabulary | undefined, fail: (m: string) => void): string {

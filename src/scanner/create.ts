@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { compileLexicon, type CompiledLexicon } from '../lexicon/compile.js';
 import { LexiconError, type LexiconProblem } from '../lexicon/errors.js';
-import { loadLexicons, resolveLexiconPaths, type LexiconSet, type ParsedEntry } from '../lexicon/load.js';
+import { loadLexicons, resolveLexiconPaths, storedBuiltin, type LexiconSet, type ParsedEntry } from '../lexicon/load.js';
 import { EntrySchema } from '../lexicon/schema.js';
 import { ScanTimeout, UNBOUNDED_BELOW, limitFor, withinTime } from './time-bound.js';
 import { scanInWindows, WINDOWED_ABOVE } from './windows.js';
@@ -83,7 +83,8 @@ function compiledFor(set: LexiconSet): CompiledLexicon {
   const key = `${set.version}:${set.entries.length}`;
   let c = compiledCache.get(key);
   if (!c) {
-    c = compileLexicon(set.entries);
+    // The built-in lexicons alone were compiled by the build: read back, not compiled again.
+    c = storedBuiltin(set) ?? compileLexicon(set.entries);
     if (compiledCache.size >= COMPILED_KEEP) compiledCache.delete(compiledCache.keys().next().value!);
     compiledCache.set(key, c);
   }
