@@ -43,6 +43,21 @@ describe('stored built-in lexicons', () => {
     }
   });
 
+  it("keeps every option of a frame's groups (a group option the store drops would match more, not less)", () => {
+    const entries = loadLexicons().entries.filter((e) => e.kind === 'vocabulary');
+    const frame = {
+      kind: 'finding', id: 'harm/test-frame', category: 'harm', type: 'test', weight: 0.5, source: 'test', file: 'test', examples: { match: [], noMatch: [] },
+      frames: [{ verbs: ['told'], with: [{ words: ['not'], side: 'before', window: 3, clause: true, gap: ['yet'], opens: true }], unless: [{ words: ['wife'], side: 'before', window: 4 }] }],
+    } as (typeof entries)[number];
+    const compiled = compileLexicon([...entries, frame]);
+    const restored = restoreLexicon([...entries, frame], storeLexicon(compiled, 'test'));
+    // each text turns on one option: opens, gap, clause, side, window, unless
+    for (const text of ['Not yet told.', 'Husband not told.', 'Not sure, told.', 'Told, not.', 'Not a b c told.', 'Wife: not told.', 'Bloods back. Not told.']) {
+      expect(matchLexicon(analyse(text, restored.text), restored).length, text).toBe(matchLexicon(analyse(text, compiled.text), compiled).length);
+    }
+    expect(matchLexicon(analyse('Husband not told.', restored.text), restored)).toEqual([]);
+  });
+
   it('is used for the built-in set alone: user entries are compiled with the built-in ones', () => {
     expect(storedBuiltin(loadLexicons())).toBeDefined();
     const entries = [{ id: 'test/extra', category: 'sensitive', type: 'extra', weight: 0.5, terms: ['zzyzx'], source: 'test', examples: { match: ['zzyzx'], noMatch: ['no'] } }];

@@ -68,6 +68,7 @@ interface StoredGroup {
   window: number;
   clause: boolean;
   gap?: string[];
+  opens?: boolean;
 }
 
 /** A compiled lexicon as the build stores it. */
@@ -90,6 +91,7 @@ export function storeLexicon(lex: CompiledLexicon, version: string): StoredLexic
     window: g.window,
     clause: g.clause,
     ...(g.gap ? { gap: [...g.gap] } : {}),
+    ...(g.opens ? { opens: true } : {}),
   });
   const constraints: StoredConstraint[] = [];
   const constraintIds = new Map<Constraint, number>();
@@ -148,6 +150,7 @@ export function restoreLexicon(entries: LoadedEntry[], s: StoredLexicon): Compil
     window: g.window,
     clause: g.clause,
     ...(g.gap ? { gap: new Set(g.gap) } : {}),
+    ...(g.opens ? { opens: true } : {}),
   });
   const constraints: Constraint[] = s.constraints.map((c) => {
     if ('all' in c) return { window: c.window, all: c.all.map(group), ...(c.none ? { none: c.none.map(group) } : {}) };
