@@ -315,3 +315,23 @@ describe("blind18's classes: a double-barrelled name before its role, staff by t
     ['Notes summarised: paper Lloyd George envelope received.', []],
   ]);
 });
+
+describe("a letter a relative wrote: what its writer calls 'my number' is the relative's", () => {
+  const phoneLevel = (text: string, patient: { name: string; sex?: string }) =>
+    scanner.scan(text, { patient }).findings.find((f) => f.ruleId === 'identifier/phone')?.level;
+  const father = { name: 'Albert Henshaw', sex: 'male' };
+  const rows: [string, { name: string; sex?: string }, string | undefined][] = [
+    ['Dear Dr Moss,\n\nI am writing about my father, Albert Henshaw, who is your patient. He would like an appointment. My number is 07700 900416.\n\nMargaret Sowerby (daughter)', father, 'withhold'],
+    ['Dear Dr Moss,\n\nI am his wife and I am worried about his memory. My mobile is 07700 900417.\n\nJean Henshaw', father, 'withhold'],
+    // near-misses: the patient writing about their own care (whose number is not known: review, not
+    // a relative's); a relative's letter giving a service's number
+    ['Dear Dr Moss,\n\nI would like to change my appointment. My number is 07700 900418.\n\nAlbert Henshaw', father, 'review'],
+    ['Dear Dr Moss,\n\nI am his wife. The memory clinic number is 01632 960118.\n\nJean Henshaw', father, undefined],
+  ];
+  for (const [text, patient, want] of rows)
+    it(`${JSON.stringify(text.slice(0, 80))} -> ${want ?? 'not a third party'}`, () => {
+      const level = phoneLevel(text, patient);
+      if (want) expect(level).toBe(want);
+      else expect(level === undefined || level === 'visible').toBe(true);
+    });
+});

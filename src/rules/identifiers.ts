@@ -109,6 +109,8 @@ interface Cues {
   patientLine: RegExp;
   /** an identifier's label with its number ("NHS No: 930 203 0954"): a field of a block, not an organisation's name */
   nhsField: RegExp;
+  /** a document written by a relative ("I am his wife", "my father, who is your patient", a signature "Margaret Sowerby (daughter)") */
+  relativeWriter: RegExp;
 }
 
 function cuesOf(lex: CompiledLexicon): Cues {
@@ -128,6 +130,14 @@ function cuesOf(lex: CompiledLexicon): Cues {
     patientLine: new RegExp(`^\\s*(?:${vocabSource(lex, 'patient-field-label')})\\s*:`, 'iu'),
     fieldLine: /^\s*[A-Za-z][A-Za-z .'/-]{0,24}\d?:/,
     nhsField: new RegExp(`(?<![\\p{L}\\p{N}_])${vocabSource(lex, 'nhs-number-label')}(?:\\s*${vocabSource(lex, 'number-label')})?\\s*:?\\s*\\d[\\d -]{8,11}\\d`, 'giu'),
+    relativeWriter: new RegExp(
+      [
+        `\\bI(?:'m|\\s+am)\\s+(?:his|her|their|[A-Z][a-z]+'s)\\s+(?:${vocabSource(lex, 'relative')})\\b`,
+        `\\bmy\\s+(?:${vocabSource(lex, 'relative')}),?[^.\\n]{0,80}\\byour\\s+patient\\b`,
+        `^[^\\n]{0,60}\\((?:his\\s+|her\\s+)?(?:${vocabSource(lex, 'relative')})\\)[ \\t]*$`,
+      ].join('|'),
+      'imu',
+    ),
   }));
 }
 const AFFIRMED: ContextResult = { negated: false, uncertain: false, hypothetical: false, historical: false, experiencer: 'other', triggers: [] };
@@ -296,7 +306,14 @@ export function detectIdentifiers(input: DetectInput): RawFinding[] {
   const text = doc.norm.text;
   const namer = patientNamer(patient);
   const namesPatient = namer.inFull;
-  const whose = (start: number, end: number) => ownerOf(doc, cues, start, end, namesPatient);
+  // A letter a relative wrote: what its writer calls "my number" is the relative's ("My number
+  // is 07700 900416 ... Margaret Sowerby (daughter)"), which a letter from the patient is not.
+  let byRelative: boolean | undefined;
+  const writersOwn = (start: number) => /\b(?:my|me|I)\b[^.;\n]{0,30}$/i.test(text.slice(Math.max(0, start - 40), start)) && (byRelative ??= cues.relativeWriter.test(text));
+  const whose = (start: number, end: number): Owner => {
+    const owner = ownerOf(doc, cues, start, end, namesPatient);
+    return owner !== 'third' && owner !== 'professional' && writersOwn(start) ? 'third' : owner;
+  };
   const out: RawFinding[] = [];
   // Characters already claimed by an identifier (a DOB is never also a phone number); made at
   // the first claim, as most documents have no identifier.
