@@ -140,3 +140,13 @@ describe('an answer to a question about the family is family history, as a famil
     ['Patient: My father has been diagnosed with dementia and I am his carer.', 'review', true, woman],
   ]);
 });
+
+describe("a relative's own news: 'her sister was told that she has ...' is the sister's health", () => {
+  table([
+    ['Stressed because her sister, Marcia Bell, was told last month that she has breast cancer.', 'withhold', true, woman],
+    ['Worried: his brother found out he has diabetes after a fall.', 'review', true, man],
+    // near-misses: news that is not about health; the patient's own news
+    ['Her sister was told that she has to move house.', 'visible', false, woman],
+    ['She was told last month that she has breast cancer; sister with her today.', 'review', false, woman],
+  ]);
+});

@@ -53,8 +53,10 @@ function shapesOf(lex: CompiledLexicon): Shapes {
     familyLabel: new RegExp(`(?:^|[\\s.;(])(?:${vocabSource(lex, 'heading-family')})\\s*:`, 'giu'),
     genericBefore: new RegExp(`${vocabRegex(lex, 'generic-person').source}\\s+$`, 'iu'),
     possessiveHealth: new RegExp(`^\\s+${vocabSource(lex, 'health-measure')}(?![\\p{L}\\p{N}_])`, 'iu'),
+    // the relative's own news may stand before the statement: "sister, Marcia Bell, was told last
+    // month that she has breast cancer" (the pronoun is the relative's)
     statement: new RegExp(
-      `^,?(?:\\s+[A-Z][A-Za-z'-]+){0,3}(?:\\s*\\([^()]{0,80}\\))?[\\s,]*(?:(?:who|which)\\s+)?((?:[a-z']+ ){0,2}?)(${vocabSource(lex, 'health-statement-verb')})(?![\\p{L}\\p{N}_])`,
+      `^,?(?:\\s+[A-Z][A-Za-z'-]+){0,3}(?:\\s*\\([^()]{0,80}\\))?[\\s,]*(?:(?:who|which)\\s+)?(?:(?:${vocabSource(lex, 'news-received')})(?:\\s+[a-z]+){0,3}?\\s+(?:that\\s+)?(?:she|he|they)\\s+)?((?:[a-z']+ ){0,2}?)(${vocabSource(lex, 'health-statement-verb')})(?![\\p{L}\\p{N}_])`,
       'u',
     ),
     listed: /^,?(?:\s+[A-Z][A-Za-z'-]+){1,3}(?:\s*\([^()]{0,80}\))?\s*[-:\u2013\u2014]\s+/u,
