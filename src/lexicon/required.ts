@@ -513,10 +513,8 @@ export class LiteralScanner {
   /** clauses satisfied on reaching each state: outIds[outStart[s] .. outStart[s + 1]) */
   private readonly outStart: Int32Array;
   private readonly outIds: Int32Array;
-  private readonly wordCount: number;
 
   constructor(clauses: readonly string[][]) {
-    this.wordCount = Math.max(1, Math.ceil(clauses.length / 32));
     const W = 27;
     // The trie of all literals in one growing table (-1: no edge yet), then failure links
     // breadth first, filling in every missing edge (the usual construction).
@@ -569,29 +567,19 @@ export class LiteralScanner {
     for (let s = 0; s < states; s++) this.outIds.set(out[s], this.outStart[s]);
   }
 
-  /** Words of a clause bit set (see find). */
-  get words(): number {
-    return this.wordCount;
-  }
-
   /**
-   * The clauses a text (a token's) satisfies, as a bit set (bit c of word c >> 5), or
-   * undefined for none. Letters fold as a case-insensitive Unicode regex compares them with
-   * ASCII ones.
+   * The ids of the clauses a text (a token's) satisfies, ascending, or undefined for none.
+   * Letters fold as a case-insensitive Unicode regex compares them with ASCII ones.
    */
-  find(text: string): Uint32Array | undefined {
-    let found: Uint32Array | undefined;
+  find(text: string): Int32Array | undefined {
+    let found: Set<number> | undefined;
     const { delta, outStart, outIds } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       s = delta[s * 27 + letterOf(text.charCodeAt(i))];
-      for (let k = outStart[s]; k < outStart[s + 1]; k++) {
-        const c = outIds[k];
-        found ??= new Uint32Array(this.wordCount);
-        found[c >> 5] |= 1 << (c & 31);
-      }
+      for (let k = outStart[s]; k < outStart[s + 1]; k++) (found ??= new Set()).add(outIds[k]);
     }
-    return found;
+    return found && Int32Array.from([...found].sort((a, b) => a - b));
   }
 }
 
