@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { compileLexicon } from '../src/lexicon/compile.js';
 import { matchLexicon } from '../src/lexicon/match.js';
 import { buildStoredLexicon, loadLexicons, storedBuiltin, storedLexiconPath } from '../src/lexicon/load.js';
+import type { LoadedEntry } from '../src/lexicon/schema.js';
 import { restoreLexicon, storeLexicon, type StoredLexicon } from '../src/lexicon/stored.js';
 import { analyse } from '../src/text/index.js';
 import { createScanner } from '../src/scanner/create.js';
@@ -44,11 +45,11 @@ describe('stored built-in lexicons', () => {
   });
 
   it("keeps every option of a frame's groups (a group option the store drops would match more, not less)", () => {
-    const entries = loadLexicons().entries.filter((e) => e.kind === 'vocabulary');
+    const entries: LoadedEntry[] = loadLexicons().entries.filter((e) => e.kind === 'vocabulary');
     const frame = {
       kind: 'finding', id: 'harm/test-frame', category: 'harm', type: 'test', weight: 0.5, source: 'test', file: 'test', examples: { match: [], noMatch: [] },
       frames: [{ verbs: ['told'], with: [{ words: ['not'], side: 'before', window: 3, clause: true, gap: ['yet'], opens: true }], unless: [{ words: ['wife'], side: 'before', window: 4 }] }],
-    } as (typeof entries)[number];
+    } as LoadedEntry;
     const compiled = compileLexicon([...entries, frame]);
     const restored = restoreLexicon([...entries, frame], storeLexicon(compiled, 'test'));
     // each text turns on one option: opens, gap, clause, side, window, unless

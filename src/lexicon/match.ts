@@ -88,10 +88,10 @@ function firstStep(lex: CompiledLexicon, terms: TermTable, t: Token): FirstStep 
     if (refs) ends = ends ? [...ends, ...refs] : refs;
     if (terms.goesOn[node]) (frontier ??= []).push(node);
   }
-  const { hits, node, literals } = lex.prefixTrie.walk(t);
+  const { hits, node, clauses } = lex.prefixTrie.walk(t);
   const start = abbr || ends || frontier ? { abbr, ends, frontier } : undefined;
   const deep = (id: number) => (id >= 0 && terms.deep[id] ? id : -1);
-  return { stemmed, exactId: deep(exactId), stemId: deep(stemId), start, hits, node, literals };
+  return { stemmed, exactId: deep(exactId), stemId: deep(stemId), start, hits, node, clauses };
 }
 
 function keysOf(t: Token): [string, string] {
@@ -299,8 +299,8 @@ interface Scratch {
   /** the trie walk's next frontier (node ids that can still go on), and the nodes it is made from */
   next: number[];
   nxt: number[];
-  /** for the prefilter: by required-literal clause, zeros (see PrefixTrie.candidates) */
-  known: Int32Array;
+  /** for the prefilter: by required-literal clause (see PrefixTrie.candidates) */
+  nearest: Int32Array;
 }
 const scratchOf = new WeakMap<CompiledLexicon, Scratch>();
 
@@ -312,7 +312,7 @@ function newScratch(lex: CompiledLexicon): Scratch {
     lastKept: new Int32Array(lex.entries.length),
     next: [],
     nxt: [],
-    known: new Int32Array(lex.prefixTrie.clauses),
+    nearest: new Int32Array(lex.prefixTrie.clauses),
   };
 }
 
@@ -406,7 +406,7 @@ function matchWith(doc: Analysed, lex: CompiledLexicon, scratch: Scratch): Hit[]
   // Patterns with known openings are tried only where one opens (the prefilter's pairs, in
   // text order); per pattern, a place inside its previous match is not tried again.
   if (lex.prefiltered.length) {
-    const pairs = lex.prefixTrie.candidates(text, toks, info, scratch.known);
+    const pairs = lex.prefixTrie.candidates(text, toks, info, scratch.nearest);
     const { tried, matchEnd } = scratch;
     for (let k = 0; k < pairs.length; k += 2) {
       const pos = pairs[k];

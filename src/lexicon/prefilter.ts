@@ -356,9 +356,14 @@ export interface TokenWalk {
   hits: number[];
   /** the trie node (id) at the token's end, to carry on into the text after it, or -1 */
   node: number;
-  /** required-literal clauses the token's text satisfies, a bit set (bit c of word c >> 5) */
-  literals: Uint32Array;
+  /** ids of the required-literal clauses the token's text satisfies (most tokens: none) */
+  clauses: Int32Array;
 }
+
+const NO_CLAUSES = new Int32Array(0);
+
+/** Where no literal of a clause is, as a token start: beyond any reach. */
+const NOWHERE = 0x3fffffff;
 
 /** A node of the trie while it is built; matching walks its flat form (PrefixTrie). */
 interface BuildNode {
@@ -421,8 +426,6 @@ export class PrefixTrie {
   private readonly literals: LiteralScanner;
   /** how many required-literal clauses there are */
   readonly clauses: number;
-  /** the clause bit set of a token with no required literal */
-  private readonly none: Uint32Array;
   private readonly newline: TokenWalk;
 
   /** `patterns[i]` for pattern i, or undefined for one run over the whole text instead. */
@@ -446,8 +449,7 @@ export class PrefixTrie {
       needs.push(null);
       if (!p) return;
       for (const x of p.prefixes) add(root, x, i);
-      // A clause that can be anywhere in the match tells the prefilter nothing.
-      const kept = p.required.clauses.flatMap((c, k) => (p.required.reach[k].fixed === Infinity ? [] : [k]));
+      const kept = clausesToAsk(p.required);
       const { clauses, reach } = p.required;
       if (kept.length) needs[i] = { clauses: kept.map((k) => idOf(clauses[k])), fixed: kept.map((k) => reach[k].fixed), runs: kept.map((k) => reach[k].runs) };
     });
@@ -482,8 +484,7 @@ export class PrefixTrie {
     this.needs = stored.needs.map((n) => n ?? undefined);
     this.literals = new LiteralScanner(stored.literals);
     this.clauses = stored.clauses;
-    this.none = new Uint32Array(this.literals.words);
-    this.newline = { hits: [], node: -1, literals: this.none };
+    this.newline = { hits: [], node: -1, clauses: NO_CLAUSES };
   }
 
   /** The tables, for the build to store (the constructor takes them back). */
@@ -510,7 +511,7 @@ export class PrefixTrie {
       if (at) for (const p of at) hits.push(p);
     }
     const goesOn = token.kind === 'word' ? this.goesPastWord : this.goesOn;
-    return { hits, node: node >= 0 && goesOn[node] ? node : -1, literals: this.literals.find(word) ?? this.none };
+    return { hits, node: node >= 0 && goesOn[node] ? node : -1, clauses: this.literals.find(word) ?? NO_CLAUSES };
   }
 
   /**
@@ -518,92 +519,78 @@ export class PrefixTrie {
    * prefixes and the pattern's required literals are in reach, flat as [start, pattern, start,
    * pattern, ...] in text order: one growing array per document rather than one per pattern.
    * A pair may repeat when two prefixes of one pattern open at the same place. `walks` holds
-   * each token's walk (see walk). `known` is the caller's array of `clauses` zeros, for this
-   * call's use (see clauseInReach); it is handed back zeros.
+   * each token's walk (see walk). `nearest` is the caller's array of `clauses` numbers, for
+   * this call's use (see inReach).
+   *
+   * The tokens are read from the last to the first, so that when a token's openings are
+   * asked about, `nearest` already holds, for every clause, the start of the nearest token
+   * from it on with one of the clause's literals (each question is a few loads, and each
+   * token's clauses are written once), and `space` the longest run of white space after the
+   * token's start, which is all of the text a match from there can take its runs from.
    */
-  candidates(text: string, toks: Token[], walks: readonly TokenWalk[], known: Int32Array): number[] {
-    const reach = this.reachOf(text, toks, walks, known);
+  candidates(text: string, toks: Token[], walks: readonly TokenWalk[], nearest: Int32Array): number[] {
+    nearest.fill(NOWHERE);
     const { edges, patternsAt, goesOn } = this;
+    // Tokens cover every character but white space (tokenise.ts), so the gaps between tokens
+    // other than line breaks are the white-space runs.
+    let space = 0;
+    let nextStart = text.length;
+    // Pairs as [pattern, start, ...] from the last token to the first: reversed at the end.
     const out: number[] = [];
-    for (let i = 0; i < toks.length; i++) {
+    for (let i = toks.length - 1; i >= 0; i--) {
+      const t = toks[i];
+      const start = t.start;
+      if (t.kind !== 'newline') {
+        if (nextStart - t.end > space) space = nextStart - t.end;
+        nextStart = start;
+      }
       const w = walks[i];
-      const start = toks[i].start;
-      for (const p of w.hits) if (this.inReach(p, i, reach)) out.push(start, p);
+      const cs = w.clauses;
+      for (let k = 0; k < cs.length; k++) nearest[cs[k]] = start;
+      for (const p of w.hits) if (this.inReach(p, start, nearest, space)) out.push(p, start);
       let node = w.node;
       if (node < 0) continue;
-      for (let j = toks[i].end; j < text.length; j++) {
+      for (let j = t.end; j < text.length; j++) {
         node = edges.child(node, foldCode(text.charCodeAt(j)));
         if (node < 0) break;
         const at = patternsAt[node];
-        if (at) for (const p of at) if (this.inReach(p, i, reach)) out.push(start, p);
+        if (at) for (const p of at) if (this.inReach(p, start, nearest, space)) out.push(p, start);
         if (goesOn[node] === 0) break;
       }
     }
-    known.fill(0);
-    return out;
-  }
-
-  /** One document's reach of required literals: its longest white-space run, and what is known of each clause so far. */
-  private reachOf(text: string, toks: Token[], walks: readonly TokenWalk[], known: Int32Array): Reach {
-    const n = toks.length;
-    // Tokens cover every character but white space (tokenise.ts), so the gaps between tokens
-    // other than line breaks are the white-space runs.
-    let longestSpace = 0;
-    let prevEnd = 0;
-    // Each token's clause bits, gathered once: the look-ups read them from one array.
-    const lits: Uint32Array[] = new Array(n);
-    for (let i = 0; i < n; i++) {
-      lits[i] = walks[i].literals;
-      const t = toks[i];
-      if (t.kind === 'newline') continue;
-      if (t.start - prevEnd > longestSpace) longestSpace = t.start - prevEnd;
-      prevEnd = t.end;
-    }
-    if (text.length - prevEnd > longestSpace) longestSpace = text.length - prevEnd;
-    return { toks, lits, longestSpace, known };
+    // Pairs at one start are of different patterns (or repeats), so their order among
+    // themselves does not matter; the starts come out in text order.
+    return out.reverse();
   }
 
   /**
-   * Can pattern p match from token i on, as far as its required literals tell: does each of
-   * its clauses have a literal within its reach from there? (A clause without a bound on its
-   * reach is not asked: its literals could be anywhere after.)
+   * Can pattern p match from `start` on, as far as its required literals tell: does each of
+   * its clauses have a literal within its reach from there? A literal lies inside one token
+   * (required.ts) and ends at least MIN_LITERAL after the token's start; `nearest` holds
+   * each clause's nearest such token start from here on, and `space` bounds each white-space
+   * run a match from here can have. (A clause without a bound on its reach is not asked: its
+   * literals could be anywhere after.)
    */
-  private inReach(p: number, i: number, r: Reach): boolean {
+  private inReach(p: number, start: number, nearest: Int32Array, space: number): boolean {
     const need = this.needs[p];
     if (!need) return true;
-    const start = r.toks[i].start;
     const { clauses, fixed, runs } = need;
-    for (let k = 0; k < clauses.length; k++) {
-      const end = start + fixed[k] + runs[k] * r.longestSpace;
-      if (!clauseInReach(clauses[k], i, end, r)) return false;
-    }
+    for (let k = 0; k < clauses.length; k++) if (nearest[clauses[k]] + MIN_LITERAL > start + fixed[k] + runs[k] * space) return false;
     return true;
   }
 }
 
 /**
- * Has a token from i on, starting early enough to end by `end`, one of clause c's literals? A
- * literal lies inside one token (required.ts) and ends at least MIN_LITERAL after the token's
- * start. The candidates are asked for in token order, so what one question found (the first
- * token with the clause, or how far there is none) answers the next ones without reading the
- * same tokens again: `known[c]` is 2j + 1 when token j is the first with the clause from the
- * last place asked, or 2j when the tokens from there up to j have none.
+ * The clauses of a pattern worth asking about (indexes into required.clauses). A clause that
+ * can be anywhere in the match tells the prefilter nothing. A clause with a literal of
+ * MIN_LITERAL letters ("at|in|to") is inside a great many words: it filters little, and every
+ * token with it costs the sweep (candidates) a write, so it is asked only when the pattern has
+ * no clause of longer literals.
  */
-function clauseInReach(c: number, i: number, end: number, r: Reach): boolean {
-  const { toks, lits, known } = r;
-  const k = known[c];
-  let j = k >> 1;
-  if (j < i) j = i;
-  else if (k & 1) return toks[j].start + MIN_LITERAL <= end;
-  const word = c >> 5;
-  const bit = 1 << (c & 31);
-  for (; j < toks.length && toks[j].start + MIN_LITERAL <= end; j++)
-    if (lits[j][word] & bit) {
-      known[c] = 2 * j + 1;
-      return true;
-    }
-  known[c] = 2 * j;
-  return false;
+function clausesToAsk(required: Required): number[] {
+  const bounded = required.clauses.flatMap((c, k) => (required.reach[k].fixed === Infinity ? [] : [k]));
+  const long = bounded.filter((k) => required.clauses[k].every((x) => x.length > MIN_LITERAL));
+  return long.length ? long : bounded;
 }
 
 function add(root: BuildNode, prefix: string, pattern: number): void {
@@ -618,15 +605,4 @@ function add(root: BuildNode, prefix: string, pattern: number): void {
     node = n;
   }
   if (!node.patterns.includes(pattern)) node.patterns.push(pattern);
-}
-
-/** One document's tokens with their clause bits, for the reach of required literals. */
-interface Reach {
-  toks: Token[];
-  /** by token: the clauses its text satisfies (TokenWalk.literals) */
-  lits: Uint32Array[];
-  /** the longest run of white space in the document */
-  longestSpace: number;
-  /** by clause, what the questions so far found (see clauseInReach) */
-  known: Int32Array;
 }

@@ -508,7 +508,6 @@ export interface LiteralTables {
   delta: Int32Array;
   outStart: Int32Array;
   outIds: Int32Array;
-  wordCount: number;
 }
 
 /**
@@ -521,7 +520,6 @@ export class LiteralScanner {
   /** clauses satisfied on reaching each state: outIds[outStart[s] .. outStart[s + 1]) */
   private readonly outStart: Int32Array;
   private readonly outIds: Int32Array;
-  private readonly wordCount: number;
 
   /** The automaton of the clauses' literals. */
   static fromClauses(clauses: readonly string[][]): LiteralScanner {
@@ -574,7 +572,7 @@ export class LiteralScanner {
     for (let s = 0; s < states; s++) outStart[s + 1] = outStart[s] + out[s].length;
     const outIds = new Int32Array(outStart[states]);
     for (let s = 0; s < states; s++) outIds.set(out[s], outStart[s]);
-    return new LiteralScanner({ delta: delta.slice(0, states * W), outStart, outIds, wordCount: Math.max(1, Math.ceil(clauses.length / 32)) });
+    return new LiteralScanner({ delta: delta.slice(0, states * W), outStart, outIds });
   }
 
   /** From its tables: those fromClauses works out, or those the build stored. */
@@ -582,37 +580,26 @@ export class LiteralScanner {
     this.delta = tables.delta;
     this.outStart = tables.outStart;
     this.outIds = tables.outIds;
-    this.wordCount = tables.wordCount;
   }
 
   /** The tables, for the build to store. */
   tables(): LiteralTables {
-    return { delta: this.delta, outStart: this.outStart, outIds: this.outIds, wordCount: this.wordCount };
-  }
-
-  /** Words of a clause bit set (see find). */
-  get words(): number {
-    return this.wordCount;
+    return { delta: this.delta, outStart: this.outStart, outIds: this.outIds };
   }
 
   /**
-   * The clauses a text (a token's) satisfies, as a bit set (bit c of word c >> 5), or
-   * undefined for none. Letters fold as a case-insensitive Unicode regex compares them with
-   * ASCII ones.
+   * The ids of the clauses a text (a token's) satisfies, ascending, or undefined for none.
+   * Letters fold as a case-insensitive Unicode regex compares them with ASCII ones.
    */
-  find(text: string): Uint32Array | undefined {
-    let found: Uint32Array | undefined;
+  find(text: string): Int32Array | undefined {
+    let found: Set<number> | undefined;
     const { delta, outStart, outIds } = this;
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       s = delta[s * 27 + letterOf(text.charCodeAt(i))];
-      for (let k = outStart[s]; k < outStart[s + 1]; k++) {
-        const c = outIds[k];
-        found ??= new Uint32Array(this.wordCount);
-        found[c >> 5] |= 1 << (c & 31);
-      }
+      for (let k = outStart[s]; k < outStart[s + 1]; k++) (found ??= new Set()).add(outIds[k]);
     }
-    return found;
+    return found && Int32Array.from([...found].sort((a, b) => a - b));
   }
 }
 

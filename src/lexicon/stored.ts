@@ -35,7 +35,7 @@ export interface StoredLexicon {
     patternsAt: Packed;
     nodes: number;
     needs: PrefixTrieTables['needs'];
-    literals: { delta: Packed; outStart: Packed; outIds: Packed; wordCount: number };
+    literals: { delta: Packed; outStart: Packed; outIds: Packed };
     clauses: number;
   };
   /** [name, terms, source, termSource, patternSource], in the vocabularies' order */
@@ -132,7 +132,7 @@ export function storeLexicon(lex: CompiledLexicon, version: string): StoredLexic
       patternsAt: pack(patternsAt),
       nodes: trie.patternsAt.length,
       needs: trie.needs,
-      literals: { delta: pack(trie.literals.delta), outStart: pack(trie.literals.outStart), outIds: pack(trie.literals.outIds), wordCount: trie.literals.wordCount },
+      literals: { delta: pack(trie.literals.delta), outStart: pack(trie.literals.outStart), outIds: pack(trie.literals.outIds) },
       clauses: trie.clauses,
     },
     vocabularies: [...lex.vocabularies.values()].map((v) => [v.name, v.terms, v.source, v.termSource, v.patternSource]),
@@ -185,7 +185,7 @@ function prefixTables(p: StoredLexicon['prefixTrie']): PrefixTrieTables {
   const at = unpack(p.patternsAt);
   for (let i = 0; i < at.length; i += 2 + at[i + 1]) patternsAt[at[i]] = Array.from(at.subarray(i + 2, i + 2 + at[i + 1]));
   const l = p.literals;
-  return { edges: unpack(p.edges), patternsAt, needs: p.needs, literals: { delta: unpack(l.delta), outStart: unpack(l.outStart), outIds: unpack(l.outIds), wordCount: l.wordCount }, clauses: p.clauses };
+  return { edges: unpack(p.edges), patternsAt, needs: p.needs, literals: { delta: unpack(l.delta), outStart: unpack(l.outStart), outIds: unpack(l.outIds) }, clauses: p.clauses };
 }
 
 /** The trie of Maps back from its flat form (the same insertion order: edges are stored breadth first). */
