@@ -2,8 +2,8 @@ import type { Contextual, Rule, Source } from './types.js';
 
 /**
  * Rules about the whole document that lift single findings (POLICY.md):
- * - an uncertain safeguarding concern that has been referred on (safeguarding lead, MASH,
- *   social care, police: entries flagged `escalates`) is withheld;
+ * - a safeguarding concern, uncertain or of now (not a past one), that has been referred on
+ *   (safeguarding lead, MASH, social care, police: entries flagged `escalates`) is withheld;
  * - "not yet discussed" (entries flagged `undisclosed`) beside a serious diagnosis (entries
  *   flagged `serious`) is withheld;
  * - a queried sensitive diagnosis that the document later rules out is negated (ruledOutRule).
@@ -19,12 +19,18 @@ export const referredOnRule: Rule = {
     id: 'document/referred-on',
     category: 'safeguarding',
     types: [],
-    description: 'A possible safeguarding concern in a document that also records it was referred on (an entry flagged escalates) is withheld.',
+    description: 'A safeguarding concern, possible or of now (not a past one), in a document that also records it was referred on (another finding, of an entry flagged escalates) is withheld.',
     docs: 'POLICY.md: a concern referred on (safeguarding lead, MASH, social care, police) is withhold',
   },
   examples: {
-    match: ['? NAI - bruising to upper arms, explanation inconsistent. Discussed with safeguarding lead.'],
-    noMatch: ['? NAI - bruising to upper arms, explanation consistent with a fall at nursery. Mum reassured.'],
+    match: [
+      '? NAI - bruising to upper arms, explanation inconsistent. Discussed with safeguarding lead.',
+      'Self-neglect: house cluttered, no hot water for months. Referred to adult social care.',
+    ],
+    noMatch: [
+      '? NAI - bruising to upper arms, explanation consistent with a fall at nursery. Mum reassured.',
+      'Referred to adult social care for a package of care after discharge.',
+    ],
   },
 };
 
@@ -94,9 +100,14 @@ export const documentRules: Source = {
   rules: [referredOnRule, undisclosedSeriousRule, ruledOutRule],
   apply(_input, found) {
     for (const [f, because] of ruledOut(found)) f.ruledOut ??= { by: ruledOutRule.meta.id, because };
-    if (found.some((f) => f.escalates && counts(f))) {
+    // A concern referred on: an uncertain one, or one of now (not a past concern), beside another
+    // finding that records the referral (POLICY: a concern referred on is withheld; past abuse with
+    // no current process stays review). A referral is not its own concern.
+    const referrals = found.filter((f) => f.escalates && counts(f) && !f.context.historical);
+    if (referrals.length) {
       for (const f of found) {
-        if (f.category === 'safeguarding' && f.context.uncertain && counts(f)) f.raise ??= { to: 'withhold', by: referredOnRule.meta.id };
+        if (f.category !== 'safeguarding' || !counts(f) || !(f.context.uncertain || !f.context.historical)) continue;
+        if (referrals.some((r) => r !== f)) f.raise ??= { to: 'withhold', by: referredOnRule.meta.id };
       }
     }
     // A serious diagnosis that is history (a cancer treated years ago, under surveillance) does
