@@ -107,8 +107,7 @@ function factsOf(t: Token, vocab: TextVocabulary): number {
 }
 
 /** The layout facts of every token (bits above), each form's worked out once for this vocabulary. */
-function tokenFacts(tokens: Token[], vocab: TextVocabulary): Uint16Array {
-  const out = new Uint16Array(tokens.length);
+function tokenFacts(tokens: Token[], vocab: TextVocabulary, out: Uint16Array): void {
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i];
     const form = t.form;
@@ -118,36 +117,14 @@ function tokenFacts(tokens: Token[], vocab: TextVocabulary): Uint16Array {
     }
     out[i] = form.layoutFacts;
   }
-  return out;
 }
 
-/** Index of the first token of each token's line, as a lookup from token index. */
-function lineStarts(facts: Uint16Array): Int32Array {
-  const out = new Int32Array(facts.length);
-  let start = 0;
-  for (let i = 0; i < facts.length; i++) {
-    out[i] = start;
-    if (facts[i] & NEWLINE) start = i + 1;
-  }
-  return out;
-}
-
-/** Whether only white space stands between the start of the line and token i. */
-const firstOnLine = (tokens: Token[], line: Int32Array, i: number) => line[i] === i;
-
-/** Open parentheses on each token's line before it (a "1)" inside "(grade 1)" is no item), in one pass. */
-function parenDepth(facts: Uint16Array): Int32Array {
-  const out = new Int32Array(facts.length);
-  let depth = 0;
-  for (let i = 0; i < facts.length; i++) {
-    const f = facts[i];
-    if (f & NEWLINE) depth = 0;
-    out[i] = depth;
-    if (f & OPEN) depth++;
-    else if (f & CLOSE && depth > 0) depth--;
-  }
-  return out;
-}
+/**
+ * Whether only white space stands between the start of the line and token i. The passes below
+ * that need where a token's line starts keep it as they go (an array of line starts and one of
+ * parenthesis depths, made for every document, cost more than the passes that read them).
+ */
+const firstOnLine = (facts: Uint16Array, i: number) => i === 0 || (facts[i - 1] & NEWLINE) !== 0;
 
 const spaceAfter = (text: string, t: Token) => t.end >= text.length || isWhiteSpace(text.charCodeAt(t.end));
 const spaceBefore = (text: string, t: Token) => t.start === 0 || isWhiteSpace(text.charCodeAt(t.start - 1));
@@ -155,30 +132,21 @@ const spaceBefore = (text: string, t: Token) => t.start === 0 || isWhiteSpace(te
 /** A marker's own token: one or two digits, or one letter. */
 const markerWord = (t: Token) => t.kind === 'word' && ((t.shape === 'd' && t.text.length <= 2) || t.text.length === 1);
 
-function markItems(text: string, tokens: Token[], facts: Uint16Array, line: Int32Array, kind: Uint8Array): void {
-  const depth = parenDepth(facts);
+function markItems(text: string, tokens: Token[], facts: Uint16Array, kind: Uint8Array): void {
   // "N." inline counts only as part of a run (1. ... 2. ...) on one line: "stage 2. Pt" is a sentence end.
   const inlineDots: { tok: number; n: number; line: number }[] = [];
+  let line = 0; // the first token of token i's line
+  // Open parentheses on the line before token i and before token i - 1 (a "1)" inside "(grade 1)" is no item).
+  let depth = 0;
+  let depthBefore = 0;
   for (let i = 0; i < tokens.length; i++) {
-    if (!(facts[i] & MARKER)) continue;
-    const t = tokens[i];
-    const next = tokens[i + 1];
-    if (!next || next.start !== t.end || !spaceAfter(text, next)) continue;
-    const prev = tokens[i - 1];
-    const parenOpen = prev && prev.text === '(' && prev.end === t.start;
-    if (next.text === ')') {
-      const at = parenOpen ? i - 1 : i;
-      if (!spaceBefore(text, tokens[at])) continue;
-      if (depth[at] > 0) continue; // "(grade 1)"
-      if (t.shape !== 'd' && !parenOpen && !firstOnLine(tokens, line, at)) continue; // "vitamin D) " is no item
-      kind[at] = Break.Item;
-    } else if (next.text === '.' && t.shape === 'd' && !parenOpen) {
-      if (!spaceBefore(text, t)) continue;
-      const after = tokens[i + 2];
-      if (!after || after.kind === 'newline') continue;
-      if (firstOnLine(tokens, line, i) || (line[i] < i && BULLETS.has(tokens[i - 1].text) && firstOnLine(tokens, line, i - 1))) kind[i] = Break.Item;
-      else inlineDots.push({ tok: i, n: Number(t.text), line: line[i] });
-    }
+    const f = facts[i];
+    if (f & NEWLINE) depth = 0;
+    if (f & MARKER) markItemAt(text, tokens, facts, kind, i, line, depth, depthBefore, inlineDots);
+    depthBefore = depth;
+    if (f & OPEN) depth++;
+    else if (f & CLOSE && depth > 0) depth--;
+    if (f & NEWLINE) line = i + 1;
   }
   for (let k = 0; k < inlineDots.length; k++) {
     const d = inlineDots[k];
@@ -189,9 +157,44 @@ function markItems(text: string, tokens: Token[], facts: Uint16Array, line: Int3
   }
 }
 
-function markBullets(text: string, tokens: Token[], facts: Uint16Array, line: Int32Array, kind: Uint8Array): void {
+/**
+ * Whether the marker word at token i opens an item ("1)", "(a)", "2."), on a line starting at token
+ * `line`, with `depth` parentheses open before it and `depthBefore` before the token before it.
+ */
+function markItemAt(
+  text: string,
+  tokens: Token[],
+  facts: Uint16Array,
+  kind: Uint8Array,
+  i: number,
+  line: number,
+  depth: number,
+  depthBefore: number,
+  inlineDots: { tok: number; n: number; line: number }[],
+): void {
+  const t = tokens[i];
+  const next = tokens[i + 1];
+  if (!next || next.start !== t.end || !spaceAfter(text, next)) return;
+  const prev = tokens[i - 1];
+  const parenOpen = prev && prev.text === '(' && prev.end === t.start;
+  if (next.text === ')') {
+    const at = parenOpen ? i - 1 : i;
+    if (!spaceBefore(text, tokens[at])) return;
+    if ((parenOpen ? depthBefore : depth) > 0) return; // "(grade 1)"
+    if (t.shape !== 'd' && !parenOpen && !firstOnLine(facts, at)) return; // "vitamin D) " is no item
+    kind[at] = Break.Item;
+  } else if (next.text === '.' && t.shape === 'd' && !parenOpen) {
+    if (!spaceBefore(text, t)) return;
+    const after = tokens[i + 2];
+    if (!after || after.kind === 'newline') return;
+    if (firstOnLine(facts, i) || (BULLETS.has(tokens[i - 1].text) && firstOnLine(facts, i - 1))) kind[i] = Break.Item;
+    else inlineDots.push({ tok: i, n: Number(t.text), line });
+  }
+}
+
+function markBullets(text: string, tokens: Token[], facts: Uint16Array, kind: Uint8Array): void {
   for (let i = 0; i < tokens.length; i++) {
-    if (!(facts[i] & BULLET) || !firstOnLine(tokens, line, i)) continue;
+    if (!(facts[i] & BULLET) || !firstOnLine(facts, i)) continue;
     const t = tokens[i];
     if (t.kind === 'punct' && spaceAfter(text, t) && tokens[i + 1]?.kind !== 'newline') kind[i] = Break.Bullet;
   }
@@ -203,7 +206,7 @@ function markBullets(text: string, tokens: Token[], facts: Uint16Array, line: In
  * back to a capital or the line start ("past medical history:"). Prose with a colon ("the
  * following: ...") is no label: its lower-case words run back further than a label's.
  */
-function labelStart(tokens: Token[], facts: Uint16Array, line: Int32Array, colon: number): number {
+function labelStart(tokens: Token[], facts: Uint16Array, colon: number): number {
   const last = colon - 1;
   const p = tokens[last];
   if (!p || p.kind !== 'word' || p.shape === 'd' || p.end !== tokens[colon].start) return -1;
@@ -212,7 +215,7 @@ function labelStart(tokens: Token[], facts: Uint16Array, line: Int32Array, colon
   if (mode === 'other') return -1;
   let start = last;
   let words = 1;
-  for (let k = last - 1; k >= line[colon]; k--) {
+  for (let k = last - 1; k >= 0 && !(facts[k] & NEWLINE); k--) {
     const t = tokens[k];
     const f = facts[k];
     if (t.kind !== 'word') {
@@ -235,25 +238,28 @@ function labelStart(tokens: Token[], facts: Uint16Array, line: Int32Array, colon
   return start; // the line's start
 }
 
-function markLabels(text: string, tokens: Token[], facts: Uint16Array, line: Int32Array, kind: Uint8Array): void {
+function markLabels(text: string, tokens: Token[], facts: Uint16Array, kind: Uint8Array): void {
+  let line = 0; // the first token of token i's line
   for (let i = 1; i < tokens.length; i++) {
+    if (facts[i - 1] & NEWLINE) line = i;
     if (!(facts[i] & COLON) || !spaceAfter(text, tokens[i])) continue;
-    let s = labelStart(tokens, facts, line, i);
+    let s = labelStart(tokens, facts, i);
     if (s < 0) continue;
     // Inside a line, a label opens a new field only after another field ("Complications: nil
     // Findings:"), a column gap or a full stop; else the whole line before the colon is the
     // label ("Chlamydia trachomatis NAAT: not detected", "DV enquiry, seen alone: denies").
-    if (s > line[i] && tokens[s - 1].text === ',') continue; // "DV enquiry, seen alone: denies" is one clause
-    if (s > line[i] && !fieldBefore(text, tokens, line, s)) s = line[i];
+    if (s > line && tokens[s - 1].text === ',') continue; // "DV enquiry, seen alone: denies" is one clause
+    if (s > line && !fieldBefore(text, tokens, line, s)) s = line;
     if (kind[s] === Break.None) kind[s] = Break.Label;
   }
 }
 
-function fieldBefore(text: string, tokens: Token[], line: Int32Array, s: number): boolean {
+/** Whether a field ends just before token s, on a line starting at token `line`. */
+function fieldBefore(text: string, tokens: Token[], line: number, s: number): boolean {
   const prev = tokens[s - 1];
   if (prev.text === '.' || prev.text === ';') return true;
   if (tokens[s].start - prev.end >= 2 && /^ +$/.test(text.slice(prev.end, tokens[s].start))) return true;
-  for (let k = line[s]; k < s; k++) if (tokens[k].text === ':') return true;
+  for (let k = line; k < s; k++) if (tokens[k].text === ':') return true;
   return false;
 }
 
@@ -280,13 +286,7 @@ function ownedSubject(facts: Uint16Array, i: number): boolean {
 }
 
 /** The three prefix counts of boundaries (see Layout), in one pass. */
-function prefixCounts(kind: Uint8Array): Pick<Layout, 'breaks' | 'labels' | 'structural'> {
-  // One buffer for the three (an allocation of its own each cost more than filling them).
-  const n = kind.length + 1;
-  const buffer = new ArrayBuffer(12 * n);
-  const breaks = new Int32Array(buffer, 0, n);
-  const labels = new Int32Array(buffer, 4 * n, n);
-  const structural = new Int32Array(buffer, 8 * n, n);
+function prefixCounts(kind: Uint8Array, { breaks, labels, structural }: LayoutArrays): void {
   let b = 0;
   let l = 0;
   let s = 0;
@@ -301,7 +301,6 @@ function prefixCounts(kind: Uint8Array): Pick<Layout, 'breaks' | 'labels' | 'str
     labels[i + 1] = l;
     structural[i + 1] = s;
   }
-  return { breaks, labels, structural };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -389,8 +388,7 @@ function classify(raw: string, vocab: TextVocabulary): FormItem['answer'] | unde
  * Each token's end offset, in one array: the forms pass looks tokens up by offset at every
  * separator, and a binary search over this touches no token object.
  */
-function tokenEnds(tokens: Token[]): Int32Array {
-  const ends = new Int32Array(tokens.length);
+function tokenEnds(tokens: Token[], ends: Int32Array): Int32Array {
   for (let i = 0; i < tokens.length; i++) ends[i] = tokens[i].end;
   return ends;
 }
@@ -437,12 +435,12 @@ function skipMarker(tokens: Token[], kind: Uint8Array, from: number, to: number)
  * hepatitis, HIV or a psychiatric illness?"), whose answer may stand alone on the next line.
  * Only lines with a separator can hold one (a question mark is one), so only those are read.
  */
-function findForms(text: string, tokens: Token[], sentences: Sentence[], sentenceOf: Int32Array, kind: Uint8Array, vocab: TextVocabulary): FormItem[] {
+function findForms(text: string, tokens: Token[], sentences: Sentence[], sentenceOf: Int32Array, kind: Uint8Array, endsBuffer: Int32Array, vocab: TextVocabulary): FormItem[] {
   const out: FormItem[] = [];
   SEPARATOR.lastIndex = 0;
   let x = SEPARATOR.exec(text);
   if (!x) return out;
-  const ends = tokenEnds(tokens);
+  const ends = tokenEnds(tokens, endsBuffer);
   while (x) {
     const ls = text.lastIndexOf('\n', x.index) + 1;
     const nl = text.indexOf('\n', x.index);
@@ -528,15 +526,44 @@ function formsOnLine(
   return x;
 }
 
+/** The typed arrays of one layout: the prefix counts it gives, and the working arrays they are counted from. */
+interface LayoutArrays extends Pick<Layout, 'breaks' | 'labels' | 'structural'> {
+  /** each token's layout facts (the bits above) */
+  facts: Uint16Array;
+  /** what starts at each token (Break) */
+  kind: Uint8Array;
+  /** each token's end offset (tokenEnds) */
+  ends: Int32Array;
+}
+
+/**
+ * All of a layout's typed arrays in one buffer: a typed array of its own for each, made for every
+ * document, cost more than the passes that fill them. (The working arrays live on in the buffer
+ * while the layout does, at 7 bytes a token.)
+ */
+function layoutArrays(tokens: number): LayoutArrays {
+  const n = tokens + 1;
+  const buffer = new ArrayBuffer(12 * n + 7 * tokens);
+  // The four-byte arrays first, so that every view starts at a multiple of its element size.
+  return {
+    breaks: new Int32Array(buffer, 0, n),
+    labels: new Int32Array(buffer, 4 * n, n),
+    structural: new Int32Array(buffer, 8 * n, n),
+    ends: new Int32Array(buffer, 12 * n, tokens),
+    facts: new Uint16Array(buffer, 12 * n + 4 * tokens, tokens),
+    kind: new Uint8Array(buffer, 12 * n + 6 * tokens, tokens),
+  };
+}
+
 export function findLayout(text: string, tokens: Token[], sentences: Sentence[], sentenceOf: Int32Array, vocab: TextVocabulary): Layout {
-  const kind = new Uint8Array(tokens.length);
-  const facts = tokenFacts(tokens, vocab);
-  const line = lineStarts(facts);
-  markItems(text, tokens, facts, line, kind);
-  markBullets(text, tokens, facts, line, kind);
-  markLabels(text, tokens, facts, line, kind);
+  const arrays = layoutArrays(tokens.length);
+  const { facts, kind } = arrays;
+  tokenFacts(tokens, vocab, facts);
+  markItems(text, tokens, facts, kind);
+  markBullets(text, tokens, facts, kind);
+  markLabels(text, tokens, facts, kind);
   markClauses(facts, kind);
-  const forms = findForms(text, tokens, sentences, sentenceOf, kind, vocab);
+  const forms = findForms(text, tokens, sentences, sentenceOf, kind, arrays.ends, vocab);
   let formOf: Int32Array | undefined;
   if (forms.length) {
     formOf = new Int32Array(tokens.length).fill(-1);
@@ -544,8 +571,8 @@ export function findLayout(text: string, tokens: Token[], sentences: Sentence[],
       for (let i = f.start; i < f.end; i++) formOf![i] = k;
     });
   }
-  const { breaks, labels, structural } = prefixCounts(kind);
-  return { breaks, labels, structural, forms, formOf };
+  prefixCounts(kind, arrays);
+  return { breaks: arrays.breaks, labels: arrays.labels, structural: arrays.structural, forms, formOf };
 }
 
 /** Whether a boundary starts at any token in (from, to]. */

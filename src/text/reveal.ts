@@ -38,7 +38,7 @@ interface Disguised {
   end: number;
   /** how it is disguised: the separator of a spelt-out word, or the symbol inside a word */
   sep: string;
-  /** its letters and digits */
+  /** its letters and digits (left empty for an ordinary word with symbols inside: never read) */
   word: string;
   /** spelt out, or with symbols inside */
   spelt: boolean;
@@ -50,8 +50,8 @@ interface Disguised {
  * Between two disguised words of a passage: spaces, punctuation and words of one or two
  * characters ("3", "a", "in", "/"), which a disguise leaves alone or spells out to themselves.
  */
-function gapOk(gap: string): boolean {
-  return gap.length <= 12 && gap.split(/\s+/).every((t) => [...t].length <= 2);
+function gapOk(text: string, from: number, to: number): boolean {
+  return to - from <= 12 && text.slice(from, to).split(/\s+/).every((t) => [...t].length <= 2);
 }
 
 /**
@@ -103,24 +103,29 @@ export function reveal(norm: Normalised, known: KnownWord): Normalised {
     const inside = INSIDE.exec(text);
     if (inside) {
       const sym = /[*_']/.exec(inside[0])![0];
-      found.push({ at: from, end: from + inside[0].length, sep: sym, word: inside[0].replace(/[^\p{L}]/gu, ''), spelt: false, ordinary: sym === "'" && CONTRACTION.test(inside[0]) });
+      const ordinary = sym === "'" && CONTRACTION.test(inside[0]);
+      found.push({ at: from, end: from + inside[0].length, sep: sym, word: ordinary ? '' : inside[0].replace(/[^\p{L}]/gu, ''), spelt: false, ordinary });
       HOTSPOT.lastIndex = Math.max(HOTSPOT.lastIndex, from + inside[0].length);
     }
   }
   // Passages: runs of disguised words, disguised alike, only spaces and punctuation apart.
+  // (Read in place, found[k] to found[e - 1]: most runs are one ordinary word, and copying each
+  // into an array of its own cost more than the rest of the pass.)
   for (let k = 0; k < found.length; ) {
     let e = k + 1;
-    while (e < found.length && found[e].sep === found[k].sep && found[e].spelt === found[k].spelt && gapOk(text.slice(found[e - 1].end, found[e].at))) e++;
-    const run = found.slice(k, e);
-    const passage = run.filter((d) => !d.ordinary).length >= 2;
-    run.forEach((d, i) => {
+    while (e < found.length && found[e].sep === found[k].sep && found[e].spelt === found[k].spelt && gapOk(text, found[e - 1].end, found[e].at)) e++;
+    let unordinary = 0;
+    for (let i = k; i < e; i++) if (!found[i].ordinary) unordinary++;
+    const passage = unordinary >= 2;
+    for (let i = k; i < e; i++) {
+      const d = found[i];
       if (passage) {
         // A decimal joins only between spelt-out words ("S.e.c.t.i.o.n 4.7 e.n.q.u.i.r.y").
-        if (d.ordinary && d.spelt && !(i > 0 && i < run.length - 1)) return;
-        if (i + 1 < run.length) for (let x = d.end; x < run[i + 1].at; x++) if (/\s/.test(text[x]) && /\s/.test(text[x + 1] ?? '')) cuts.push(x, x + 1);
-      } else if (d.ordinary || d.word.length < 3 || !LETTERS.test(d.word) || !known(d.word.toLowerCase())) return;
+        if (d.ordinary && d.spelt && !(i > k && i < e - 1)) continue;
+        if (i + 1 < e) for (let x = d.end; x < found[i + 1].at; x++) if (/\s/.test(text[x]) && /\s/.test(text[x + 1] ?? '')) cuts.push(x, x + 1);
+      } else if (d.ordinary || d.word.length < 3 || !LETTERS.test(d.word) || !known(d.word.toLowerCase())) continue;
       cutSymbols(text, d, cuts);
-    });
+    }
     k = e;
   }
   if (cuts.length === 0) return norm;

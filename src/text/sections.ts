@@ -138,7 +138,8 @@ export function findSections(text: string, vocab: TextVocabulary, from?: Section
     }
     // The "Re:"/"Patient:" block runs to the next blank line, whatever its lines are headed.
     if ((current as Section | null)?.kind === 'regarding' && line.text.trim() !== '') return;
-    const hm = HEADING_LINE.exec(line.text);
+    // No colon, no heading: looking for one is far cheaper than the regex failing on every line.
+    const hm = line.text.includes(':') ? HEADING_LINE.exec(line.text) : null;
     if (hm) {
       const h = hm[1].trim();
       const kind = vocab.headings.get(h.toLowerCase().replace(/\s+/g, ' '));
