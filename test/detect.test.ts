@@ -183,6 +183,16 @@ describe('rules generalised from blind evaluation errors', () => {
     expect(scanner.scan('Tel call from Sister Kaur, Ward 12 - pt fit for discharge tomorrow.').findings.some((f) => f.type === 'third-party-information')).toBe(false);
     expect(scanner.scan('Call from sister - worried about his drinking.').findings.some((f) => f.type === 'third-party-information')).toBe(true);
   });
+  it('a call that only asks or arranges something supplies nothing; one that also says something does', () => {
+    const rows: [string, 'visible' | 'review' | 'withhold'][] = [
+      ['Son phoned to ask when the Saturday flu clinic is - given dates. Will bring mum.', 'visible'],
+      ['Daughter rang to book a double appointment for next week.', 'visible'],
+      // near-misses: the call says something of the patient, or its sentence holds a finding
+      ['Son phoned to say she is more confused since Tuesday.', 'review'],
+      ['Wife rang to ask for help as he is drinking heavily again.', 'review'],
+    ];
+    for (const [text, verdict] of rows) expect(scanner.scan(text).verdict, text).toBe(verdict);
+  });
   it('judges "under 16" at the date the document was written', () => {
     // Born 2010: 14 when the letter was written in 2025, whenever it is scanned.
     const letter = 'Re: Mia Bolam, DOB 09/09/2010\n\nMia attended on 06/05/2025 requesting emergency contraception. Levonorgestrel given.';

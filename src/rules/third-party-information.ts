@@ -18,6 +18,7 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
   const { doc } = input;
   const forwardCue = once(input.lexicon, 'informant-forward', () => new RegExp(`^${vocabRegex(input.lexicon, 'informant-forward').source}`, 'iu'));
   const fromCue = once(input.lexicon, 'informant-from-end', () => new RegExp(`${vocabRegex(input.lexicon, 'informant-forward-end').source}$`, 'iu'));
+  const errandCue = once(input.lexicon, 'errand-call', () => new RegExp(`^\\s*(?:${vocabRegex(input.lexicon, 'errand-call').source})`, 'iu'));
   const out: Contextual[] = [];
   // A parent or carer giving the history at a child's consultation is routine (POLICY.md): a
   // child is a patient under 16 by the date of birth given, else by an age in the text.
@@ -72,6 +73,11 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
     const a = Math.min(subject.a, inf.startTok);
     const b = Math.max(subject.b, inf.endTok);
     const ctx = input.contextFor(inf.startTok, inf.endTok);
+    // A call that only asks or arranges something ("son phoned to ask when the flu clinic is")
+    // supplies nothing, unless its sentence holds a finding of its own.
+    const errand =
+      errandCue.test(doc.norm.text.slice(inf.end, doc.sentences[sent].end)) &&
+      !findings.some((f) => f.category !== 'thirdParty' && doc.tokenSentence[f.startTok] === sent && f.weight > 0);
     out.push({
       category: 'thirdParty',
       type: 'third-party-information',
@@ -82,7 +88,7 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
       endTok: b,
       // Routine (a parent at a child's consultation) counts for nothing on its own, but it is
       // still information someone else supplied: what they say of another's health is theirs.
-      weight: routine(subject) ? 0 : 0.5,
+      weight: routine(subject) || errand ? 0 : 0.5,
       context: { ...ctx, experiencer: 'other' },
     });
   }
