@@ -316,6 +316,19 @@ describe("blind18's classes: a double-barrelled name before its role, staff by t
   ]);
 });
 
+describe('a number on its own line after a phone label is the person\'s on the line above', () => {
+  const level = (text: string) => scanner.scan(text).findings.find((f) => f.ruleId === 'identifier/phone')?.level;
+  it("a signature block's number is the signer's", () => {
+    expect(level('I will review in three months.\n\nBronagh McAteer\nHealth Visitor, Eastbrook Team\nMob 07700 900118')).toBeUndefined();
+  });
+  it("a relative's line above makes it the relative's", () => {
+    expect(level('Next of kin:\nDaughter Jane\nMob 07700 900119')).toBe('withhold');
+  });
+  it('a number with no owner above stays one to review', () => {
+    expect(level('Seen today, well.\nMob 07700 900120')).toBe('review');
+  });
+});
+
 describe("a letter a relative wrote: what its writer calls 'my number' is the relative's", () => {
   const phoneLevel = (text: string, patient: { name: string; sex?: string }) =>
     scanner.scan(text, { patient }).findings.find((f) => f.ruleId === 'identifier/phone')?.level;

@@ -287,7 +287,26 @@ function ownerOf(doc: Analysed, cues: Cues, start: number, end: number, namesPat
   if (block) return block;
   if (cues.org.test(sent)) return 'professional';
   if (cues.third.test(before) || cues.third.test(sent)) return 'third';
-  return 'unknown';
+  return ownerAbove(doc, cues, start) ?? 'unknown';
+}
+
+/**
+ * A number alone on its line after a phone label is the person's on the line above: a role or a
+ * service and no relative there is a signature block's ("Bronagh McAteer / Health Visitor,
+ * Eastbrook Team / Mob 07700 900118"), a relative and no service a contact's ("Daughter Jane /
+ * Mob 07700 900119").
+ */
+function ownerAbove(doc: Analysed, cues: Cues, start: number): Owner | undefined {
+  const text = doc.norm.text;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  if (lineStart === 0 || !cues.phoneLabel.test(text.slice(lineStart, start))) return undefined;
+  const prevStart = text.lastIndexOf('\n', lineStart - 2) + 1;
+  const prev = text.slice(prevStart, lineStart - 1);
+  const org = cues.org.test(prev);
+  const rel = cues.relLine.test(prev);
+  if (org && !rel) return 'professional';
+  if (rel && !org) return 'third';
+  return undefined;
 }
 
 /** A number in another layout is a phone number only just after a phone label, or in a clause that names a relative. */
