@@ -61,6 +61,8 @@ describe("class 2: a parent's or partner's own health at another person's consul
     ['Dad mentions his own drinking has got worse.', 'withhold', true, girl],
     ['Wife attended with him; she says she herself is under the memory clinic, off her donepezil.', 'withhold', true, man],
     ['Attended with husband (also registered here). During consultation he mentioned he has just been diagnosed with angina.', 'withhold', true, woman],
+    // the reflexive may close the statement rather than follow the pronoun
+    ['Daughter (Lorraine) rang: she has just been diagnosed with breast cancer herself and starts chemo next week.', 'withhold', true, woman],
     // near-misses: what the parent says of the child is the child's health
     ['Mum says he has had a fever for 2 days.', 'visible', false, boy],
     ['Mum says he has tummy pain and is off his food.', 'visible', false, boy],

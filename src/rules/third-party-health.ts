@@ -312,6 +312,10 @@ function pronounHealth(
     const w = toks[tok]?.lower.replace(/'s$/, '');
     return w === undefined ? undefined : sh.female.has(w) ? 'f' : sh.male.has(w) ? 'm' : undefined;
   };
+  const reflexiveLater = (from: number, reflexive: string, end: number): boolean => {
+    for (let k = from + 2; k < Math.min(end, from + 16); k++) if (toks[k].lower === reflexive) return true;
+    return false;
+  };
   for (const rel of idx.relationship) {
     const g = genderOf(rel.endTok - 1);
     if (!g) continue;
@@ -341,7 +345,9 @@ function pronounHealth(
       const speaking = sIdx === mentionSentence && sh.reportVerb.test(doc.norm.text.slice(mentionEnd, toks[i].start));
       mentionEnd = toks[i].end;
       mentionSentence = sIdx;
-      const own = sh.ownMarker.has(toks[i + 1]?.lower ?? '');
+      // "own" or the reflexive just after the pronoun ("she herself"), or the reflexive closing
+      // the statement ("she has just been diagnosed with breast cancer herself")
+      const own = sh.ownMarker.has(toks[i + 1]?.lower ?? '') || reflexiveLater(i, g === 'f' ? 'herself' : 'himself', s.endToken);
       if (!own && !firstPerson && (patientSex === undefined || patientSex === g)) continue;
       const after = doc.norm.text.slice(toks[i].end, Math.min(s.end, toks[i].end + 80));
       let end = -1;
