@@ -91,6 +91,16 @@ function conceptOf(input: DetectInput, startTok: number, start: number, end: num
   return qualifier + input.doc.norm.text.slice(start, end).toLowerCase();
 }
 
+/** The newOnly entries this text names as long-standing or history somewhere (see detectLexiconFindings). */
+export function backgroundConditions(input: DetectInput): Set<number> {
+  const background = new Set<number>();
+  for (const h of input.hits) {
+    const e = input.lexicon.entries[h.entry];
+    if (isFinding(e) && e.newOnly && !background.has(h.entry) && (input.contextFor(h.startTok, h.endTok).historical || longStanding(input, h.startTok))) background.add(h.entry);
+  }
+  return background;
+}
+
 /** Findings straight from lexicon entries that have a category. */
 export function detectLexiconFindings(input: DetectInput): RawFinding[] {
   const out: RawFinding[] = [];
@@ -98,11 +108,9 @@ export function detectLexiconFindings(input: DetectInput): RawFinding[] {
   // A newOnly condition the document once names as long-standing ("Diagnosis: relapsing-remitting
   // MS (diagnosed 2015)") is background in its other mentions too ("Multiple Sclerosis Service",
   // "on ocrelizumab", "our Parkinson's nurse"), unless their own sentence says new or suspected.
-  const background = new Set<number>();
-  for (const h of input.hits) {
-    const e = input.lexicon.entries[h.entry];
-    if (isFinding(e) && e.newOnly && !background.has(h.entry) && (input.contextFor(h.startTok, h.endTok).historical || longStanding(input, h.startTok))) background.add(h.entry);
-  }
+  // A part of a longer document is told the whole document's (windows.ts).
+  const background = new Set<number>(input.documentBackground ?? []);
+  for (const e of backgroundConditions(input)) background.add(e);
   for (const h of input.hits) {
     const e = input.lexicon.entries[h.entry];
     if (!isFinding(e)) continue;

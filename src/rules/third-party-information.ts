@@ -39,7 +39,7 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
   // before the cue in its sentence, "his wife is not able to give a history"); the informant is
   // a relationship word, not a name.
   let incapable: boolean | undefined;
-  const lacksCapacity = () => (incapable ??= capacityCueAboutPatient(input, idx.relationship));
+  const lacksCapacity = () => (incapable ??= input.documentLacksCapacity ?? capacityCueAboutPatient(input, idx.relationship));
   const family = once(input.lexicon, 'capacity-history-giver', () => new RegExp(`^(?:${vocabRegex(input.lexicon, 'capacity-history-giver').source})$`, 'iu'));
   const routine = (x: Informant) => {
     const who = doc.norm.text.slice(doc.tokens[x.a].start, doc.tokens[x.b - 1].end);
@@ -96,6 +96,14 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
 }
 
 const RULE_ID = 'detector/third-party-information';
+
+/**
+ * Whether this text says, affirmed, that the patient lacks capacity or cannot give a history: for
+ * a part of a longer document, what the whole document is told (windows.ts reads every part first).
+ */
+export function saysPatientLacksCapacity(input: DetectInput): boolean {
+  return capacityCueAboutPatient(input, hitIndex(input).relationship);
+}
 
 /** Whether the document says, affirmed, that the patient (no relative before the cue in its sentence) lacks capacity or cannot give a history. */
 function capacityCueAboutPatient(input: DetectInput, relatives: readonly { startTok: number }[]): boolean {

@@ -74,6 +74,10 @@ export interface DetectInput {
   documentTypes?: ReadonlySet<string>;
   /** when this is a part of a longer one: the names decided anywhere in the whole document (people.ts) */
   documentNames?: NameDecisions;
+  /** when this is a part of a longer one: whether the whole document says the patient lacks capacity (third-party-information.ts) */
+  documentLacksCapacity?: boolean;
+  /** when this is a part of a longer one: the newOnly entries the whole document names as long-standing (lexicon-findings.ts) */
+  documentBackground?: ReadonlySet<number>;
   /** when this is a part of a longer one: told the names this part decides, for the whole document's */
   noteNames?: (decided: NameDecision[]) => void;
 }

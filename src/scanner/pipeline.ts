@@ -28,6 +28,10 @@ export interface WholeDocument {
   types?: ReadonlySet<string>;
   /** the names decided anywhere in the document, once known (offsets of this part's analysed text) */
   names?: NameDecisions;
+  /** whether the document says anywhere that the patient lacks capacity, once known */
+  lacksCapacity?: boolean;
+  /** the newOnly entries the document names as long-standing anywhere, once known */
+  background?: ReadonlySet<number>;
   /** told the names this part decides */
   noteNames?: (decided: NameDecision[]) => void;
 }
@@ -49,6 +53,8 @@ export function match(doc: Analysed, lex: CompiledLexicon, context: ScanContext,
     ...(whole ? { documentAges: whole.ages } : {}),
     ...(whole?.types ? { documentTypes: whole.types } : {}),
     ...(whole?.names ? { documentNames: whole.names } : {}),
+    ...(whole?.lacksCapacity !== undefined ? { documentLacksCapacity: whole.lacksCapacity } : {}),
+    ...(whole?.background ? { documentBackground: whole.background } : {}),
     ...(whole?.noteNames ? { noteNames: whole.noteNames } : {}),
     contextFor(a, b) {
       const key = a * 1_000_003 + b;

@@ -14,8 +14,9 @@
 import type { CompiledLexicon } from '../lexicon/compile.js';
 import type { ScanContext, Thresholds } from '../model/index.js';
 import { resolvePatient } from '../rules/patient.js';
-import { textAges } from '../rules/lexicon-findings.js';
+import { backgroundConditions, textAges } from '../rules/lexicon-findings.js';
 import { SUPPLIED_TYPES } from '../rules/third-party-health.js';
+import { saysPatientLacksCapacity } from '../rules/third-party-information.js';
 import type { Registry } from '../rules/registry.js';
 import { nameDecisions } from '../rules/people.js';
 import type { Contextual, DetectInput, NameDecision, NameDecisions } from '../rules/types.js';
@@ -118,10 +119,10 @@ export function scanInWindows(
   // The names decided in each window's own stretch (offsets of the document), for the names'
   // other mentions anywhere in it (people.ts).
   const decided: NameDecision[] = [];
-  const read = (w: Window, types?: ReadonlySet<string>, names?: NameDecisions) => {
+  const read = (w: Window, types?: ReadonlySet<string>, names?: NameDecisions, facts?: { lacksCapacity: boolean; background: ReadonlySet<number> }) => {
     const doc = analyse(text.slice(w.read, w.readEnd), compiled.text, starts.get(w)!);
     const at = (x: number) => w.read + doc.norm.starts[Math.min(x, doc.norm.starts.length - 1)];
-    const told: WholeDocument = { ...whole, ...(types ? { types } : {}) };
+    const told: WholeDocument = { ...whole, ...(types ? { types } : {}), ...(facts ?? {}) };
     if (names) told.names = { byWord: names.byWord, from: localOffset(doc.norm.starts, w.read, names.from) };
     else
       told.noteNames = (ns) => {
@@ -136,7 +137,7 @@ export function scanInWindows(
       const at = w.read + doc.norm.starts[Math.min(f.start, doc.norm.starts.length - 1)];
       return at >= w.own && at < w.ownEnd;
     });
-    return { input, mine, seen: new Set(all.map((f) => f.type)) };
+    return { input, mine, seen: new Set(all.map((f) => f.type)), lacksCapacity: saysPatientLacksCapacity(input), background: backgroundConditions(input) };
   };
   // One window's findings in its own stretch, scored (its tokens and hits go when it is done).
   const scoreOf = (input: DetectInput, mine: Contextual[], w: Window) =>
@@ -148,15 +149,18 @@ export function scanInWindows(
     const r = read(w);
     first ??= r.input;
     for (const f of r.mine) types.add(f.type);
-    return { w, saw: SUPPLIED_TYPES.filter((x) => r.seen.has(x)), mine: r.mine, scored: scoreOf(r.input, r.mine, w) };
+    return { w, saw: SUPPLIED_TYPES.filter((x) => r.seen.has(x)), lacksCapacity: r.lacksCapacity, background: r.background, mine: r.mine, scored: scoreOf(r.input, r.mine, w) };
   });
   // A window that did not see what the document holds elsewhere is read again, told: the
-  // finding types, and (with more than one window) the names decided anywhere.
+  // finding types, whether the patient is said anywhere to lack capacity, the conditions named
+  // anywhere as long-standing, and (with more than one window) the names decided anywhere.
   const held = SUPPLIED_TYPES.filter((x) => types.has(x));
   const names = parts.length > 1 && decided.length ? nameDecisions(decided) : undefined;
+  const facts = { lacksCapacity: parts.some((p) => p.lacksCapacity), background: new Set(parts.flatMap((p) => [...p.background])) };
   for (const p of parts) {
-    if (!names && held.length === p.saw.length && held.every((x) => p.saw.includes(x))) continue;
-    const again = read(p.w, types, names);
+    const sawAll = held.length === p.saw.length && held.every((x) => p.saw.includes(x)) && p.lacksCapacity === facts.lacksCapacity && p.background.size === facts.background.size;
+    if (!names && sawAll) continue;
+    const again = read(p.w, types, names, facts);
     p.mine = again.mine;
     p.scored = scoreOf(again.input, again.mine, p.w);
   }
