@@ -65,6 +65,13 @@ describe('matching', () => {
     const plain = entry({ frames: [{ verbs: ['told'], with: [{ words: ['not'], side: 'before', window: 3, clause: true }] }] });
     expect(hitsOf([plain], 'Wife not told.')).toEqual(['not told']);
   });
+  it('reads a notNear word just before a bracket for a hit inside it, however long the list', () => {
+    const e = entry({ terms: [{ term: 'syphilis', notNear: ['screen'], window: 3 }] });
+    expect(hitsOf([e], 'Infection screen (HIV, hep B, hep C, syphilis) taken.')).toEqual([]);
+    // near-misses: the bracket's head is something else; a closed bracket before the hit is passed over
+    expect(hitsOf([e], 'Infection (HIV, hep B, hep C, syphilis) treated.')).toEqual(['syphilis']);
+    expect(hitsOf([e], 'Screen (HIV) done; later treated for syphilis.')).toEqual(['syphilis']);
+  });
   it('runs patterns, also where the prefilter decides where to try them', () => {
     const e = entry({ patterns: ['\\bPHQ-?9 (?:score )?(?:1[5-9]|2[0-7])\\b'] });
     expect(hitsOf([e], 'PHQ-9 score 18 today; PHQ9 4 last year')).toEqual(['PHQ-9 score 18']);

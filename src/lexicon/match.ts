@@ -158,8 +158,25 @@ export function constraintHolds(doc: Analysed, a: number, b: number, c: Constrai
   // Near-words must be outside the hit itself.
   const around = (ix: Map<string, Phrase[]>) => anyNear(doc, keys, from, a, ix) || anyNear(doc, keys, b, to, ix);
   if (c.nearIndex && !around(c.nearIndex)) return false;
-  if (c.notNearIndex && around(c.notNearIndex)) return false;
+  if (c.notNearIndex && (around(c.notNearIndex) || bracketHeadNear(doc, keys, lo, a, c.notNearIndex))) return false;
   return true;
+}
+
+/**
+ * A hit inside brackets belongs to the words just before the bracket too: "infection screen
+ * (HIV, hep B, syphilis) - taken" lists what was screened, however long the list inside is.
+ */
+function bracketHeadNear(doc: Analysed, keys: KnownKeys, lo: number, a: number, index: Map<string, Phrase[]>): boolean {
+  let depth = 0;
+  for (let k = a - 1; k >= lo; k--) {
+    const t = doc.tokens[k].text;
+    if (t === ')') depth++;
+    else if (t === '(') {
+      if (depth === 0) return anyNear(doc, keys, Math.max(lo, k - 2), k, index);
+      depth--;
+    }
+  }
+  return false;
 }
 
 /** No newline token from token i to token j. */
