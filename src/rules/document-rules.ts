@@ -106,7 +106,7 @@ export const documentRules: Source = {
     const referrals = found.filter((f) => f.escalates && counts(f) && !f.context.historical);
     if (referrals.length) {
       for (const f of found) {
-        if (f.category !== 'safeguarding' || !counts(f) || !(f.context.uncertain || !f.context.historical)) continue;
+        if (f.category !== 'safeguarding' || !counts(f) || (f.context.historical && !f.context.uncertain)) continue;
         if (referrals.some((r) => r !== f)) f.raise ??= { to: 'withhold', by: referredOnRule.meta.id };
       }
     }

@@ -92,20 +92,14 @@ function lastWords(lex: CompiledLexicon, name: string): ReadonlySet<string> {
 }
 
 /**
- * Another person's health. A sensitive finding whose experiencer is not the patient becomes
- * thirdParty: low for family history the patient gave, higher when the relative is named or
- * the information came from someone else. Relationship words followed by a health statement
- * ("cares for his mother, who has dementia") are the same kind of finding.
- */
-/**
  * Finding types that, anywhere in a document, make every other person's health in it count as
  * told by someone else. A document read in parts (scanner/windows.ts) must know them for the
  * whole document before it reads each part.
  */
+export const SUPPLIED_TYPES: readonly string[] = ['third-party-information', 'in-confidence'];
+
 /** The context cue "family history (of)": what it governs is the family's, as the patient gave it. */
 const FAMILY_HISTORY_CUE = 'context/family-history';
-
-export const SUPPLIED_TYPES: readonly string[] = ['third-party-information', 'in-confidence'];
 
 /**
  * A question about the family's health or their history (see answersFamilyQuestion); not one
@@ -114,6 +108,12 @@ export const SUPPLIED_TYPES: readonly string[] = ['third-party-information', 'in
  */
 const FAMILY_QUESTION = /\b(?:family|parents|siblings|relatives|their\s(?:medical\s)?histor(?:y|ies))\b/i;
 
+/**
+ * Another person's health. A sensitive finding whose experiencer is not the patient becomes
+ * thirdParty: low for family history the patient gave, higher when the relative is named or
+ * the information came from someone else. Relationship words followed by a health statement
+ * ("cares for his mother, who has dementia") are the same kind of finding.
+ */
 export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): Contextual[] {
   const { doc } = input;
   const idx = hitIndex(input);

@@ -158,6 +158,7 @@ export function scanInWindows(
   const names = parts.length > 1 && decided.length ? nameDecisions(decided) : undefined;
   const facts = { lacksCapacity: parts.some((p) => p.lacksCapacity), background: new Set(parts.flatMap((p) => [...p.background])) };
   for (const p of parts) {
+    // (a window's own background is part of the document's: the same size is the same set)
     const sawAll = held.length === p.saw.length && held.every((x) => p.saw.includes(x)) && p.lacksCapacity === facts.lacksCapacity && p.background.size === facts.background.size;
     if (!names && sawAll) continue;
     const again = read(p.w, types, names, facts);
