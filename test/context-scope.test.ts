@@ -102,6 +102,8 @@ describe('forms and questions: a question is not an affirmed condition; an answe
     ['Has the applicant ever had hepatitis, HIV or a psychiatric illness?', 'HIV', 'hypothetical'],
     ['Doctor: Any history of cancer?\nPatient: No.', 'cancer', 'negated'],
     ['Are you or could you be pregnant?  N/A', 'pregnant', 'hypothetical'],
+    // a form's question quoted inside a line
+    ["Insurer asks: 'Has the applicant ever had HIV or hepatitis?' - answered from records.", 'HIV', 'hypothetical'],
   ] as [string, string, Mod][])('%s -> %s is %s', (text, target, want) => {
     expect(mods(text, target)).toContain(want);
   });
@@ -253,6 +255,7 @@ describe('GP verdicts stay safe when scope widens', () => {
     ['Safeguarding concerns: N\nLooked after child: No\nDomestic abuse - asked, nil'],
     ['Has the applicant ever had hepatitis, HIV or a psychiatric illness?  No'],
     ['Self harm: no current or past self harm\nSuicidal ideation: denies'],
+    ["Form from adoption agency rec'd: 'Is there anything in the applicant's health or her partner's health that would affect parenting?' Replied re pt only - well.", ],
   ])('%s -> visible', (text) => {
     expect(scanner.scan(text).verdict).toBe('visible');
   });

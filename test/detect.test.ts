@@ -183,6 +183,18 @@ describe('rules generalised from blind evaluation errors', () => {
     expect(scanner.scan('Tel call from Sister Kaur, Ward 12 - pt fit for discharge tomorrow.').findings.some((f) => f.type === 'third-party-information')).toBe(false);
     expect(scanner.scan('Call from sister - worried about his drinking.').findings.some((f) => f.type === 'third-party-information')).toBe(true);
   });
+  it('a history the patient gave together with a relative is the patient\'s own; the relative alone still supplies it', () => {
+    const rows: [string, 'visible' | 'review' | 'withhold'][] = [
+      ['Hx from pt & daughter: 2 trips indoors, no LOC, no new meds.', 'visible'],
+      ['Pt and wife report he has been sleeping better on the new dose.', 'visible'],
+      // near-misses: the relative alone, or the relative beside the patient's word but not joined to it
+      ['Hx from daughter: 2 trips indoors, no LOC, no new meds.', 'review'],
+      ['Daughter reports 2 trips indoors, pt says 3.', 'review'],
+      // joint, but what the relative says of their own health is still theirs
+      ['Hx from pt & wife: 2 falls. Wife also says she has been diagnosed with breast cancer herself.', 'withhold'],
+    ];
+    for (const [text, verdict] of rows) expect(scanner.scan(text, { patient: { name: 'Ron Ellis', sex: 'male' } }).verdict, text).toBe(verdict);
+  });
   it('a call that only asks or arranges something supplies nothing; one that also says something does', () => {
     const rows: [string, 'visible' | 'review' | 'withhold'][] = [
       ['Son phoned to ask when the Saturday flu clinic is - given dates. Will bring mum.', 'visible'],

@@ -114,7 +114,8 @@ describe('a relative speaking for a patient who lacks capacity is routine', () =
     ['Telephone consult. Wife reports 3 days of cough, he is at work.', 'review'],
     ['Home visit. His wife is not able to give a history. Wife reports 3 days of cough.', 'review'],
     ['No capacity concerns. Wife says he has been confused.', 'review'],
-    ['Has capacity; not lacking capacity for this decision. Son says she has been drinking a bottle of wine a day.', 'review'],
+    // (the patient is Owen: what the son says must be of him, or it is another person's health)
+    ['Has capacity; not lacking capacity for this decision. Son says he has been eating less.', 'review'],
     ['Unable to give hx. Neighbour reports she is wandering at night.', 'review'],
     ['Unable to give hx. Daughter Karen Ellery reports 3 days of cough.', 'review'],
   ] as [string, Verdict][])('%s -> %s', (text, want) => {

@@ -83,12 +83,17 @@ describe('class 2: professionals in every format', () => {
     ['Cardiology: Dr Ola Ade   Vascular surgery: Mr Piet Janssen   Radiology: Dr Mei Lin', []],
     ['Mrs Helen Rudd\nDesignated Safeguarding Lead', []],
     ['Scale and polish with our hygienist, Bryony Hale, next month.', []],
+    // a surname written as an initial, with its full stop, before the role
+    ['Community nursing visit - Elaine R., staff nurse - leg ulcer dressing.', []],
+    ['Visit by Elaine R. (staff nurse).', []],
   ]);
   // a relationship word beside the name wins over a role near it
   table([
     ['Present: mum (Jo Smith) and SW Amy Lowe.', ['Jo Smith']],
     ['Sister Karen rang about the results.', ['Karen']],
     ['Daughter Jo Smith, a nurse, rang the surgery.', ['Jo Smith']],
+    // an initial's full stop with no role after it: still a name
+    ['Lives with Elaine R. and her son.', ['Elaine R']],
   ]);
 });
 

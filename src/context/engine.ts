@@ -167,6 +167,13 @@ function spacedDashBetween(doc: Analysed, from: number, to: number): boolean {
 const LIST_SCOPED = new Set<Modifier>(['negated', 'hypothetical', 'historical', 'uncertain']);
 /** Words between a condition's "if" and its own verb ("if she discloses", "should the child disclose"). */
 const CONDITION_SUBJECT_WORDS = 2;
+/**
+ * How far a condition reaches into the clause of its consequence ("should staff ever find an
+ * injury no one can account for, they have a duty to refer to social care"): a long condition
+ * is still one condition, so its consequence is read past the trigger's window, up to this many
+ * words.
+ */
+const CONSEQUENCE_WORDS = 30;
 /** Longest first clause of a list (the trigger's own words: "if she has any new tingling"). */
 const LIST_HEAD_WORDS = 12;
 /** Longest item of a list ("weight gain greater than three pounds per day"). */
@@ -497,7 +504,11 @@ export function contextOf(doc: Analysed, index: ContextIndex, a: number, b: numb
       gapFrom = c.hit.endTok;
       gapTo = a;
       forward = true;
-      applies = wordsBetween(doc, gapFrom, gapTo) < c.window || (LIST_SCOPED.has(c.modifier) && listReaches(doc, gapFrom, gapTo));
+      const words = wordsBetween(doc, gapFrom, gapTo);
+      applies =
+        words < c.window ||
+        (LIST_SCOPED.has(c.modifier) && listReaches(doc, gapFrom, gapTo)) ||
+        (c.modifier === 'hypothetical' && words < CONSEQUENCE_WORDS && consequenceClause(doc, c.hit.endTok, a));
     } else if (c.hit.startTok >= b && c.direction !== 'forward') {
       gapFrom = b;
       gapTo = c.hit.startTok;

@@ -127,7 +127,9 @@ const BRACKET_CLOSE = new Set([')']);
 /** A role after the name: "Sam Reid (HCA)", "Paul Grant, Mental Health Practitioner", "K. Moran NP", a role on the next line. */
 export function roleAfter(d: NameDoc, p: Person): 'professional' | 'third' | null {
   const { toks } = d;
-  const k = p.b;
+  // a surname written as an initial keeps its full stop ("Elaine R., staff nurse"): the role is after it
+  const last = toks[p.b - 1];
+  const k = toks[p.b]?.text === '.' && last && last.text.length === 1 && /[A-Z]/.test(last.text) && toks[p.b].start === last.end ? p.b + 1 : p.b;
   const t = toks[k];
   if (!t) return null;
   if (roleAt(d, k)) return 'professional';

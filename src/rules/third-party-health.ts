@@ -218,9 +218,16 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
     out.push({ ...f, category: 'thirdParty', type: 'third-party-health', ruleId: f.ruleId, weight: weightFor(f, phrase) });
   }
 
+  // A relative inside a form's question, unanswered or answered no ("Is there anything in the
+  // applicant's health or her partner's health that would affect parenting?"): a question asserts nothing.
+  const { forms, formOf } = doc.layout;
+  const askedOnly = (tok: number) => {
+    const k = formOf ? formOf[tok] : -1;
+    return k >= 0 && (forms[k].answer === 'open' || forms[k].answer === 'no');
+  };
   for (const rel of idx.relationship) {
     const sIdx = sentenceOf(rel.startTok);
-    if (sIdx < 0 || covered.has(sIdx)) continue;
+    if (sIdx < 0 || covered.has(sIdx) || askedOnly(rel.startTok)) continue;
     const s = doc.sentences[sIdx];
     if (sh.genericBefore.test(doc.norm.text.slice(Math.max(s.start, rel.start - 30), rel.start))) continue;
     // room for a name and a bracket before the verb, and 40 characters of statement after it
@@ -287,6 +294,11 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
   return out;
 }
 
+/** "she's" / "he's" read as the subject pronoun (the verb it carries is read from what follows). */
+function subjectForm(lower: string, subject: string): string {
+  return lower.length === subject.length + 2 && lower.startsWith(subject) && lower.endsWith('s') && (lower[subject.length] === "'" || lower[subject.length] === '’') ? subject : lower;
+}
+
 /**
  * A relative's own health told through a pronoun: "mum brought him for cough. mum says she has
  * been very low ... stopped her own sertraline" (mum's health in the child's record), "dad
@@ -327,16 +339,20 @@ function pronounHealth(
     // calls themselves "I", so a third-person pronoun after it is the relative's, whatever the
     // patient's sex.
     const firstPerson = rel.startTok > 0 && toks[rel.startTok - 1].lower === 'my';
-    // The pronoun may stand for the relative in its own sentence or the next one.
-    const lastSentence = doc.sentences[Math.min(doc.sentences.length - 1, relSentence + 1)];
-    const stop = Math.min(toks.length, lastSentence.endToken, rel.endTok + 40);
+    // The pronoun may stand for the relative in its own sentence or the next one; further on (up
+    // to three sentences after), only where "own" or a reflexive marks the statement as the
+    // relative's ("Tel from son. ... He is worried. He also told me he is under the psychosis
+    // team himself").
+    const sentenceEnd = (k: number) => doc.sentences[Math.min(doc.sentences.length - 1, relSentence + k)].endToken;
+    const stop = Math.min(toks.length, sentenceEnd(1), rel.endTok + 40);
+    const farStop = Math.min(toks.length, sentenceEnd(3), rel.endTok + 100);
     // the latest mention of the relative (the kinship word, then each pronoun that stands for it)
     let mentionEnd = rel.end;
     let mentionSentence = relSentence;
-    for (let i = rel.endTok; i < stop; i++) {
+    for (let i = rel.endTok; i < farStop; i++) {
       // a later kinship word of the same sex is the nearer antecedent: its own turn
       if (i > rel.endTok && idx.relStartsAt[i] && genderOf(i) === g) break;
-      const t = toks[i].lower;
+      const t = subjectForm(toks[i].lower, subject);
       if (t !== subject && t !== possessive) continue;
       const sIdx = doc.tokenSentence[i];
       if (sIdx < 0) continue;
@@ -348,7 +364,7 @@ function pronounHealth(
       // "own" or the reflexive just after the pronoun ("she herself"), or the reflexive closing
       // the statement ("she has just been diagnosed with breast cancer herself")
       const own = sh.ownMarker.has(toks[i + 1]?.lower ?? '') || reflexiveLater(i, g === 'f' ? 'herself' : 'himself', s.endToken);
-      if (!own && !firstPerson && (patientSex === undefined || patientSex === g)) continue;
+      if (!own && (i >= stop || (!firstPerson && (patientSex === undefined || patientSex === g)))) continue;
       const after = doc.norm.text.slice(toks[i].end, Math.min(s.end, toks[i].end + 80));
       let end = -1;
       if (t === subject) {

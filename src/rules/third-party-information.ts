@@ -41,9 +41,16 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
   let incapable: boolean | undefined;
   const lacksCapacity = () => (incapable ??= input.documentLacksCapacity ?? capacityCueAboutPatient(input, idx.relationship));
   const family = once(input.lexicon, 'capacity-history-giver', () => new RegExp(`^(?:${vocabRegex(input.lexicon, 'capacity-history-giver').source})$`, 'iu'));
+  // A history the patient gave together with a relative ("Hx from pt & daughter", "pt and wife
+  // report") is the patient's own account, given in their presence: the relative adds nothing of
+  // their own (what they say of another's health is still theirs).
+  const patientWord = once(input.lexicon, 'patient-ref-whole', () => new RegExp(`^(?:${vocabRegex(input.lexicon, 'patient-ref').source})$`, 'iu'));
+  const isPatient = (k: number) => k >= 0 && k < doc.tokens.length && patientWord.test(doc.tokens[k].text);
+  const isJoiner = (k: number) => k >= 0 && k < doc.tokens.length && JOINERS.has(doc.tokens[k].lower);
+  const withPatient = (x: Informant) => (isJoiner(x.a - 1) && isPatient(x.a - 2)) || (isJoiner(x.b) && isPatient(x.b + 1));
   const routine = (x: Informant) => {
     const who = doc.norm.text.slice(doc.tokens[x.a].start, doc.tokens[x.b - 1].end);
-    return (historian.test(who) && ageOf() < 16) || (x.relative && family.test(who) && lacksCapacity());
+    return (historian.test(who) && ageOf() < 16) || (x.relative && family.test(who) && lacksCapacity()) || (x.relative && withPatient(x));
   };
   // Possible informants (relationship words, third parties' names), grouped by sentence.
   const bySentence = new Map<number, Informant[]>();
@@ -96,6 +103,8 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
 }
 
 const RULE_ID = 'detector/third-party-information';
+/** Words that join the patient and a relative as one source ("pt & daughter", "pt and wife"). */
+const JOINERS = new Set(['and', '&', '+']);
 
 /**
  * Whether this text says, affirmed, that the patient lacks capacity or cannot give a history: for
@@ -139,7 +148,7 @@ export const thirdPartyInformationRule: Rule = {
     docs: 'POLICY.md: information a relative gave that is not in confidence is review',
   },
   examples: {
-    match: ['Wife phoned to say he has been confused since yesterday.', 'Collateral history from daughter: falls x3 this month.', { text: 'Mum reports he has been low since the divorce.', patient: { name: 'Tom Hughes', dateOfBirth: '1961-02-03' } }],
+    match: ['Wife phoned to say he has been confused since yesterday.', 'Collateral history from daughter: falls x3 this month.', 'Daughter reports 2 trips indoors, pt says 3.', { text: 'Mum reports he has been low since the divorce.', patient: { name: 'Tom Hughes', dateOfBirth: '1961-02-03' } }],
     noMatch: [
       'HV rang to say the baby is gaining weight well.',
       'Says partner is supportive.',

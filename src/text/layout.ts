@@ -496,22 +496,27 @@ function formsOnLine(
     itemFloor = tokenAt(ends, ls + doneTo);
     if (isQ) answeredQuestion = true;
   }
-  // A question with no answer on its line (the answer may stand alone on the next line).
+  // A question with no answer on its line (the answer may stand alone on the next line), or a
+  // form's question quoted inside a line ("Form rec'd: 'Is there anything in ... health?' Replied").
   const q = line.lastIndexOf('?');
-  if (answeredQuestion || q < 0 || line.slice(q + 1).trim() !== '') return x;
+  if (answeredQuestion || q < 0) return x;
+  const opening = line.slice(q + 1).trim() === '' ? -1 : quoteOpening(line, q);
+  if (opening === -2) return x;
   const qTok = tokenAt(ends, ls + q);
   const si = sentenceOf[qTok];
   if (si < 0) return x;
   const s = sentences[si];
-  const start = skipMarker(tokens, kind, Math.max(s.firstToken, itemFloor), qTok);
+  const floor = opening >= 0 ? Math.max(itemFloor, tokenAt(ends, ls + opening + 1)) : itemFloor;
+  const start = skipMarker(tokens, kind, Math.max(s.firstToken, floor), qTok);
   if (qTok <= start) return x;
   const body = text.slice(tokens[start].start, ls + q + 1);
   // Asked as a form asks: listed (numbered, "Q:"), opening "Any ...", or a yes/no question put
   // to the person the form is about. A clinician's own query ("Is this NAI?") is not one.
-  const listed = start > s.firstToken || vocab.formQuestionLabel.test(body) || vocab.formOpener.test(body);
+  // (a quoted question is listed only by its own words: where it opens is no list marker)
+  const listed = (opening < 0 && start > s.firstToken) || vocab.formQuestionLabel.test(body) || vocab.formOpener.test(body);
   if (!listed && !(vocab.yesNoQuestion.test(body) && vocab.formAddressed.test(body))) return x;
   // An answer alone at the start of the next line, perhaps after its speaker ("Patient: No.").
-  if (le < text.length) {
+  if (opening < 0 && le < text.length) {
     const ns = le + 1;
     const nl = text.indexOf('\n', ns);
     const nextText = text.slice(ns, nl < 0 ? text.length : nl);
@@ -525,6 +530,24 @@ function formsOnLine(
   out.push({ start, end: qTok, answer: 'open', answerStart: ls + q, answerEnd: ls + q + 1 });
   return x;
 }
+
+/**
+ * Where the quote opens that the question mark at q closes ("... rec'd: 'Is there ...?' Replied"):
+ * its offset in the line, or -2 when the question is not a quoted one (a closing quote right
+ * after the mark, its opening one after a space, a colon or the line's start).
+ */
+function quoteOpening(line: string, q: number): number {
+  const close = line.charCodeAt(q + 1);
+  if (!QUOTE_CLOSE.has(close)) return -2;
+  for (let i = q - 1; i >= 0; i--) {
+    const c = line.charCodeAt(i);
+    if (QUOTE_OPEN.has(c) && (i === 0 || isWhiteSpace(line.charCodeAt(i - 1)) || line[i - 1] === ':')) return i;
+  }
+  return -2;
+}
+/** Quote marks that may close and open a quoted question: straight and curly, single and double. */
+const QUOTE_CLOSE = new Set([0x27, 0x22, 0x2019, 0x201d]);
+const QUOTE_OPEN = new Set([0x27, 0x22, 0x2018, 0x201c]);
 
 /** The typed arrays of one layout: the prefix counts it gives, and the working arrays they are counted from. */
 interface LayoutArrays extends Pick<Layout, 'breaks' | 'labels' | 'structural'> {
