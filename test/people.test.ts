@@ -86,6 +86,8 @@ describe('class 2: professionals in every format', () => {
     // a surname written as an initial, with its full stop, before the role
     ['Community nursing visit - Elaine R., staff nurse - leg ulcer dressing.', []],
     ['Visit by Elaine R. (staff nurse).', []],
+    // a nursing title opening the signature's line, the role on the next line
+    ['Yours sincerely\n\nSister Jane Pollock\nSenior Sonographer / EPAU Lead Nurse', []],
   ]);
   // a relationship word beside the name wins over a role near it
   table([

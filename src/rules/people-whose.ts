@@ -148,7 +148,9 @@ export function roleAfter(d: NameDoc, p: Person): 'professional' | 'third' | nul
     return appositiveRole(d, k + 1, APPOSITION_STOP, 4) === 'professional' ? 'professional' : null;
   }
   // a name alone on its line, the role on the next ("James Felton / Clinical Scientist")
-  const lineStart = skipTitleBack(d, p.a - 1);
+  // (a nursing title such as "Sister" may open the line before the name: "Sister Jane Pollock / Lead Nurse")
+  let lineStart = skipTitleBack(d, p.a - 1);
+  if (lineStart >= 0 && isWord(toks[lineStart]) && isCap(toks[lineStart]) && d.w.proTitle.has(toks[lineStart].lower)) lineStart--;
   if (t.kind === 'newline' && (lineStart < 0 || toks[lineStart].kind === 'newline')) {
     for (let j = k + 1; j < Math.min(toks.length, k + 5) && toks[j].kind !== 'newline'; j++) if (roleAt(d, j)) return 'professional';
   }
