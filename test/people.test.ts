@@ -22,6 +22,9 @@ describe('class 1: a name anchored by a relationship, a proxy role or a person-t
   table([
     ['lives with gf chloe, works in retail', ['chloe']],
     ['grandson tom does her shopping', ['tom']],
+    // a forename that is also a word, shown a name by "who" after it; without it, the word
+    ['lives w partner grant who works nights', ['grant']],
+    ['partner will collect her from the ward', []],
     ['DISCUSSED WITH SON MARCUS TODAY', ['MARCUS']],
     ['niece is mrs. jan holt, tel on file', ['jan holt']],
     ['Jan Holt (niece) phoned.', ['Jan Holt']],

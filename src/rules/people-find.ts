@@ -138,6 +138,8 @@ function closesName(d: NameDoc, i: number): boolean {
   if (!n || n.kind !== 'word') return true;
   if (hasDigit(n)) return true;
   if (listName(d, i + 1)) return true;
+  // "who" follows a person, never the everyday word ("partner grant who works nights")
+  if (d.w.personPronoun.has(n.lower)) return true;
   const c = wordClass(n);
   if (c === 'name' || c === 'unknown') return true;
   // a verb in -ing cannot follow a modal or an ordinary noun-like word either ("daughter dawn staying overnight")

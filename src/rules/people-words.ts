@@ -85,6 +85,8 @@ export interface PeopleWords {
   agentLink: PhraseSet;
   subjectVerb: ReadonlySet<string>;
   anchoredForename: ReadonlySet<string>;
+  /** "who", "whose": a relative pronoun that follows only a person ("partner grant who works nights") */
+  personPronoun: ReadonlySet<string>;
   animal: ReadonlySet<string>;
   possessive: ReadonlySet<string>;
   patientRef: ReadonlySet<string>;
@@ -126,6 +128,7 @@ export function peopleWords(lex: CompiledLexicon): PeopleWords {
       agentLink: phraseSet(terms('agent-link')),
       subjectVerb: words(lex, 'person-subject-verb'),
       anchoredForename: words(lex, 'anchored-forename'),
+      personPronoun: words(lex, 'person-relative-pronoun'),
       animal: words(lex, 'animal'),
       possessive: new Set([...words(lex, 'patient-possessive'), ...words(lex, 'patient-ref')]),
       patientRef: words(lex, 'patient-ref'),
