@@ -255,6 +255,7 @@ describe('GP verdicts stay safe when scope widens', () => {
     ['Safeguarding concerns: N\nLooked after child: No\nDomestic abuse - asked, nil'],
     ['Has the applicant ever had hepatitis, HIV or a psychiatric illness?  No'],
     ['Self harm: no current or past self harm\nSuicidal ideation: denies'],
+    ['Path results: HIV 1/2 Ag/Ab: not reactive. Syphilis EIA: negative. HBsAg: not detected. HCV Ab: not detected.'],
     ["Form from adoption agency rec'd: 'Is there anything in the applicant's health or her partner's health that would affect parenting?' Replied re pt only - well.", ],
   ])('%s -> visible', (text) => {
     expect(scanner.scan(text).verdict).toBe('visible');

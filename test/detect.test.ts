@@ -195,6 +195,17 @@ describe('rules generalised from blind evaluation errors', () => {
     ];
     for (const [text, verdict] of rows) expect(scanner.scan(text, { patient: { name: 'Ron Ellis', sex: 'male' } }).verdict, text).toBe(verdict);
   });
+  it("in a letter, a relative's health the patient told the writer is the patient's account; a blood relative with it too is family history", () => {
+    const rows: [string, 'visible' | 'review' | 'withhold'][] = [
+      ['She tells me her sister also has coeliac disease, so this was no surprise.', 'visible'],
+      ['She tells me her sister has just been diagnosed with breast cancer.', 'review'],
+      // near-misses: a spouse is no blood relative; someone else telling it is theirs to tell
+      ['She tells me her husband also has cancer.', 'review'],
+      ['Her brother rang: he tells me their father has dementia.', 'withhold'],
+      ['Her sister has just been diagnosed with breast cancer.', 'withhold'],
+    ];
+    for (const [text, verdict] of rows) expect(scanner.scan(text, { kind: 'letter', patient: { name: 'Ann Lowe', sex: 'female' } }).verdict, text).toBe(verdict);
+  });
   it('a call that only asks or arranges something supplies nothing; one that also says something does', () => {
     const rows: [string, 'visible' | 'review' | 'withhold'][] = [
       ['Son phoned to ask when the Saturday flu clinic is - given dates. Will bring mum.', 'visible'],

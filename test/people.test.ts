@@ -91,6 +91,8 @@ describe('class 2: professionals in every format', () => {
     ['Visit by Elaine R. (staff nurse).', []],
     // a nursing title opening the signature's line, the role on the next line
     ['Yours sincerely\n\nSister Jane Pollock\nSenior Sonographer / EPAU Lead Nurse', []],
+    // a titled name with its clinic after a comma
+    ['Ortho OPD (Mr Pryce-Jenkins, hip clinic): R hip OA, listed for THR.', []],
   ]);
   // a relationship word beside the name wins over a role near it
   table([
@@ -99,6 +101,7 @@ describe('class 2: professionals in every format', () => {
     ['Daughter Jo Smith, a nurse, rang the surgery.', ['Jo Smith']],
     // an initial's full stop with no role after it: still a name
     ['Lives with Elaine R. and her son.', ['Elaine R']],
+    ['Her son, Mr Ali, drives her to the hip clinic.', ['Ali']],
   ]);
 });
 

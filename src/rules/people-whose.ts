@@ -136,6 +136,11 @@ export function roleAfter(d: NameDoc, p: Person): 'professional' | 'third' | nul
   // "Maria Kowalski ordered epi", "Okonjo intubated pt": what only staff do, with the name as its subject
   if (isWord(t) && d.w.staffSubjectVerb.has(t.lower)) return 'professional';
   if (t.text === '(') return appositiveRole(d, k + 1, BRACKET_CLOSE, 12);
+  // "(Mr Pryce-Jenkins, hip clinic)", "Dr Rao, chest clinic": a titled name with its clinic after a comma
+  const titled = (j: number) => isWord(toks[j]) && d.w.personalTitle.has(toks[j].lower.replace(/\.$/, ''));
+  if (t.text === ',' && (titled(p.a - 1) || titled(p.a) || titled(skipTitleBack(d, p.a - 1)))) {
+    for (let j = k + 1; j < Math.min(toks.length, k + 4) && isWord(toks[j]); j++) if (d.w.clinicianService.has(toks[j].lower)) return 'professional';
+  }
   if (APPOSITION_OPEN.has(t.text)) return appositiveRole(d, k + 1, APPOSITION_STOP, 8);
   // "Mr Okwuosa's hand clinic", "Dr Patel's list": a titled name owning a clinic or a list is the
   // clinician's (a relative's name owns such things far less often than a consultant's)

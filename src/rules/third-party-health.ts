@@ -6,6 +6,9 @@ import type { Contextual, DetectInput, RawFinding, Rule, Source } from './types.
 import { once, vocabRegex, vocabSource, words } from './vocab.js';
 
 const OTHER: ContextResult = { negated: false, uncertain: false, hypothetical: false, historical: false, experiencer: 'other', triggers: [] };
+/** Words that say a relative has it too ("her sister also has coeliac disease"). */
+const SHARED = new Set(['also', 'too']);
+
 const RULE_ID = 'detector/third-party-health';
 
 /** The phrase shapes this rule reads, built from the vocabularies of lexicons/third-party-health.yaml. */
@@ -170,8 +173,32 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
     // A family history field, or the shape of one ("father MI aged 60") unless it is news in the
     // patient's story ("her father died of lung cancer 3 months ago"): that is a relative's health
     // as the patient told it (POLICY: review), not a family history.
-    if (sec?.kind === 'family' || inFamilyField(f) || familyHistoryCue(f) || (sh.familyHistory.test(phraseText) && !sh.recent.test(phraseText)) || answersFamilyQuestion(f)) return 0.15;
-    return reportedByOthers() ? 0.8 : 0.45;
+    if (sec?.kind === 'family' || inFamilyField(f) || familyHistoryCue(f) || (sh.familyHistory.test(phraseText) && !sh.recent.test(phraseText)) || answersFamilyQuestion(f) || sharedByBlood(f)) return 0.15;
+    return reportedByOthers() && !patientTells(f) ? 0.8 : 0.45;
+  };
+  // "her sister also has coeliac disease": a blood relative who has it too, the condition the
+  // patient has, is family history as the patient tells it.
+  const bloodRelatives = words(input.lexicon, 'blood-relative');
+  const reportWord = () => once(input.lexicon, 'relative-speech-verb-whole', () => new RegExp(`^(?:${sh.reportVerb.source})$`, 'iu'));
+  const sharedByBlood = (f: RawFinding): boolean => {
+    const rel = doc.tokens[f.startTok]?.lower.replace(/'s$/, '');
+    if (!rel || !bloodRelatives.has(rel)) return false;
+    for (let k = f.startTok + 1; k < Math.min(f.endTok + 1, doc.tokens.length); k++) if (SHARED.has(doc.tokens[k].lower)) return true;
+    return false;
+  };
+  // In a letter, what the patient told its writer is the patient's own account ("She tells me
+  // her sister ...", "The patient reports his father ..."): the sentence opens with the patient
+  // and a verb of telling, before the relative.
+  const patientTells = (f: RawFinding): boolean => {
+    const s = doc.sentences[sentenceOf(f.startTok)];
+    if (!s) return false;
+    let k = s.firstToken;
+    while (k < f.startTok && (doc.tokens[k].kind !== 'word' || doc.tokens[k].lower === 'the')) k++;
+    if (k >= f.startTok) return false;
+    const w = doc.tokens[k].lower;
+    if (!patientRefs.has(w) && !(w === 'she' && sex === 'f') && !(w === 'he' && sex === 'm')) return false;
+    const verb = doc.tokens[k + 1];
+    return !!verb && k + 1 < f.startTok && reportWord().test(verb.text);
   };
   const subjectPronouns = words(input.lexicon, 'subject-pronoun');
   const patientRefs = words(input.lexicon, 'patient-ref');

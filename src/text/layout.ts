@@ -211,7 +211,7 @@ function labelStart(tokens: Token[], facts: Uint16Array, colon: number): number 
   const p = tokens[last];
   if (!p || p.kind !== 'word' || p.shape === 'd' || p.end !== tokens[colon].start) return -1;
   const pf = facts[last];
-  const mode = pf & UPPER ? 'upper' : pf & TITLE ? 'title' : pf & LOWER ? 'lower' : 'other';
+  let mode = pf & UPPER ? 'upper' : pf & TITLE ? 'title' : pf & LOWER ? 'lower' : 'other';
   if (mode === 'other') return -1;
   let start = last;
   let words = 1;
@@ -224,9 +224,14 @@ function labelStart(tokens: Token[], facts: Uint16Array, colon: number): number 
     }
     if (words >= MAX_LABEL_WORDS) return start;
     if (mode === 'upper') {
-      if (!(f & UPPER) && t.shape !== 'd' && !/^X+d/.test(t.shape)) return start;
+      // a test's name before its method or antibody in capitals ("Syphilis EIA:"): one word in
+      // capitals, then the label reads on back in title case
+      if (f & TITLE && words === 1) mode = 'title';
+      else if (!(f & UPPER) && t.shape !== 'd' && !/^X+d/.test(t.shape)) return start;
     } else if (mode === 'title') {
-      if (!(f & TITLE)) return start;
+      // and an acronym before one word in title case ("HCV Ab:")
+      if (f & UPPER && words === 1) mode = 'upper';
+      else if (!(f & TITLE)) return start;
     } else {
       // lower case: back to (and including) a capitalised word, within a few words
       if (f & (TITLE | UPPER)) return k;
