@@ -365,6 +365,7 @@ function readAnswer(rest: string, vocab: TextVocabulary): Answer | undefined {
     const a = classify(ticked[1], vocab);
     return a ? { answer: a, start: at, end: rest.length } : undefined;
   }
+  if (!mayBeAnswer(r, vocab)) return undefined;
   // The answer ends at a remark's separator or at its sentence's full stop ("Domestic abuse -
   // asked, nil. FGM - asked, not applicable.": each field is answered by one word).
   const end = ANSWER_END.exec(r);
@@ -373,6 +374,21 @@ function readAnswer(rest: string, vocab: TextVocabulary): Answer | undefined {
   head = head.trimEnd();
   const a = classify(head, vocab);
   return a ? { answer: a, start: at, end: at + head.length } : undefined;
+}
+
+/**
+ * Whether `r` may begin a whole answer: false only when it begins with an ASCII letter or digit
+ * that no answer begins with (vocab.answerStarts). Most separators are followed by a field's
+ * value or the next sentence, not an answer, and this spares them finding the answer's end and
+ * the three answer regexes. A zero may stand for an O (see classify).
+ */
+function mayBeAnswer(r: string, vocab: TextVocabulary): boolean {
+  const starts = vocab.answerStarts;
+  if (starts === undefined) return true;
+  const c = r.charCodeAt(0);
+  const lower = c | 32; // an ASCII letter's lower case; a digit's own code
+  if (!((c >= 48 && c <= 57) || (lower >= 97 && lower <= 122))) return true;
+  return starts.includes(String.fromCharCode(lower)) || (c === 48 && starts.includes('o'));
 }
 
 function classify(raw: string, vocab: TextVocabulary): FormItem['answer'] | undefined {
