@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createScanner } from '../src/index.js';
 import { contextOf, type Mod } from './support/context.js';
-import { analyse } from './support/text-vocabulary.js';
+import { analyse, TEXT_VOCAB } from './support/text-vocabulary.js';
+import { analyse as analyseWith } from '../src/text/index.js';
+import { loadLexicons } from '../src/index.js';
+import { compileVocabularies, textVocabulary } from '../src/lexicon/vocabulary.js';
 
 // Context scope by clinical layout (src/text/layout.ts, src/context/engine.ts) and the triggers
 // that go with it (lexicons/context-scope.yaml, lexicons/context-layout.yaml). Every table has
@@ -141,6 +144,22 @@ describe('forms and questions: a question is not an affirmed condition; an answe
     const item = (k: number) => doc.norm.text.slice(doc.tokens[doc.layout.forms[k].start].start, doc.tokens[doc.layout.forms[k].end - 1].end);
     expect(item(0)).toBe('Epilepsy');
     expect(item(1)).toBe('Any cancer');
+  });
+  it('the first characters an answer may begin with skip no answer (vocab.answerStarts)', () => {
+    const terms = ['form-answer-no', 'form-answer-yes', 'form-answer-unknown'].flatMap((name) => compileVocabularies(loadLexicons().entries).get(name)!.terms);
+    const values = [...terms, ...terms.map((t) => t.toUpperCase()), 've', '-ve', '+ve', 'N0', 'n0ne', '0', 'Nope.', 'Yes - 2015', 'Headache', 'ok', '[X] No  [ ] Yes', 'asked, nil', 'GP answer: No record', '(we ask) - No', 'Seen by 0 A Smith'];
+    const text = values.flatMap((v) => [`Epilepsy: ${v}`, `Any cancer?  ${v}`, `Ever injected drugs?\n${v}`]).join('\n');
+    const unfiltered = analyseWith(text, { ...TEXT_VOCAB, answerStarts: undefined }).layout.forms;
+    expect(TEXT_VOCAB.answerStarts).toBeDefined();
+    expect(analyse(text).layout.forms).toEqual(unfiltered);
+    expect(unfiltered.filter((f) => f.answer !== 'open').length).toBeGreaterThan(2 * terms.length);
+  });
+  it('answerStarts is read off the answer terms, and unknown when an answer is a pattern', () => {
+    const vocabulary = (terms: string[], patterns: string[] = []) =>
+      textVocabulary(compileVocabularies([{ kind: 'vocabulary', id: 'vocab/no', name: 'form-answer-no', terms, patterns, file: 'test', line: 1 } as never]));
+    expect(vocabulary(['nil', '-ve', 'Yes']).answerStarts).toBe('-nvy');
+    expect(vocabulary(['nil'], ['n[io]l']).answerStarts).toBeUndefined();
+    expect(vocabulary(['\u017fome']).answerStarts).toBeUndefined(); // a long s matches an s when case is ignored
   });
 });
 

@@ -200,6 +200,29 @@ export function textVocabulary(v: Vocabularies, knownWord: TextVocabulary['known
   };
 }
 
+/**
+ * The characters (ASCII, lower case) a whole answer of these vocabularies can begin with (see
+ * TextVocabulary.answerStarts), read off their terms as `termToRegex` writes them: a term
+ * begins with its first character, or, past a hyphen `termToRegex` makes optional ("-ve"), with
+ * the first character after its leading hyphens and spaces. Undefined when a vocabulary has
+ * patterns (what a pattern begins with is not read here), or when a term is empty or begins
+ * outside ASCII (a letter such as the long s matches an ASCII one when case is ignored).
+ */
+function answerStarts(vocabularies: (CompiledVocabulary | undefined)[]): string | undefined {
+  const starts = new Set<string>();
+  for (const v of vocabularies) {
+    if (!v) continue; // an absent vocabulary answers nothing
+    if (v.patternSource) return undefined;
+    for (const term of v.terms) {
+      const bare = term.replace(/^[-\s]+/, '');
+      if (!bare || term.charCodeAt(0) >= 128 || bare.charCodeAt(0) >= 128) return undefined;
+      starts.add(term[0].toLowerCase());
+      starts.add(bare[0].toLowerCase());
+    }
+  }
+  return [...starts].sort().join('');
+}
+
 /** The words context scope reads layout by (lexicons/context-layout.yaml): clauses, lists, forms and their answers. */
 function layoutVocabulary(v: Vocabularies): Pick<
   TextVocabulary,
@@ -213,6 +236,7 @@ function layoutVocabulary(v: Vocabularies): Pick<
   | 'answerYes'
   | 'answerUnknown'
   | 'answerLead'
+  | 'answerStarts'
   | 'formQuestionLabel'
   | 'formOpener'
   | 'yesNoQuestion'
@@ -244,6 +268,7 @@ function layoutVocabulary(v: Vocabularies): Pick<
     answerYes: whole('form-answer-yes'),
     answerUnknown: whole('form-answer-unknown'),
     answerLead: opening('form-answer-lead', ''),
+    answerStarts: answerStarts(['form-answer-no', 'form-answer-yes', 'form-answer-unknown'].map((name) => v.get(name))),
     formQuestionLabel: opening('form-question-label'),
     formOpener: opening('form-question-opener', speaker),
     yesNoQuestion: opening('yes-no-question-opener', speaker),

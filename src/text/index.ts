@@ -1,7 +1,7 @@
 import { documentKind, type DocumentKind } from './kind.js';
 import { normalise, type Normalised } from './normalise.js';
 import { reveal } from './reveal.js';
-import { findLayout, type Layout } from './layout.js';
+import { CASE_COUNTED, CASE_LOWER, CASE_UPPER, findLayout, formFacts, type Layout } from './layout.js';
 import { findSections, sectionStateAt, type Section, type SectionState } from './sections.js';
 import { sentenceIndex, splitSentences, type Sentence } from './sentences.js';
 import { tokenise, type Token } from './tokenise.js';
@@ -38,12 +38,14 @@ export interface Analysed {
 
 type CaseCounts = { upper: number; lower: number; words: number };
 
-function countCase(tokens: Token[], c: CaseCounts): CaseCounts {
-  for (const t of tokens) {
-    if (t.kind !== 'word' || t.end - t.start < 2 || t.shape === 'd') continue;
+/** Words of two characters or more that are not numbers, and how many of them are all upper or all lower case (from each form's facts). */
+function countCase(tokens: Token[], vocab: TextVocabulary, c: CaseCounts): CaseCounts {
+  for (let i = 0; i < tokens.length; i++) {
+    const f = formFacts(tokens[i], vocab);
+    if (!(f & CASE_COUNTED)) continue;
     c.words++;
-    if (t.shape === 'X') c.upper++;
-    else if (t.shape === 'x') c.lower++;
+    if (f & CASE_UPPER) c.upper++;
+    else if (f & CASE_LOWER) c.lower++;
   }
   return c;
 }
@@ -84,7 +86,7 @@ export function documentFacts(original: string, vocab: TextVocabulary): Document
     // Cut where no token can run across: at white space, or between two characters that are
     // not word characters (tokens of those are one character long).
     while (end < norm.text.length && !tokenBoundary(norm.text, end)) end++;
-    countCase(tokenise(norm.text.slice(at, end)), counts);
+    countCase(tokenise(norm.text.slice(at, end)), vocab, counts);
     at = end;
   }
   return { norm, sections, kind: documentKind(sections), caseStyle: caseStyleOf(counts) };
@@ -122,7 +124,7 @@ export function analyse(original: string, vocab: TextVocabulary, part?: PartOf):
     sections,
     layout: findLayout(norm.text, tokens, sentences, tokenSentence, vocab),
     kind: part?.kind ?? documentKind(sections),
-    caseStyle: part?.caseStyle ?? caseStyleOf(countCase(tokens, { upper: 0, lower: 0, words: 0 })),
+    caseStyle: part?.caseStyle ?? caseStyleOf(countCase(tokens, vocab, { upper: 0, lower: 0, words: 0 })),
     vocab,
   };
 }

@@ -84,6 +84,12 @@ const SUBJECT = 1 << 11; // in vocab.clauseSubject
 const JOINER = 1 << 12; // in vocab.clauseJoiner
 const OWNER = 1 << 13; // in vocab.clauseOwner
 const NOUN = 1 << 14; // in vocab.clauseSubjectNoun
+/** in vocab.noBreakAfter: a full stop after it does not end a sentence ("Dr.") (read by sentences.ts) */
+export const NO_BREAK_AFTER = 1 << 15;
+/** A word that counts towards the text's letter-case (two characters or more, not a number), and whether it is all upper or all lower case (read by index.ts). */
+export const CASE_COUNTED = 1 << 16;
+export const CASE_UPPER = 1 << 17;
+export const CASE_LOWER = 1 << 18;
 
 function factsOf(t: Token, vocab: TextVocabulary): number {
   const word = t.kind === 'word';
@@ -103,20 +109,32 @@ function factsOf(t: Token, vocab: TextVocabulary): number {
   if (vocab.clauseJoiner.has(t.lower)) f |= JOINER;
   if (vocab.clauseOwner.has(t.lower)) f |= OWNER;
   if (vocab.clauseSubjectNoun.has(t.lower)) f |= NOUN;
+  if (vocab.noBreakAfter.has(t.lower)) f |= NO_BREAK_AFTER;
+  if (word && t.text.length >= 2 && t.shape !== 'd') {
+    f |= CASE_COUNTED;
+    if (t.shape === 'X') f |= CASE_UPPER;
+    else if (t.shape === 'x') f |= CASE_LOWER;
+  }
   return f;
 }
 
-/** The layout facts of every token (bits above), each form's worked out once for this vocabulary. */
-function tokenFacts(tokens: Token[], vocab: TextVocabulary, out: Uint16Array): void {
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i];
-    const form = t.form;
-    if (form.layoutFor !== vocab) {
-      form.layoutFacts = factsOf(t, vocab);
-      form.layoutFor = vocab;
-    }
-    out[i] = form.layoutFacts;
+/**
+ * A token's facts (the bits above), its form's worked out once for this vocabulary. The sentence
+ * split and the letter-case count read them too, so that no pass hashes a word into a set or
+ * compares shape strings at every token.
+ */
+export function formFacts(t: Token, vocab: TextVocabulary): number {
+  const form = t.form;
+  if (form.layoutFor !== vocab) {
+    form.layoutFacts = factsOf(t, vocab);
+    form.layoutFor = vocab;
   }
+  return form.layoutFacts;
+}
+
+/** The layout facts of every token (bits above), each form's worked out once for this vocabulary. */
+function tokenFacts(tokens: Token[], vocab: TextVocabulary, out: Uint32Array): void {
+  for (let i = 0; i < tokens.length; i++) out[i] = formFacts(tokens[i], vocab);
 }
 
 /**
@@ -124,7 +142,7 @@ function tokenFacts(tokens: Token[], vocab: TextVocabulary, out: Uint16Array): v
  * that need where a token's line starts keep it as they go (an array of line starts and one of
  * parenthesis depths, made for every document, cost more than the passes that read them).
  */
-const firstOnLine = (facts: Uint16Array, i: number) => i === 0 || (facts[i - 1] & NEWLINE) !== 0;
+const firstOnLine = (facts: Uint32Array, i: number) => i === 0 || (facts[i - 1] & NEWLINE) !== 0;
 
 const spaceAfter = (text: string, t: Token) => t.end >= text.length || isWhiteSpace(text.charCodeAt(t.end));
 const spaceBefore = (text: string, t: Token) => t.start === 0 || isWhiteSpace(text.charCodeAt(t.start - 1));
@@ -132,7 +150,7 @@ const spaceBefore = (text: string, t: Token) => t.start === 0 || isWhiteSpace(te
 /** A marker's own token: one or two digits, or one letter. */
 const markerWord = (t: Token) => t.kind === 'word' && ((t.shape === 'd' && t.text.length <= 2) || t.text.length === 1);
 
-function markItems(text: string, tokens: Token[], facts: Uint16Array, kind: Uint8Array): void {
+function markItems(text: string, tokens: Token[], facts: Uint32Array, kind: Uint8Array): void {
   // "N." inline counts only as part of a run (1. ... 2. ...) on one line: "stage 2. Pt" is a sentence end.
   const inlineDots: { tok: number; n: number; line: number }[] = [];
   let line = 0; // the first token of token i's line
@@ -164,7 +182,7 @@ function markItems(text: string, tokens: Token[], facts: Uint16Array, kind: Uint
 function markItemAt(
   text: string,
   tokens: Token[],
-  facts: Uint16Array,
+  facts: Uint32Array,
   kind: Uint8Array,
   i: number,
   line: number,
@@ -192,7 +210,7 @@ function markItemAt(
   }
 }
 
-function markBullets(text: string, tokens: Token[], facts: Uint16Array, kind: Uint8Array): void {
+function markBullets(text: string, tokens: Token[], facts: Uint32Array, kind: Uint8Array): void {
   for (let i = 0; i < tokens.length; i++) {
     if (!(facts[i] & BULLET) || !firstOnLine(facts, i)) continue;
     const t = tokens[i];
@@ -206,7 +224,7 @@ function markBullets(text: string, tokens: Token[], facts: Uint16Array, kind: Ui
  * back to a capital or the line start ("past medical history:"). Prose with a colon ("the
  * following: ...") is no label: its lower-case words run back further than a label's.
  */
-function labelStart(tokens: Token[], facts: Uint16Array, colon: number): number {
+function labelStart(tokens: Token[], facts: Uint32Array, colon: number): number {
   const last = colon - 1;
   const p = tokens[last];
   if (!p || p.kind !== 'word' || p.shape === 'd' || p.end !== tokens[colon].start) return -1;
@@ -243,7 +261,7 @@ function labelStart(tokens: Token[], facts: Uint16Array, colon: number): number 
   return start; // the line's start
 }
 
-function markLabels(text: string, tokens: Token[], facts: Uint16Array, kind: Uint8Array): void {
+function markLabels(text: string, tokens: Token[], facts: Uint32Array, kind: Uint8Array): void {
   let line = 0; // the first token of token i's line
   for (let i = 1; i < tokens.length; i++) {
     if (facts[i - 1] & NEWLINE) line = i;
@@ -269,7 +287,7 @@ function fieldBefore(text: string, tokens: Token[], line: number, s: number): bo
 }
 
 /** ", she ..." / "and he ...": a subject pronoun after a comma or a coordinator opens a clause of its own. */
-function markClauses(facts: Uint16Array, kind: Uint8Array): void {
+function markClauses(facts: Uint32Array, kind: Uint8Array): void {
   for (let i = 1; i < facts.length; i++) {
     const f = facts[i];
     if (!(f & WORD) || !(f & (SUBJECT | OWNER)) || kind[i] !== Break.None || !(f & SUBJECT || ownedSubject(facts, i))) continue;
@@ -283,7 +301,7 @@ function markClauses(facts: Uint16Array, kind: Uint8Array): void {
  * joiner, open a clause of their own. Without the word after, they are an item of a list ("no
  * contact with friends, her husband or children").
  */
-function ownedSubject(facts: Uint16Array, i: number): boolean {
+function ownedSubject(facts: Uint32Array, i: number): boolean {
   if (i + 2 >= facts.length) return false;
   const noun = facts[i + 1];
   const next = facts[i + 2];
@@ -370,6 +388,7 @@ function readAnswer(rest: string, vocab: TextVocabulary): Answer | undefined {
     const a = classify(ticked[1], vocab);
     return a ? { answer: a, start: at, end: rest.length } : undefined;
   }
+  if (!mayBeAnswer(r, vocab)) return undefined;
   // The answer ends at a remark's separator or at its sentence's full stop ("Domestic abuse -
   // asked, nil. FGM - asked, not applicable.": each field is answered by one word).
   const end = ANSWER_END.exec(r);
@@ -378,6 +397,21 @@ function readAnswer(rest: string, vocab: TextVocabulary): Answer | undefined {
   head = head.trimEnd();
   const a = classify(head, vocab);
   return a ? { answer: a, start: at, end: at + head.length } : undefined;
+}
+
+/**
+ * Whether `r` may begin a whole answer: false only when it begins with an ASCII letter or digit
+ * that no answer begins with (vocab.answerStarts). Most separators are followed by a field's
+ * value or the next sentence, not an answer, and this spares them finding the answer's end and
+ * the three answer regexes. A zero may stand for an O (see classify).
+ */
+function mayBeAnswer(r: string, vocab: TextVocabulary): boolean {
+  const starts = vocab.answerStarts;
+  if (starts === undefined) return true;
+  const c = r.charCodeAt(0);
+  const lower = c | 32; // an ASCII letter's lower case; a digit's own code
+  if (!((c >= 48 && c <= 57) || (lower >= 97 && lower <= 122))) return true;
+  return starts.includes(String.fromCharCode(lower)) || (c === 48 && starts.includes('o'));
 }
 
 function classify(raw: string, vocab: TextVocabulary): FormItem['answer'] | undefined {
@@ -557,7 +591,7 @@ const QUOTE_OPEN = new Set([0x27, 0x22, 0x2018, 0x201c]);
 /** The typed arrays of one layout: the prefix counts it gives, and the working arrays they are counted from. */
 interface LayoutArrays extends Pick<Layout, 'breaks' | 'labels' | 'structural'> {
   /** each token's layout facts (the bits above) */
-  facts: Uint16Array;
+  facts: Uint32Array;
   /** what starts at each token (Break) */
   kind: Uint8Array;
   /** each token's end offset (tokenEnds) */
@@ -567,19 +601,19 @@ interface LayoutArrays extends Pick<Layout, 'breaks' | 'labels' | 'structural'> 
 /**
  * All of a layout's typed arrays in one buffer: a typed array of its own for each, made for every
  * document, cost more than the passes that fill them. (The working arrays live on in the buffer
- * while the layout does, at 7 bytes a token.)
+ * while the layout does, at 9 bytes a token.)
  */
 function layoutArrays(tokens: number): LayoutArrays {
   const n = tokens + 1;
-  const buffer = new ArrayBuffer(12 * n + 7 * tokens);
+  const buffer = new ArrayBuffer(12 * n + 9 * tokens);
   // The four-byte arrays first, so that every view starts at a multiple of its element size.
   return {
     breaks: new Int32Array(buffer, 0, n),
     labels: new Int32Array(buffer, 4 * n, n),
     structural: new Int32Array(buffer, 8 * n, n),
     ends: new Int32Array(buffer, 12 * n, tokens),
-    facts: new Uint16Array(buffer, 12 * n + 4 * tokens, tokens),
-    kind: new Uint8Array(buffer, 12 * n + 6 * tokens, tokens),
+    facts: new Uint32Array(buffer, 12 * n + 4 * tokens, tokens),
+    kind: new Uint8Array(buffer, 12 * n + 8 * tokens, tokens),
   };
 }
 

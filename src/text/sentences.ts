@@ -1,4 +1,5 @@
 import { isWhiteSpace } from './chars.js';
+import { formFacts, NO_BREAK_AFTER } from './layout.js';
 import type { Token } from './tokenise.js';
 import type { TextVocabulary } from './vocabulary.js';
 
@@ -29,7 +30,6 @@ function hasSpaceBetween(text: string, a: Token, b: Token | undefined): boolean 
  * bullet lists and one finding per line.
  */
 export function splitSentences(text: string, tokens: Token[], vocab: TextVocabulary): Sentence[] {
-  const NO_BREAK_AFTER = vocab.noBreakAfter;
   const out: Sentence[] = [];
   let first = 0;
   const close = (endTok: number) => {
@@ -73,7 +73,7 @@ export function splitSentences(text: string, tokens: Token[], vocab: TextVocabul
       const prev = tokens[i - 1];
       if (t.text === '?' && (!prev || prev.end !== t.start)) continue; // "? NAI" is a query, not an end
       if (t.text === '.' && prev && prev.kind === 'word') {
-        if (NO_BREAK_AFTER.has(prev.lower)) continue;
+        if (formFacts(prev, vocab) & NO_BREAK_AFTER) continue; // vocab.noBreakAfter
         if (prev.text.length === 1 && prev.shape === 'X') continue; // initials: "J. Smith"
       }
       // Ellipsis or repeated marks: break after the last one.

@@ -149,9 +149,15 @@ const FIRST_SLOTS = 1 << 12; // doubled whenever half full, so probe runs stay s
 const FIRST_CHARS = 1 << 16;
 let slots = FIRST_SLOTS;
 let mask = slots - 1;
-/** four ints per slot: its hash, its length (0: an empty slot), where its code units start in `chars`, unused */
+/** four ints per slot: its hash, its length (0: an empty slot), where its code units start in `chars`, its form's index in `formList` */
 let meta = new Int32Array(slots * 4);
-let slotForm: (TokenForm | undefined)[] = new Array(slots).fill(undefined);
+/**
+ * The forms in the order they were first seen. A slot names its form by index into this list,
+ * read from the slot's own line of `meta`: the common words of a record are seen first, so their
+ * forms sit together at the start of the list and stay in cache, where an array of forms by slot
+ * scattered them over the whole table.
+ */
+let formList: TokenForm[] = [];
 let chars = new Uint16Array(FIRST_CHARS);
 let charsUsed = 0;
 let formCount = 0;
@@ -160,24 +166,24 @@ function emptyTable(n: number): void {
   slots = n;
   mask = n - 1;
   meta = new Int32Array(n * 4);
-  slotForm = new Array(n).fill(undefined);
   formCount = 0;
 }
 
-function place(h: number, at: number, len: number, f: TokenForm): void {
+function place(h: number, at: number, len: number, index: number): void {
   let slot = h & mask;
   while (meta[slot * 4 + 1] !== 0) slot = (slot + 1) & mask;
   meta[slot * 4] = h;
   meta[slot * 4 + 1] = len;
   meta[slot * 4 + 2] = at;
-  slotForm[slot] = f;
+  meta[slot * 4 + 3] = index;
   formCount++;
 }
 
 function growTable(): void {
-  const [m, form] = [meta, slotForm];
+  const m = meta;
+  const n = slots;
   emptyTable(slots * 2);
-  for (let k = 0; k < form.length; k++) if (m[k * 4 + 1] !== 0) place(m[k * 4], m[k * 4 + 2], m[k * 4 + 1], form[k]!);
+  for (let k = 0; k < n; k++) if (m[k * 4 + 1] !== 0) place(m[k * 4], m[k * 4 + 2], m[k * 4 + 1], m[k * 4 + 3]);
 }
 
 /** Copy text[start, end) into `chars`; where it starts there. */
@@ -239,16 +245,18 @@ function formAt(text: string, start: number, end: number, word: boolean, h: numb
     const at = meta[m + 2];
     let k = 0;
     while (k < len && chars[at + k] === text.charCodeAt(start + k)) k++;
-    if (k === len) return slotForm[slot]!;
+    if (k === len) return formList[meta[m + 3]];
   }
   const f = newForm(text.slice(start, end), word);
   if (formCount >= MAX_FORMS) {
     emptyTable(slots);
+    formList = [];
     // A very long token once seen does not keep its room for ever.
     if (chars.length > FIRST_CHARS * 16) chars = new Uint16Array(FIRST_CHARS);
     charsUsed = 0;
   } else if (2 * formCount >= slots) growTable();
-  place(h, keepChars(text, start, end), len, f);
+  place(h, keepChars(text, start, end), len, formList.length);
+  formList.push(f);
   return f;
 }
 

@@ -37,6 +37,13 @@ export interface TextVocabulary {
   answerNo: RegExp;
   answerYes: RegExp;
   answerUnknown: RegExp;
+  /**
+   * The characters (ASCII, lower case) any of those whole answers can begin with, so that the
+   * text after a form's separator that begins with another letter or digit is passed over without
+   * running the three regexes; undefined when not known (every answer is then read in full).
+   * Derived from the answer vocabularies where they are compiled, so it stays exact as they change.
+   */
+  answerStarts?: string;
   /** words at the start of an answer saying how it was asked ("asked -", "accepted, result") */
   answerLead: RegExp;
   /** a question listed as a form lists it ("Q:", "Q3.") or opening as a form asks ("Any ...", "Ever ...") */
