@@ -31,8 +31,6 @@ export function markNear(ends: Uint8Array, starts: Uint8Array, a: number, b: num
   return false;
 }
 
-const cache = new WeakMap<DetectInput, HitIndex>();
-
 /** Is hit h inside a professional hit that starts before it? Hits come in text order, so only the last few role hits can hold it. */
 function insideRole(pro: readonly Hit[], h: Hit): boolean {
   for (let k = pro.length - 1; k >= 0 && pro[k].startTok >= h.startTok - 4; k--) {
@@ -76,9 +74,12 @@ function hitKinds(lex: CompiledLexicon): Uint8Array {
   );
 }
 
+/** The document's hit index: built on the first ask, kept on the input (a field, not a WeakMap entry per document, which cost as much as building it). */
 export function hitIndex(input: DetectInput): HitIndex {
-  const got = cache.get(input);
-  if (got) return got;
+  return (input.hitIndex ??= buildHitIndex(input));
+}
+
+function buildHitIndex(input: DetectInput): HitIndex {
   const n = input.doc.tokens.length;
   // the eight per-token arrays as views of one buffer: one allocation per document, not eight
   const buf = new ArrayBuffer(4 * n + 4 * (n + 1));
@@ -142,6 +143,5 @@ export function hitIndex(input: DetectInput): HitIndex {
         break;
     }
   }
-  cache.set(input, idx);
   return idx;
 }

@@ -161,5 +161,6 @@ export function lexiconSource(lex: CompiledLexicon): Source {
     name: 'lexicon',
     rules: lex.entries.filter(isFinding).map((e) => lexiconRule(e as LoadedFinding)),
     detect: detectLexiconFindings,
+    fresh: true,
   };
 }

@@ -197,4 +197,4 @@ export const personNameRule: Rule = {
   },
 };
 
-export const people: Source = { stage: 'detect', name: 'people', rules: [personNameRule], detect: detectPeople };
+export const people: Source = { stage: 'detect', name: 'people', rules: [personNameRule], detect: detectPeople, fresh: true };
