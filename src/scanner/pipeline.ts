@@ -106,15 +106,23 @@ function dedupe(findings: Contextual[]): Contextual[] {
   const open = new Map<string, Contextual[]>();
   for (const f of sorted) {
     const key = `${f.category}|${f.context.negated}|${f.context.hypothetical}`;
-    const active = (open.get(key) ?? []).filter((o) => o.end > f.start || (o.start === f.start && o.end === f.end));
+    let active = open.get(key);
+    if (!active) open.set(key, (active = []));
+    closeBefore(active, f);
     const covered = active.some((o) => o.start <= f.start && o.end >= f.end && o.weight >= f.weight);
     if (!covered) {
       kept.push(f);
       active.push(f);
     }
-    open.set(key, active);
   }
   return kept;
+}
+
+/** Drop (in place: one list per key, not a new one per finding) the open findings that end before f starts, but for one at f's own span. */
+function closeBefore(active: Contextual[], f: Contextual): void {
+  let n = 0;
+  for (const o of active) if (o.end > f.start || (o.start === f.start && o.end === f.end)) active[n++] = o;
+  active.length = n;
 }
 
 /**
