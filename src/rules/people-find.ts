@@ -17,6 +17,7 @@ import {
   OBJECT_CUE_START,
   ONE_CHAR,
   PERSONAL_TITLE,
+  letterCase,
   phraseAt,
   PLACE_OPENER,
   PRO_TITLE,
@@ -57,6 +58,7 @@ export interface NameDoc {
   w: PeopleWords;
   /** what each token's word is, as bits (people-words.ts: WORD, PERSONAL_TITLE, ...): the loops read these, not the tokens */
   bits: Uint16Array;
+  /** each token's letter case, filled a sentence at a time on the first ask: read it with caseOf */
   caseless: Uint8Array;
   /** tokens already in a name */
   taken: Uint8Array;
@@ -80,7 +82,7 @@ export function nameDoc(input: DetectInput, idx: HitIndex, w: PeopleWords): Name
     idx,
     w,
     bits,
-    caseless: caselessTokens(input.doc, bits, new Uint8Array(buf, 2 * n, n)),
+    caseless: caselessTokens(input.doc, new Uint8Array(buf, 2 * n, n)),
     taken: new Uint8Array(buf, 3 * n, n),
     objectEnds: objectCueEnds(toks, bits, w, new Uint8Array(buf, 4 * n, n + 1)),
     labels: new Uint8Array(buf, 5 * n + 1, n + 1),
@@ -96,6 +98,9 @@ function objectCueEnds(toks: Token[], bits: Uint16Array, w: PeopleWords, ends: U
   }
   return ends;
 }
+
+/** Token i's letter case: MIXED (capitals are evidence), UPPER or LOWER (case says nothing). */
+export const caseOf = (d: NameDoc, i: number): number => letterCase(d.input.doc, d.bits, d.caseless, i);
 
 export const isWord = (t: Token | undefined): t is Token => !!t && t.kind === 'word';
 export const isCap = (t: Token | undefined) => isWord(t) && t.shape[0] === 'X';
@@ -166,7 +171,7 @@ export type Slot = 'title' | 'strong' | 'next' | 'bracket' | 'listed' | 'weak' |
 export function nameWord(d: NameDoc, i: number, slot: Slot): boolean {
   if (blocked(d, i)) return false;
   const t = d.toks[i];
-  const style = d.caseless[i];
+  const style = caseOf(d, i);
   const caseless = style !== MIXED;
   if (t.text.length < 2) return slot === 'more' && isInitial(d.toks, i);
   // two letters: a known name ("Jo", "Al") or nothing ("HO", "OT")
@@ -267,12 +272,12 @@ function titled(d: NameDoc, out: Person[]): void {
     else if (bits & PRO_TITLE || (idx.proStartsAt[i] === 1 && idx.proEndsAt[i + 1] === 1 && isCap(t))) anchor = 'professional-title';
     if (!anchor) continue;
     // "MS", "MR" in capitals in mixed-case or lower-case text are acronyms (multiple sclerosis, mitral regurgitation)
-    if (anchor !== 'professional-title' && t.shape === 'X' && t.text.length > 1 && d.caseless[i] !== UPPER) continue;
+    if (anchor !== 'professional-title' && t.shape === 'X' && t.text.length > 1 && caseOf(d, i) !== UPPER) continue;
     // only an abbreviated title takes a full stop ("Mrs.", "Dr."); "...and priest. Priest gave" is two sentences
     const a = t.text.length <= 4 ? skipDot(toks, i + 1) : i + 1;
     if (!sameLine(toks, i, a + 1)) continue;
     // a professional title needs a capital or a dot in mixed-case text ("Dr Patel", "dr. mahn"), never "per dr"
-    if (anchor === 'professional-title' && !d.caseless[i] && !isCap(t) && a === i + 1) continue;
+    if (anchor === 'professional-title' && !caseOf(d, i) && !isCap(t) && a === i + 1) continue;
     const first = nameWord(d, a, 'title') || (isInitial(toks, a) && nameWord(d, skipDot(toks, a + 1), 'more'));
     if (!first) continue;
     let b = extendName(d, a, 3);
@@ -403,7 +408,7 @@ function unanchored(d: NameDoc, out: Person[]): void {
     if (!idx.forename[i] && !(d.bits[i] & CAPITALISED)) continue;
     if (d.taken[i] || blocked(d, i)) continue;
     const t = toks[i];
-    const caseless = d.caseless[i] !== MIXED;
+    const caseless = caseOf(d, i) !== MIXED;
     if (listName(d, i) && idx.forename[i]) {
       if (!caseless) {
         const ok = t.shape === 'Xx' || t.shape === "Xx'x" || t.shape === "X'Xx" || (t.shape === 'X' && t.text.length > 1 && i > 0 && (idx.forename[i - 1] === 1 || isCap(toks[i - 1])) && idx.surname[i] === 1);
