@@ -66,27 +66,44 @@ export interface NameDoc {
   objectEnds: Uint8Array;
   /** tokens under a professional field label (filled by people-whose.ts: labelScope) */
   labels: Uint8Array;
+  /**
+   * The tokens a name may start at outside a relationship's or a cue's slot, in text order: a
+   * title, a professional role's first word, a forename from the lists, a capitalised word. The
+   * finders that read every token for these (titled, unanchored, compromisePairs) read only
+   * these, about one token in ten.
+   */
+  starts: Int32Array;
 }
 
 export function nameDoc(input: DetectInput, idx: HitIndex, w: PeopleWords): NameDoc {
   const toks = input.doc.tokens;
   const n = toks.length;
-  // The per-token arrays as views of one buffer: one allocation per document, not five (each
-  // typed array of its own costs more than the loop that fills it). The 16-bit array first, so
-  // it starts aligned.
-  const buf = new ArrayBuffer(2 * n + n + n + 2 * (n + 1));
-  const bits = tokenBits(toks, w, new Uint16Array(buf, 0, n));
+  // The per-token arrays as views of one buffer: one allocation per document, not six (each
+  // typed array of its own costs more than the loop that fills it). The 32-bit array first,
+  // then the 16-bit one, so each starts aligned.
+  const buf = new ArrayBuffer(4 * n + 2 * n + n + n + 2 * (n + 1));
+  const bits = tokenBits(toks, w, new Uint16Array(buf, 4 * n, n));
   return {
     input,
     toks,
     idx,
     w,
     bits,
-    caseless: caselessTokens(input.doc, new Uint8Array(buf, 2 * n, n)),
-    taken: new Uint8Array(buf, 3 * n, n),
-    objectEnds: objectCueEnds(toks, bits, w, new Uint8Array(buf, 4 * n, n + 1)),
-    labels: new Uint8Array(buf, 5 * n + 1, n + 1),
+    caseless: caselessTokens(input.doc, new Uint8Array(buf, 6 * n, n)),
+    taken: new Uint8Array(buf, 7 * n, n),
+    objectEnds: objectCueEnds(toks, bits, w, new Uint8Array(buf, 8 * n, n + 1)),
+    labels: new Uint8Array(buf, 9 * n + 1, n + 1),
+    starts: nameStarts(bits, idx, new Int32Array(buf, 0, n)),
   };
+}
+
+const START_BITS = PERSONAL_TITLE | CLERGY_TITLE | PRO_TITLE | CAPITALISED;
+
+/** NameDoc.starts: the tokens with a title's or a capitalised word's bits, a list forename or a role's start, into `out`. */
+function nameStarts(bits: Uint16Array, idx: HitIndex, out: Int32Array): Int32Array {
+  let k = 0;
+  for (let i = 0; i < bits.length; i++) if (bits[i] & START_BITS || idx.forename[i] || idx.proStartsAt[i] === 1) out[k++] = i;
+  return out.subarray(0, k);
 }
 
 /** Where a verb that takes a person ("ask for", "explained to") ends: ends[j] = 1 for a cue over tokens [i, j). */
@@ -258,7 +275,7 @@ const sameLine = (toks: Token[], a: number, b: number) => {
 /** Names after a title: "Mrs Gwen Hughes", "mrs. jan holt", "Rabbi Kaplan", "DR K. FENN", "NP Okafor". */
 function titled(d: NameDoc, out: Person[]): void {
   const { toks, w, idx } = d;
-  for (let i = 0; i < toks.length; i++) {
+  for (const i of d.starts) {
     const bits = d.bits[i];
     // most tokens: no title, no role
     if (!(bits & (PERSONAL_TITLE | CLERGY_TITLE | PRO_TITLE)) && idx.proStartsAt[i] !== 1) continue;
@@ -403,7 +420,7 @@ function afterObjectCue(d: NameDoc, out: Person[]): void {
  */
 function unanchored(d: NameDoc, out: Person[]): void {
   const { toks, idx, w, input } = d;
-  for (let i = 0; i < toks.length; i++) {
+  for (const i of d.starts) {
     // only a forename from the lists or a capitalised word ("Xx") can be either kind below
     if (!idx.forename[i] && !(d.bits[i] & CAPITALISED)) continue;
     if (d.taken[i] || blocked(d, i)) continue;
@@ -452,7 +469,10 @@ function compromisePairs(d: NameDoc, out: Person[]): void {
   let calls = 0;
   // a capitalised word ("Xx") of two letters or more, in no name, hit or list of non-names
   const plain = (k: number) => (d.bits[k] & (CAPITALISED | ONE_CHAR | NOT_A_NAME)) === CAPITALISED && !d.taken[k] && !idx.finding[k] && !idx.vocabulary[k];
-  for (let i = 1; i + 1 < toks.length; i++) {
+  // past a pair that was asked about, its second word is not the first of another
+  let next = 1;
+  for (const i of d.starts) {
+    if (i < next || i + 1 >= toks.length) continue;
     if (!plain(i) || !plain(i + 1)) continue;
     const prev = toks[i - 1];
     if (prev.kind === 'newline' || /[.!?:*\-(]/.test(prev.text)) continue;
@@ -466,7 +486,7 @@ function compromisePairs(d: NameDoc, out: Person[]): void {
     const terms = compromise()(doc.norm.text.slice(s.start, s.end)).terms().json().flatMap((x) => x.terms);
     const tagged = new Set(terms.filter((x) => x.tags.some((g) => /Person|FirstName|LastName|MaleName|FemaleName/.test(g))).map((x) => x.text.toLowerCase()));
     if (tagged.has(toks[i].lower) || tagged.has(toks[i + 1].lower)) add(d, out, i, i + 2, 0.5, 'compromise');
-    i++;
+    next = i + 2;
   }
 }
 
