@@ -135,7 +135,8 @@ export function detectPeople(input: DetectInput): RawFinding[] {
   const idx = hitIndex(input);
   const d = nameDoc(input, idx, peopleWords(input.lexicon));
   const people = findNames(d);
-  const labels = labelScope(d);
+  // field labels decide only the roles of names found: most documents have none, and skip them
+  const labels = people.length ? labelScope(d) : d.labels;
   const roles = people.map((p) => whose(d, p, labels));
   fieldLines(d, people, roles);
   bracketLists(d, people, roles);
