@@ -72,38 +72,44 @@ export interface NameDoc {
    * finders that read every token for these (titled, unanchored, compromisePairs) read only
    * these, about one token in ten.
    */
-  starts: Int32Array;
+  starts: number[];
 }
 
 export function nameDoc(input: DetectInput, idx: HitIndex, w: PeopleWords): NameDoc {
   const toks = input.doc.tokens;
   const n = toks.length;
-  // The per-token arrays as views of one buffer: one allocation per document, not six (each
-  // typed array of its own costs more than the loop that fills it). The 32-bit array first,
-  // then the 16-bit one, so each starts aligned.
-  const buf = new ArrayBuffer(4 * n + 2 * n + n + n + 2 * (n + 1));
-  const bits = tokenBits(toks, w, new Uint16Array(buf, 4 * n, n));
+  // The per-token arrays as views of one buffer: one allocation per document, not five (each
+  // typed array of its own costs more than the loop that fills it). The 16-bit array first, so
+  // it starts aligned.
+  const buf = new ArrayBuffer(2 * n + n + n + 2 * (n + 1));
+  const bits = tokenBits(toks, w, new Uint16Array(buf, 0, n));
   return {
     input,
     toks,
     idx,
     w,
     bits,
-    caseless: caselessTokens(input.doc, new Uint8Array(buf, 6 * n, n)),
-    taken: new Uint8Array(buf, 7 * n, n),
-    objectEnds: objectCueEnds(toks, bits, w, new Uint8Array(buf, 8 * n, n + 1)),
-    labels: new Uint8Array(buf, 9 * n + 1, n + 1),
-    starts: nameStarts(bits, idx, new Int32Array(buf, 0, n)),
+    caseless: caselessTokens(input.doc, new Uint8Array(buf, 2 * n, n)),
+    taken: new Uint8Array(buf, 3 * n, n),
+    objectEnds: objectCueEnds(toks, bits, w, new Uint8Array(buf, 4 * n, n + 1)),
+    labels: new Uint8Array(buf, 5 * n + 1, n + 1),
+    starts: nameStarts(bits, idx),
   };
 }
 
 const START_BITS = PERSONAL_TITLE | CLERGY_TITLE | PRO_TITLE | CAPITALISED;
 
-/** NameDoc.starts: the tokens with a title's or a capitalised word's bits, a list forename or a role's start, into `out`. */
-function nameStarts(bits: Uint16Array, idx: HitIndex, out: Int32Array): Int32Array {
-  let k = 0;
-  for (let i = 0; i < bits.length; i++) if (bits[i] & START_BITS || idx.forename[i] || idx.proStartsAt[i] === 1) out[k++] = i;
-  return out.subarray(0, k);
+/**
+ * NameDoc.starts: the tokens with a title's or a capitalised word's bits, a list forename or a
+ * role's start (a plain array: about one token in ten, where a typed array of every token's
+ * room made the document's buffer, zeroed at each allocation, bigger).
+ */
+function nameStarts(bits: Uint16Array, idx: HitIndex): number[] {
+  const { forename, proStartsAt } = idx;
+  const out: number[] = [];
+  // one test a token, not three: both hit arrays hold only 0 and 1
+  for (let i = 0; i < bits.length; i++) if ((bits[i] & START_BITS) | forename[i] | proStartsAt[i]) out.push(i);
+  return out;
 }
 
 /** Where a verb that takes a person ("ask for", "explained to") ends: ends[j] = 1 for a cue over tokens [i, j). */
