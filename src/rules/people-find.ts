@@ -1,5 +1,5 @@
 import type { Token } from '../text/index.js';
-import type { HitIndex } from './hit-index.js';
+import { takeRoom, type HitIndex } from './hit-index.js';
 import {
   CAPITAL_FIRST,
   CAPITALISED,
@@ -78,21 +78,23 @@ export interface NameDoc {
 export function nameDoc(input: DetectInput, idx: HitIndex, w: PeopleWords): NameDoc {
   const toks = input.doc.tokens;
   const n = toks.length;
-  // The per-token arrays as views of one buffer: one allocation per document, not five (each
-  // typed array of its own costs more than the loop that fills it). The 16-bit array first, so
-  // it starts aligned.
-  const buf = new ArrayBuffer(2 * n + n + n + 2 * (n + 1));
-  const bits = tokenBits(toks, w, new Uint16Array(buf, 0, n));
+  // The per-token arrays as views of one buffer: the room the hit index's buffer keeps for
+  // them (one allocation per document, not six: each typed array of its own costs more than
+  // the loop that fills it), else a buffer of their own. The 16-bit array first, so it starts
+  // aligned (the room starts at an even offset).
+  const bytes = 2 * n + n + n + 2 * (n + 1);
+  const { buf, at } = takeRoom(idx, bytes) ?? { buf: new ArrayBuffer(bytes), at: 0 };
+  const bits = tokenBits(toks, w, new Uint16Array(buf, at, n));
   return {
     input,
     toks,
     idx,
     w,
     bits,
-    caseless: caselessTokens(input.doc, new Uint8Array(buf, 2 * n, n)),
-    taken: new Uint8Array(buf, 3 * n, n),
-    objectEnds: objectCueEnds(toks, bits, w, new Uint8Array(buf, 4 * n, n + 1)),
-    labels: new Uint8Array(buf, 5 * n + 1, n + 1),
+    caseless: caselessTokens(input.doc, new Uint8Array(buf, at + 2 * n, n)),
+    taken: new Uint8Array(buf, at + 3 * n, n),
+    objectEnds: objectCueEnds(toks, bits, w, new Uint8Array(buf, at + 4 * n, n + 1)),
+    labels: new Uint8Array(buf, at + 5 * n + 1, n + 1),
     starts: nameStarts(bits, idx),
   };
 }
