@@ -22,6 +22,24 @@ export interface HitIndex {
   /** same for professional role words */
   proEndsAt: Uint8Array;
   proStartsAt: Uint8Array;
+  /** room left in this index's buffer for the people finder's per-token arrays, until taken (takeRoom) */
+  room?: { buf: ArrayBuffer; at: number; bytes: number };
+}
+
+/**
+ * Per-token room the index's buffer keeps for the people finder (people-find.ts: nameDoc, 6
+ * bytes a token and 2 more), which every document builds too: one buffer allocation per
+ * document, not two (an allocation cost as much as the loop that fills the index).
+ */
+const ROOM_PER_TOKEN = 6;
+const ROOM_EXTRA = 2;
+
+/** The index's spare room, zeroed, for one taker: `bytes` of it, or undefined when it is taken or too small. */
+export function takeRoom(idx: HitIndex, bytes: number): { buf: ArrayBuffer; at: number } | undefined {
+  const room = idx.room;
+  if (!room || room.bytes < bytes) return undefined;
+  idx.room = undefined;
+  return room;
 }
 
 /** Is there a mark within `dist` tokens before `a` (ending at a-dist..a) or after `b`? */
@@ -30,8 +48,6 @@ export function markNear(ends: Uint8Array, starts: Uint8Array, a: number, b: num
   for (let i = b; i <= Math.min(starts.length - 1, b + after); i++) if (starts[i]) return true;
   return false;
 }
-
-const cache = new WeakMap<DetectInput, HitIndex>();
 
 /** Is hit h inside a professional hit that starts before it? Hits come in text order, so only the last few role hits can hold it. */
 function insideRole(pro: readonly Hit[], h: Hit): boolean {
@@ -76,12 +92,18 @@ function hitKinds(lex: CompiledLexicon): Uint8Array {
   );
 }
 
+/** The document's hit index: built on the first ask, kept on the input (a field, not a WeakMap entry per document, which cost as much as building it). */
 export function hitIndex(input: DetectInput): HitIndex {
-  const got = cache.get(input);
-  if (got) return got;
+  return (input.hitIndex ??= buildHitIndex(input));
+}
+
+function buildHitIndex(input: DetectInput): HitIndex {
   const n = input.doc.tokens.length;
   // the eight per-token arrays as views of one buffer: one allocation per document, not eight
-  const buf = new ArrayBuffer(4 * n + 4 * (n + 1));
+  // (and room for the people finder's after them)
+  const own = 4 * n + 4 * (n + 1);
+  const roomBytes = ROOM_PER_TOKEN * n + ROOM_EXTRA;
+  const buf = new ArrayBuffer(own + roomBytes);
   let used = 0;
   const take = (len: number) => {
     const arr = new Uint8Array(buf, used, len);
@@ -100,6 +122,7 @@ export function hitIndex(input: DetectInput): HitIndex {
     relStartsAt: take(n + 1),
     proEndsAt: take(n + 1),
     proStartsAt: take(n + 1),
+    room: { buf, at: own, bytes: roomBytes },
   };
   const kinds = hitKinds(input.lexicon);
   for (const h of input.hits) {
@@ -142,6 +165,5 @@ export function hitIndex(input: DetectInput): HitIndex {
         break;
     }
   }
-  cache.set(input, idx);
   return idx;
 }

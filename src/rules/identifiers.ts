@@ -496,4 +496,4 @@ export const identifierRules: Rule[] = [
   identifierRule('ni-number', 'National Insurance number', ["Husband's NI number JT 12 34 56 C on the form."], ['Reviewed the QOF indicators.']),
 ];
 
-export const identifiers: Source = { stage: 'detect', name: 'identifiers', rules: identifierRules, detect: detectIdentifiers };
+export const identifiers: Source = { stage: 'detect', name: 'identifiers', rules: identifierRules, detect: detectIdentifiers, fresh: true };

@@ -109,8 +109,8 @@ export function detectLexiconFindings(input: DetectInput): RawFinding[] {
   // MS (diagnosed 2015)") is background in its other mentions too ("Multiple Sclerosis Service",
   // "on ocrelizumab", "our Parkinson's nurse"), unless their own sentence says new or suspected.
   // A part of a longer document is told the whole document's (windows.ts).
-  const background = new Set<number>(input.documentBackground ?? []);
-  for (const e of backgroundConditions(input)) background.add(e);
+  const background = backgroundConditions(input);
+  for (const e of input.documentBackground ?? []) background.add(e);
   for (const h of input.hits) {
     const e = input.lexicon.entries[h.entry];
     if (!isFinding(e)) continue;
@@ -161,5 +161,6 @@ export function lexiconSource(lex: CompiledLexicon): Source {
     name: 'lexicon',
     rules: lex.entries.filter(isFinding).map((e) => lexiconRule(e as LoadedFinding)),
     detect: detectLexiconFindings,
+    fresh: true,
   };
 }

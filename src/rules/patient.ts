@@ -69,10 +69,15 @@ export function resolvePatient(doc: Pick<Analysed, 'norm' | 'sections'>, lex: Co
 
   const re = doc.sections.find((s) => s.kind === 'regarding');
   if (re) {
-    const line = doc.norm.text.slice(re.start, re.end).split('\n')[0];
+    // the section's first line (indexOf, not split: a section can run to the end of a letter)
+    const text = doc.norm.text;
+    const nl = text.indexOf('\n', re.start);
+    const line = text.slice(re.start, nl >= 0 && nl < re.end ? nl : re.end);
     const body = line.replace(lex.text.regarding, '').trimStart();
     if (id.nameParts.length === 0) {
-      const namePart = body.split(re_.nameEnd)[0];
+      // what comes before the first end mark (as split's first part would be)
+      const end = re_.nameEnd.exec(body);
+      const namePart = end ? body.slice(0, end.index) : body;
       id.nameParts = nameParts(namePart, re_.titles);
     }
     const nhs = re_.nhs.exec(body);

@@ -1,5 +1,5 @@
 import type { Token } from '../text/index.js';
-import type { HitIndex } from './hit-index.js';
+import { takeRoom, type HitIndex } from './hit-index.js';
 import {
   CAPITAL_FIRST,
   CAPITALISED,
@@ -17,6 +17,7 @@ import {
   OBJECT_CUE_START,
   ONE_CHAR,
   PERSONAL_TITLE,
+  letterCase,
   phraseAt,
   PLACE_OPENER,
   PRO_TITLE,
@@ -57,6 +58,7 @@ export interface NameDoc {
   w: PeopleWords;
   /** what each token's word is, as bits (people-words.ts: WORD, PERSONAL_TITLE, ...): the loops read these, not the tokens */
   bits: Uint16Array;
+  /** each token's letter case, filled a sentence at a time on the first ask: read it with caseOf */
   caseless: Uint8Array;
   /** tokens already in a name */
   taken: Uint8Array;
@@ -64,27 +66,52 @@ export interface NameDoc {
   objectEnds: Uint8Array;
   /** tokens under a professional field label (filled by people-whose.ts: labelScope) */
   labels: Uint8Array;
+  /**
+   * The tokens a name may start at outside a relationship's or a cue's slot, in text order: a
+   * title, a professional role's first word, a forename from the lists, a capitalised word. The
+   * finders that read every token for these (titled, unanchored, compromisePairs) read only
+   * these, about one token in ten.
+   */
+  starts: number[];
 }
 
 export function nameDoc(input: DetectInput, idx: HitIndex, w: PeopleWords): NameDoc {
   const toks = input.doc.tokens;
   const n = toks.length;
-  // The per-token arrays as views of one buffer: one allocation per document, not five (each
-  // typed array of its own costs more than the loop that fills it). The 16-bit array first, so
-  // it starts aligned.
-  const buf = new ArrayBuffer(2 * n + n + n + 2 * (n + 1));
-  const bits = tokenBits(toks, w, new Uint16Array(buf, 0, n));
+  // The per-token arrays as views of one buffer: the room the hit index's buffer keeps for
+  // them (one allocation per document, not six: each typed array of its own costs more than
+  // the loop that fills it), else a buffer of their own. The 16-bit array first, so it starts
+  // aligned (the room starts at an even offset).
+  const bytes = 2 * n + n + n + 2 * (n + 1);
+  const { buf, at } = takeRoom(idx, bytes) ?? { buf: new ArrayBuffer(bytes), at: 0 };
+  const bits = tokenBits(toks, w, new Uint16Array(buf, at, n));
   return {
     input,
     toks,
     idx,
     w,
     bits,
-    caseless: caselessTokens(input.doc, bits, new Uint8Array(buf, 2 * n, n)),
-    taken: new Uint8Array(buf, 3 * n, n),
-    objectEnds: objectCueEnds(toks, bits, w, new Uint8Array(buf, 4 * n, n + 1)),
-    labels: new Uint8Array(buf, 5 * n + 1, n + 1),
+    caseless: caselessTokens(input.doc, new Uint8Array(buf, at + 2 * n, n)),
+    taken: new Uint8Array(buf, at + 3 * n, n),
+    objectEnds: objectCueEnds(toks, bits, w, new Uint8Array(buf, at + 4 * n, n + 1)),
+    labels: new Uint8Array(buf, at + 5 * n + 1, n + 1),
+    starts: nameStarts(bits, idx),
   };
+}
+
+const START_BITS = PERSONAL_TITLE | CLERGY_TITLE | PRO_TITLE | CAPITALISED;
+
+/**
+ * NameDoc.starts: the tokens with a title's or a capitalised word's bits, a list forename or a
+ * role's start (a plain array: about one token in ten, where a typed array of every token's
+ * room made the document's buffer, zeroed at each allocation, bigger).
+ */
+function nameStarts(bits: Uint16Array, idx: HitIndex): number[] {
+  const { forename, proStartsAt } = idx;
+  const out: number[] = [];
+  // one test a token, not three: both hit arrays hold only 0 and 1
+  for (let i = 0; i < bits.length; i++) if ((bits[i] & START_BITS) | forename[i] | proStartsAt[i]) out.push(i);
+  return out;
 }
 
 /** Where a verb that takes a person ("ask for", "explained to") ends: ends[j] = 1 for a cue over tokens [i, j). */
@@ -96,6 +123,9 @@ function objectCueEnds(toks: Token[], bits: Uint16Array, w: PeopleWords, ends: U
   }
   return ends;
 }
+
+/** Token i's letter case: MIXED (capitals are evidence), UPPER or LOWER (case says nothing). */
+export const caseOf = (d: NameDoc, i: number): number => letterCase(d.input.doc, d.bits, d.caseless, i);
 
 export const isWord = (t: Token | undefined): t is Token => !!t && t.kind === 'word';
 export const isCap = (t: Token | undefined) => isWord(t) && t.shape[0] === 'X';
@@ -168,7 +198,7 @@ export type Slot = 'title' | 'strong' | 'next' | 'bracket' | 'listed' | 'weak' |
 export function nameWord(d: NameDoc, i: number, slot: Slot): boolean {
   if (blocked(d, i)) return false;
   const t = d.toks[i];
-  const style = d.caseless[i];
+  const style = caseOf(d, i);
   const caseless = style !== MIXED;
   if (t.text.length < 2) return slot === 'more' && isInitial(d.toks, i);
   // two letters: a known name ("Jo", "Al") or nothing ("HO", "OT")
@@ -255,7 +285,7 @@ const sameLine = (toks: Token[], a: number, b: number) => {
 /** Names after a title: "Mrs Gwen Hughes", "mrs. jan holt", "Rabbi Kaplan", "DR K. FENN", "NP Okafor". */
 function titled(d: NameDoc, out: Person[]): void {
   const { toks, w, idx } = d;
-  for (let i = 0; i < toks.length; i++) {
+  for (const i of d.starts) {
     const bits = d.bits[i];
     // most tokens: no title, no role
     if (!(bits & (PERSONAL_TITLE | CLERGY_TITLE | PRO_TITLE)) && idx.proStartsAt[i] !== 1) continue;
@@ -269,12 +299,12 @@ function titled(d: NameDoc, out: Person[]): void {
     else if (bits & PRO_TITLE || (idx.proStartsAt[i] === 1 && idx.proEndsAt[i + 1] === 1 && isCap(t))) anchor = 'professional-title';
     if (!anchor) continue;
     // "MS", "MR" in capitals in mixed-case or lower-case text are acronyms (multiple sclerosis, mitral regurgitation)
-    if (anchor !== 'professional-title' && t.shape === 'X' && t.text.length > 1 && d.caseless[i] !== UPPER) continue;
+    if (anchor !== 'professional-title' && t.shape === 'X' && t.text.length > 1 && caseOf(d, i) !== UPPER) continue;
     // only an abbreviated title takes a full stop ("Mrs.", "Dr."); "...and priest. Priest gave" is two sentences
     const a = t.text.length <= 4 ? skipDot(toks, i + 1) : i + 1;
     if (!sameLine(toks, i, a + 1)) continue;
     // a professional title needs a capital or a dot in mixed-case text ("Dr Patel", "dr. mahn"), never "per dr"
-    if (anchor === 'professional-title' && !d.caseless[i] && !isCap(t) && a === i + 1) continue;
+    if (anchor === 'professional-title' && !caseOf(d, i) && !isCap(t) && a === i + 1) continue;
     const first = nameWord(d, a, 'title') || (isInitial(toks, a) && nameWord(d, skipDot(toks, a + 1), 'more'));
     if (!first) continue;
     let b = extendName(d, a, 3);
@@ -400,12 +430,12 @@ function afterObjectCue(d: NameDoc, out: Person[]): void {
  */
 function unanchored(d: NameDoc, out: Person[]): void {
   const { toks, idx, w, input } = d;
-  for (let i = 0; i < toks.length; i++) {
+  for (const i of d.starts) {
     // only a forename from the lists or a capitalised word ("Xx") can be either kind below
     if (!idx.forename[i] && !(d.bits[i] & CAPITALISED)) continue;
     if (d.taken[i] || blocked(d, i)) continue;
     const t = toks[i];
-    const caseless = d.caseless[i] !== MIXED;
+    const caseless = caseOf(d, i) !== MIXED;
     if (listName(d, i) && idx.forename[i]) {
       if (!caseless) {
         const ok = t.shape === 'Xx' || t.shape === "Xx'x" || t.shape === "X'Xx" || (t.shape === 'X' && t.text.length > 1 && i > 0 && (idx.forename[i - 1] === 1 || isCap(toks[i - 1])) && idx.surname[i] === 1);
@@ -449,7 +479,10 @@ function compromisePairs(d: NameDoc, out: Person[]): void {
   let calls = 0;
   // a capitalised word ("Xx") of two letters or more, in no name, hit or list of non-names
   const plain = (k: number) => (d.bits[k] & (CAPITALISED | ONE_CHAR | NOT_A_NAME)) === CAPITALISED && !d.taken[k] && !idx.finding[k] && !idx.vocabulary[k];
-  for (let i = 1; i + 1 < toks.length; i++) {
+  // past a pair that was asked about, its second word is not the first of another
+  let next = 1;
+  for (const i of d.starts) {
+    if (i < next || i + 1 >= toks.length) continue;
     if (!plain(i) || !plain(i + 1)) continue;
     const prev = toks[i - 1];
     if (prev.kind === 'newline' || /[.!?:*\-(]/.test(prev.text)) continue;
@@ -463,7 +496,7 @@ function compromisePairs(d: NameDoc, out: Person[]): void {
     const terms = compromise()(doc.norm.text.slice(s.start, s.end)).terms().json().flatMap((x) => x.terms);
     const tagged = new Set(terms.filter((x) => x.tags.some((g) => /Person|FirstName|LastName|MaleName|FemaleName/.test(g))).map((x) => x.text.toLowerCase()));
     if (tagged.has(toks[i].lower) || tagged.has(toks[i + 1].lower)) add(d, out, i, i + 2, 0.5, 'compromise');
-    i++;
+    next = i + 2;
   }
 }
 

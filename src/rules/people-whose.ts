@@ -1,5 +1,5 @@
 import { sectionAt, type Token } from '../text/index.js';
-import { isCap, isWord, joined, type NameDoc, type Person } from './people-find.js';
+import { caseOf, isCap, isWord, joined, type NameDoc, type Person } from './people-find.js';
 import { FIELD_LABEL_START, phraseAt } from './people-words.js';
 
 /**
@@ -94,7 +94,7 @@ function credentialAt(d: NameDoc, k: number): boolean {
   const t = d.toks[k];
   if (!isWord(t) || !d.w.credential.has(t.lower)) return false;
   // "do", "ba", "md" in lower case are words in mixed-case text
-  return d.caseless[k] !== 0 || t.shape !== 'x';
+  return caseOf(d, k) !== 0 || t.shape !== 'x';
 }
 
 /** A role in the words from k up to a stop mark (an appositive or a bracket): a relationship word there wins. */

@@ -413,39 +413,53 @@ export const MIXED = 0;
 export const UPPER = 1;
 export const LOWER = 2;
 
+/** Not yet worked out: a letter-case array starts with it in mixed-case text (see letterCase). */
+const CASE_UNKNOWN = 3;
+
 /**
  * For each token, whether its letter case says nothing: the whole text, or its sentence, is in
  * capitals ("DISCUSSED WITH SON MARCUS", UPPER) or typed in lower case, with no capital after its
  * first word ("lives with gf chloe", LOWER). A sentence of fewer than four words goes by the
- * whole text. Written into `out` (zeroed: MIXED), one sentence at a time.
+ * whole text. `out` is prepared here and filled by `letterCase`, a sentence at a time on the
+ * first ask: most sentences hold no name candidate, and are never asked.
  */
-export function caselessTokens(doc: Analysed, bits: Uint16Array, out: Uint8Array): Uint8Array {
-  if (doc.caseStyle !== 'mixed') return out.fill(doc.caseStyle === 'upper' ? UPPER : LOWER);
-  const sentenceOf = doc.tokenSentence;
-  const sentences = doc.sentences;
-  for (let s = 0; s < sentences.length; s++) {
-    const { firstToken, endToken } = sentences[s];
-    let upper = 0;
-    let capitalised = 0;
-    let all = 0;
-    let seen = false;
-    for (let i = firstToken; i < endToken; i++) {
-      const b = bits[i];
-      if (sentenceOf[i] !== s || !(b & WORD) || b & DIGIT) continue;
-      const first = !seen;
-      seen = true;
-      // "I" and the first word of a sentence are capitalised in lower-case typing too
-      if (!first && !(b & PRONOUN_I) && b & CAPITAL_FIRST) capitalised++;
-      if (b & ONE_CHAR) continue;
-      all++;
-      if (b & ALL_CAPITALS) upper++;
-    }
-    if (all < 4) continue;
-    const style = upper / all > 0.85 ? UPPER : capitalised === 0 ? LOWER : MIXED;
-    if (style === MIXED) continue;
-    for (let i = firstToken; i < endToken; i++) if (sentenceOf[i] === s) out[i] = style;
+export function caselessTokens(doc: Analysed, out: Uint8Array): Uint8Array {
+  return out.fill(doc.caseStyle === 'upper' ? UPPER : doc.caseStyle === 'lower' ? LOWER : CASE_UNKNOWN);
+}
+
+/** Token i's letter case (MIXED, UPPER or LOWER), from `out` as caselessTokens prepared it; its sentence's worked out on the first ask. */
+export function letterCase(doc: Analysed, bits: Uint16Array, out: Uint8Array, i: number): number {
+  const known = out[i];
+  if (known !== CASE_UNKNOWN) return known;
+  const s = doc.tokenSentence[i];
+  const sentence = doc.sentences[s];
+  if (sentence) {
+    const style = sentenceStyle(doc.tokenSentence, bits, s, sentence.firstToken, sentence.endToken);
+    for (let k = sentence.firstToken; k < sentence.endToken; k++) if (doc.tokenSentence[k] === s) out[k] = style;
   }
-  return out;
+  // a token in no sentence (or outside its sentence's span) is read as mixed case
+  if (out[i] === CASE_UNKNOWN) out[i] = MIXED;
+  return out[i];
+}
+
+function sentenceStyle(sentenceOf: Int32Array, bits: Uint16Array, s: number, firstToken: number, endToken: number): number {
+  let upper = 0;
+  let capitalised = 0;
+  let all = 0;
+  let seen = false;
+  for (let i = firstToken; i < endToken; i++) {
+    const b = bits[i];
+    if (sentenceOf[i] !== s || !(b & WORD) || b & DIGIT) continue;
+    const first = !seen;
+    seen = true;
+    // "I" and the first word of a sentence are capitalised in lower-case typing too
+    if (!first && !(b & PRONOUN_I) && b & CAPITAL_FIRST) capitalised++;
+    if (b & ONE_CHAR) continue;
+    all++;
+    if (b & ALL_CAPITALS) upper++;
+  }
+  if (all < 4) return MIXED;
+  return upper / all > 0.85 ? UPPER : capitalised === 0 ? LOWER : MIXED;
 }
 
 // Endings of clinical and other English words that WordNet may not list ("hypothyroid",

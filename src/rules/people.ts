@@ -1,6 +1,6 @@
 import type { ContextResult } from '../model/index.js';
 import { hitIndex } from './hit-index.js';
-import { findNames, isCap, isWord, nameDoc, nameWord, extendName, type NameDoc, type Person } from './people-find.js';
+import { caseOf, findNames, isCap, isWord, nameDoc, nameWord, extendName, type NameDoc, type Person } from './people-find.js';
 import { peopleWords, wordClass, WORD } from './people-words.js';
 import { labelScope, nameWords, whose, type Role, type Whose } from './people-whose.js';
 import type { DetectInput, NameDecision, NameDecisions, RawFinding, Rule, Source } from './types.js';
@@ -70,7 +70,7 @@ function coreference(d: NameDoc, people: Person[], roles: Whose[]): void {
     const bare = t.lower.replace(/'s$/, '');
     if (single(bare) !== 'third' || patientParts.has(bare)) continue;
     // capitals in mixed-case text, or a word that is not English where case says nothing
-    if (!(d.caseless[i] ? ['name', 'unknown'].includes(wordClass(t)) : isCap(t))) continue;
+    if (!(caseOf(d, i) ? ['name', 'unknown'].includes(wordClass(t)) : isCap(t))) continue;
     if (!nameWord(d, i, 'more')) continue;
     const b = extendName(d, i, 3);
     const p: Person = { a: i, b, evidence: 0.8, anchor: 'coreference' };
@@ -135,7 +135,8 @@ export function detectPeople(input: DetectInput): RawFinding[] {
   const idx = hitIndex(input);
   const d = nameDoc(input, idx, peopleWords(input.lexicon));
   const people = findNames(d);
-  const labels = labelScope(d);
+  // field labels decide only the roles of names found: most documents have none, and skip them
+  const labels = people.length ? labelScope(d) : d.labels;
   const roles = people.map((p) => whose(d, p, labels));
   fieldLines(d, people, roles);
   bracketLists(d, people, roles);
@@ -197,4 +198,4 @@ export const personNameRule: Rule = {
   },
 };
 
-export const people: Source = { stage: 'detect', name: 'people', rules: [personNameRule], detect: detectPeople };
+export const people: Source = { stage: 'detect', name: 'people', rules: [personNameRule], detect: detectPeople, fresh: true };

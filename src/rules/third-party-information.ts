@@ -12,9 +12,10 @@ import { once, vocabRegex } from './vocab.js';
  */
 export function informationFromOthers(input: DetectInput, findings: Contextual[]): Contextual[] {
   const idx = hitIndex(input);
-  const names = findings.filter((f) => f.type === 'person-name');
   // Most documents have no informant cue, or no one beside it who could be the informant.
-  if (!idx.informant.length || (!idx.relationship.length && !names.length)) return [];
+  if (!idx.informant.length) return [];
+  const names = findings.filter((f) => f.type === 'person-name');
+  if (!idx.relationship.length && !names.length) return [];
   const { doc } = input;
   const forwardCue = once(input.lexicon, 'informant-forward', () => new RegExp(`^${vocabRegex(input.lexicon, 'informant-forward').source}`, 'iu'));
   const fromCue = once(input.lexicon, 'informant-from-end', () => new RegExp(`${vocabRegex(input.lexicon, 'informant-forward-end').source}$`, 'iu'));

@@ -1,6 +1,7 @@
 import type { ContextIndex } from '../context/engine.js';
 import type { CompiledLexicon } from '../lexicon/compile.js';
 import type { Hit } from '../lexicon/match.js';
+import type { HitIndex } from './hit-index.js';
 import type { Category, ContextResult, Patient } from '../model/index.js';
 import type { Analysed, DocumentKind } from '../text/index.js';
 
@@ -80,6 +81,8 @@ export interface DetectInput {
   documentBackground?: ReadonlySet<number>;
   /** when this is a part of a longer one: told the names this part decides, for the whole document's */
   noteNames?: (decided: NameDecision[]) => void;
+  /** the per-token views of the hits, once built (hit-index.ts: ask `hitIndex(input)`, not this) */
+  hitIndex?: HitIndex;
 }
 
 /** A name decided by what stood beside it: its words (lower case), its role, where it stands in the analysed text. */
@@ -142,6 +145,13 @@ export type Stage = 'detect' | 'combine' | 'document';
  * sources lift findings by what the whole document says.
  */
 export type Source =
-  | { stage: 'detect'; name: string; rules: Rule[]; detect: Detector }
+  | {
+      stage: 'detect';
+      name: string;
+      rules: Rule[];
+      detect: Detector;
+      /** its findings are new objects made for each call (the built-in detectors'): the rules step may complete them in place */
+      fresh?: boolean;
+    }
   | { stage: 'combine'; name: string; rules: Rule[]; combine: (input: DetectInput, found: Contextual[]) => Contextual[] }
   | { stage: 'document'; name: string; rules: Rule[]; apply: (input: DetectInput, found: Contextual[]) => void };

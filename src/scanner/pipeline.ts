@@ -70,13 +70,27 @@ export function match(doc: Analysed, lex: CompiledLexicon, context: ScanContext,
 
 /** context: each finding's ConText modifiers (unless its detector settled them), less those its entry says do not apply. */
 export function withContext(input: DetectInput, f: RawFinding): Contextual {
+  return { ...f, context: settledContext(input, f) };
+}
+
+/**
+ * withContext for a finding its detector made for this scan alone (a built-in detector's):
+ * the context set on the finding itself. A copy of every finding cost more than most of their
+ * contexts; a caller's detector may hand back the same object every time, so its are copied.
+ */
+function withContextInPlace(input: DetectInput, f: RawFinding): Contextual {
+  f.context = settledContext(input, f);
+  return f as Contextual;
+}
+
+function settledContext(input: DetectInput, f: RawFinding): ContextResult {
   let context = f.context ?? input.contextFor(f.startTok, f.endTok);
   if (f.ignoreModifiers?.length) {
     context = { ...context };
     for (const m of f.ignoreModifiers) context[m] = false;
     context.triggers = context.triggers.filter((t) => !f.ignoreModifiers!.includes(t.modifier as never));
   }
-  return { ...f, context };
+  return context;
 }
 
 /**
@@ -92,15 +106,23 @@ function dedupe(findings: Contextual[]): Contextual[] {
   const open = new Map<string, Contextual[]>();
   for (const f of sorted) {
     const key = `${f.category}|${f.context.negated}|${f.context.hypothetical}`;
-    const active = (open.get(key) ?? []).filter((o) => o.end > f.start || (o.start === f.start && o.end === f.end));
+    let active = open.get(key);
+    if (!active) open.set(key, (active = []));
+    closeBefore(active, f);
     const covered = active.some((o) => o.start <= f.start && o.end >= f.end && o.weight >= f.weight);
     if (!covered) {
       kept.push(f);
       active.push(f);
     }
-    open.set(key, active);
   }
   return kept;
+}
+
+/** Drop (in place: one list per key, not a new one per finding) the open findings that end before f starts, but for one at f's own span. */
+function closeBefore(active: Contextual[], f: Contextual): void {
+  let n = 0;
+  for (const o of active) if (o.end > f.start || (o.start === f.start && o.end === f.end)) active[n++] = o;
+  active.length = n;
 }
 
 /**
@@ -115,7 +137,8 @@ export function runRules(registry: Registry, input: DetectInput, errors: string[
     try {
       if (src.stage === 'detect') {
         // No spread: a document can have more findings than a call's argument limit.
-        for (const f of src.detect(input)) found.push(withContext(input, f));
+        const settle = src.fresh ? withContextInPlace : withContext;
+        for (const f of src.detect(input)) found.push(settle(input, f));
       } else if (src.stage === 'combine') {
         found = src.combine(input, found);
       } else {

@@ -11,11 +11,22 @@ const CATEGORY_NAMES = { thirdParty: 'third-party', safeguarding: 'safeguarding'
 
 /** A finding type in words; `acronyms` (lexicons' display-acronym vocabulary) read in capitals ("sti" -> "STI"). */
 function human(type: string, acronyms: ReadonlySet<string>): string {
-  return type
-    .split('-')
-    .map((w) => (acronyms.has(w) ? w.toUpperCase() : w))
-    .join(' ');
+  let names = humanNames.get(acronyms);
+  if (!names) humanNames.set(acronyms, (names = new Map()));
+  let name = names.get(type);
+  if (name === undefined) {
+    name = type
+      .split('-')
+      .map((w) => (acronyms.has(w) ? w.toUpperCase() : w))
+      .join(' ');
+    // the lexicons' types are a few dozen; a caller's detectors may add more, so the memo is bounded
+    if (names.size < 1000) names.set(type, name);
+  }
+  return name;
 }
+
+/** human()'s answers, by acronym vocabulary (one per lexicon) and type: a fact of the type's words, worked out once, not per finding of every scan. */
+const humanNames = new WeakMap<ReadonlySet<string>, Map<string, string>>();
 
 function describe(s: Scored, level: Verdict, acronyms: ReadonlySet<string>): string {
   const f = s.finding;
