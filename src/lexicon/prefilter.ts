@@ -353,7 +353,7 @@ function splitTop(s: string): string[] {
 /** What a token's own text tells the prefilter (see PrefixTrie.walk). */
 export interface TokenWalk {
   /** patterns whose opening ends inside the token */
-  hits: number[];
+  hits: readonly number[];
   /** the trie node (id) at the token's end, to carry on into the text after it, or -1 */
   node: number;
   /**
@@ -363,7 +363,10 @@ export interface TokenWalk {
   clauses: readonly number[];
 }
 
-const NO_CLAUSES: readonly number[] = [];
+const NO_IDS: readonly number[] = [];
+
+/** Bound on the shared lists of ids (PrefixTrie.shared): words' lists are few, but unbounded text could make more. */
+const MAX_LISTS = 4096;
 
 /** Where no literal of a clause is, as a token start: beyond any reach. */
 const NOWHERE = 0x3fffffff;
@@ -493,7 +496,7 @@ export class PrefixTrie {
     this.below = patternsBelow(edges, this.patternsAt, this.needs);
     this.literals = new LiteralScanner(stored.literals);
     this.clauses = stored.clauses;
-    this.newline = { hits: [], node: -1, clauses: NO_CLAUSES };
+    this.newline = { hits: NO_IDS, node: -1, clauses: NO_IDS };
   }
 
   /** The tables, for the build to store (the constructor takes them back). */
@@ -512,7 +515,7 @@ export class PrefixTrie {
   walk(token: Token): TokenWalk {
     if (token.kind === 'newline') return this.newline;
     const word = token.text;
-    const hits: number[] = [];
+    let hits: number[] = [];
     let node = ROOT;
     for (let i = 0; i < word.length && node >= 0; i++) {
       node = this.edges.child(node, foldCode(word.charCodeAt(i)));
@@ -521,7 +524,25 @@ export class PrefixTrie {
     }
     const goesOn = token.kind === 'word' ? this.goesPastWord : this.goesOn;
     const found = this.literals.find(word);
-    return { hits, node: node >= 0 && goesOn[node] ? node : -1, clauses: found ? Array.from(found) : NO_CLAUSES };
+    return { hits: this.shared(hits), node: node >= 0 && goesOn[node] ? node : -1, clauses: found ? this.shared(Array.from(found)) : NO_IDS };
+  }
+
+  /** Lists of ids (see `lists`), one array for each distinct list. */
+  private readonly lists = new Map<string, readonly number[]>();
+
+  /**
+   * One shared array for each distinct list of pattern or clause ids (a bounded number of
+   * them). The prefilter reads every token's lists, in a pass over all the document's tokens:
+   * a few hundred shared arrays stay in cache, where an array of each word's own did not
+   * (most words' lists are empty or one of a few common ones).
+   */
+  private shared(ids: number[]): readonly number[] {
+    if (ids.length === 0) return NO_IDS;
+    const key = ids.join(',');
+    const known = this.lists.get(key);
+    if (known) return known;
+    if (this.lists.size < MAX_LISTS) this.lists.set(key, ids);
+    return ids;
   }
 
   /**
