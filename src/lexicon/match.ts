@@ -30,6 +30,8 @@ interface Start {
 /** A token's first step through the term trie, and its walk through the pattern prefilter. */
 interface FirstStep extends TokenWalk {
   stemmed: string;
+  /** "~" + the token's lower case: near-phrases match a word by its stem or by this */
+  tilde: string;
   /**
    * ids of the token's trie keys (terms.keyIds) for the steps after a term's first word: -1
    * for a key no edge below the root has (most words: they only start terms), and stemId -1
@@ -91,7 +93,7 @@ function firstStep(lex: CompiledLexicon, terms: TermTable, t: Token): FirstStep 
   const { hits, node, clauses } = lex.prefixTrie.walk(t);
   const start = abbr || ends || frontier ? { abbr, ends, frontier } : undefined;
   const deep = (id: number) => (id >= 0 && terms.deep[id] ? id : -1);
-  return { stemmed, exactId: deep(exactId), stemId: deep(stemId), start, hits, node, clauses };
+  return { stemmed, tilde: '~' + t.lower, exactId: deep(exactId), stemId: deep(stemId), start, hits, node, clauses };
 }
 
 function keysOf(t: Token): [string, string] {
@@ -99,12 +101,17 @@ function keysOf(t: Token): [string, string] {
 }
 
 /** Stemmed key of each token, with near-phrase matching in mind ("~" + stem; punctuation as is). */
-/** Per token, its stemmed key when the matcher has already worked it out. */
-type KnownKeys = readonly { stemmed: string }[] | undefined;
+/** Per token, its stemmed key and "~" + lower case, when the matcher has already worked them out. */
+type KnownKeys = readonly { stemmed: string; tilde: string }[] | undefined;
 
 function stemKeyAt(doc: Analysed, keys: KnownKeys, j: number): string {
   if (keys) return keys[j].stemmed;
   return keysOf(doc.tokens[j])[1];
+}
+
+/** "~" + token j's lower case; from the matcher's per-form step, a string made once per form. */
+function tildeAt(doc: Analysed, keys: KnownKeys, j: number): string {
+  return keys ? keys[j].tilde : '~' + doc.tokens[j].lower;
 }
 
 function phraseAt(doc: Analysed, keys: KnownKeys, i: number, p: Phrase): boolean {
@@ -113,7 +120,7 @@ function phraseAt(doc: Analysed, keys: KnownKeys, i: number, p: Phrase): boolean
     while (j < doc.tokens.length && doc.tokens[j].skip) j++;
     if (j >= doc.tokens.length) return false;
     const key = p.keys[k];
-    if (key !== stemKeyAt(doc, keys, j) && key !== '~' + doc.tokens[j].lower) return false;
+    if (key !== stemKeyAt(doc, keys, j) && key !== tildeAt(doc, keys, j)) return false;
     j++;
   }
   return true;
@@ -126,8 +133,9 @@ function anyNear(doc: Analysed, keys: KnownKeys, from: number, to: number, index
     const k1 = stemKeyAt(doc, keys, i);
     const c1 = index.get(k1);
     if (c1) for (const p of c1) if (phraseAt(doc, keys, i, p)) return true;
-    if (t.kind === 'word' && '~' + t.lower !== k1) {
-      const c2 = index.get('~' + t.lower);
+    const k2 = t.kind === 'word' ? tildeAt(doc, keys, i) : k1;
+    if (k2 !== k1) {
+      const c2 = index.get(k2);
       if (c2) for (const p of c2) if (phraseAt(doc, keys, i, p)) return true;
     }
   }
@@ -202,7 +210,7 @@ function phraseEnd(doc: Analysed, keys: KnownKeys, i: number, p: Phrase): number
     while (j < doc.tokens.length && doc.tokens[j].skip) j++;
     if (j >= doc.tokens.length) return -1;
     const key = p.keys[k];
-    if (key !== stemKeyAt(doc, keys, j) && key !== '~' + doc.tokens[j].lower) return -1;
+    if (key !== stemKeyAt(doc, keys, j) && key !== tildeAt(doc, keys, j)) return -1;
     j++;
   }
   return j;
@@ -213,8 +221,16 @@ function phraseStartingAt(doc: Analysed, keys: KnownKeys, i: number, index: Map<
   const t = doc.tokens[i];
   if (t.skip) return undefined;
   const k1 = stemKeyAt(doc, keys, i);
-  for (const k of t.kind === 'word' && '~' + t.lower !== k1 ? [k1, '~' + t.lower] : [k1])
-    for (const p of index.get(k) ?? []) {
+  const m = phraseKeyedAt(doc, keys, i, index.get(k1));
+  if (m || t.kind !== 'word') return m;
+  const k2 = tildeAt(doc, keys, i);
+  return k2 !== k1 ? phraseKeyedAt(doc, keys, i, index.get(k2)) : undefined;
+}
+
+/** The first of `phrases` (one key's, from an index) that starts at token i, as [i, end). */
+function phraseKeyedAt(doc: Analysed, keys: KnownKeys, i: number, phrases: Phrase[] | undefined): [number, number] | undefined {
+  if (phrases)
+    for (const p of phrases) {
       const e = phraseEnd(doc, keys, i, p);
       if (e > 0) return [i, e];
     }
@@ -361,9 +377,14 @@ function matchWith(doc: Analysed, lex: CompiledLexicon, scratch: Scratch): Hit[]
   const terms = termTable(lex);
   const first = firstSteps(lex, terms);
   const n = toks.length;
-  // Per token: its trie keys and what the first step finds, from one cached look-up.
+  // Per token: its trie keys and what the first step finds, from one cached look-up; worked
+  // out in the prefilter's pass over the tokens when the lexicon has filtered patterns.
   const info: FirstStep[] = new Array(n);
-  for (let i = 0; i < n; i++) info[i] = first(toks[i]);
+  const stepAt = (i: number): FirstStep => (info[i] = first(toks[i]));
+  const text = doc.norm.text;
+  let pairs: number[] | undefined;
+  if (lex.prefiltered.length) pairs = lex.prefixTrie.candidates(text, toks, stepAt, scratch.nearest);
+  else for (let i = 0; i < n; i++) stepAt(i);
   const push = (refs: TermRef[], a: number, b: number, via: Hit['via']) => {
     for (const r of refs) {
       if (r.constraint?.all) {
@@ -415,15 +436,13 @@ function matchWith(doc: Analysed, lex: CompiledLexicon, scratch: Scratch): Hit[]
     }
   }
 
-  const text = doc.norm.text;
   const pushMatch = (entry: number, start: number, end: number) => {
     const [a, b] = tokenRange(doc, start, end);
     if (a < toks.length) hits.push({ entry, startTok: a, endTok: b, start, end, via: 'pattern' });
   };
   // Patterns with known openings are tried only where one opens (the prefilter's pairs, in
   // text order); per pattern, a place inside its previous match is not tried again.
-  if (lex.prefiltered.length) {
-    const pairs = lex.prefixTrie.candidates(text, toks, info, scratch.nearest);
+  if (pairs) {
     const { tried, matchEnd } = scratch;
     for (let k = 0; k < pairs.length; k += 2) {
       const pos = pairs[k];

@@ -353,14 +353,20 @@ function splitTop(s: string): string[] {
 /** What a token's own text tells the prefilter (see PrefixTrie.walk). */
 export interface TokenWalk {
   /** patterns whose opening ends inside the token */
-  hits: number[];
+  hits: readonly number[];
   /** the trie node (id) at the token's end, to carry on into the text after it, or -1 */
   node: number;
-  /** ids of the required-literal clauses the token's text satisfies (most tokens: none) */
-  clauses: Int32Array;
+  /**
+   * ids of the required-literal clauses the token's text satisfies (most tokens: none); a plain
+   * array, read at every token, where a typed array's loads cost more
+   */
+  clauses: readonly number[];
 }
 
-const NO_CLAUSES = new Int32Array(0);
+const NO_IDS: readonly number[] = [];
+
+/** Bound on the shared lists of ids (PrefixTrie.shared): words' lists are few, but unbounded text could make more. */
+const MAX_LISTS = 4096;
 
 /** Where no literal of a clause is, as a token start: beyond any reach. */
 const NOWHERE = 0x3fffffff;
@@ -423,6 +429,11 @@ export class PrefixTrie {
   /** by node id: 1 when it has a child by a character other than a letter a-z */
   private readonly goesPastWord: Uint8Array;
   private readonly needs: (Need | undefined)[];
+  /**
+   * by node id: every pattern whose opening ends at the node or below it, when they are few
+   * (at most MAX_BELOW) and each has clauses to ask; undefined otherwise (see walkWorthIt)
+   */
+  private readonly below: (number[] | undefined)[];
   private readonly literals: LiteralScanner;
   /** how many required-literal clauses there are */
   readonly clauses: number;
@@ -482,9 +493,10 @@ export class PrefixTrie {
       if (code < 97 || code > 122) this.goesPastWord[edges[e]] = 1;
     }
     this.needs = stored.needs.map((n) => n ?? undefined);
+    this.below = patternsBelow(edges, this.patternsAt, this.needs);
     this.literals = new LiteralScanner(stored.literals);
     this.clauses = stored.clauses;
-    this.newline = { hits: [], node: -1, clauses: NO_CLAUSES };
+    this.newline = { hits: NO_IDS, node: -1, clauses: NO_IDS };
   }
 
   /** The tables, for the build to store (the constructor takes them back). */
@@ -503,7 +515,7 @@ export class PrefixTrie {
   walk(token: Token): TokenWalk {
     if (token.kind === 'newline') return this.newline;
     const word = token.text;
-    const hits: number[] = [];
+    let hits: number[] = [];
     let node = ROOT;
     for (let i = 0; i < word.length && node >= 0; i++) {
       node = this.edges.child(node, foldCode(word.charCodeAt(i)));
@@ -511,16 +523,36 @@ export class PrefixTrie {
       if (at) for (const p of at) hits.push(p);
     }
     const goesOn = token.kind === 'word' ? this.goesPastWord : this.goesOn;
-    return { hits, node: node >= 0 && goesOn[node] ? node : -1, clauses: this.literals.find(word) ?? NO_CLAUSES };
+    const found = this.literals.find(word);
+    return { hits: this.shared(hits), node: node >= 0 && goesOn[node] ? node : -1, clauses: found ? this.shared(Array.from(found)) : NO_IDS };
+  }
+
+  /** Lists of ids (see `lists`), one array for each distinct list. */
+  private readonly lists = new Map<string, readonly number[]>();
+
+  /**
+   * One shared array for each distinct list of pattern or clause ids (a bounded number of
+   * them). The prefilter reads every token's lists, in a pass over all the document's tokens:
+   * a few hundred shared arrays stay in cache, where an array of each word's own did not
+   * (most words' lists are empty or one of a few common ones).
+   */
+  private shared(ids: number[]): readonly number[] {
+    if (ids.length === 0) return NO_IDS;
+    const key = ids.join(',');
+    const known = this.lists.get(key);
+    if (known) return known;
+    if (this.lists.size < MAX_LISTS) this.lists.set(key, ids);
+    return ids;
   }
 
   /**
    * Every (token start, pattern) pair where the text opens with one of the pattern's
    * prefixes and the pattern's required literals are in reach, flat as [start, pattern, start,
    * pattern, ...] in text order: one growing array per document rather than one per pattern.
-   * A pair may repeat when two prefixes of one pattern open at the same place. `walks` holds
-   * each token's walk (see walk). `nearest` is the caller's array of `clauses` numbers, for
-   * this call's use (see inReach).
+   * A pair may repeat when two prefixes of one pattern open at the same place. `walkAt(i)`
+   * gives token i's walk (see walk), asked once per token, from the last to the first (the
+   * matcher works out and keeps each token's step there, in this one pass over the tokens).
+   * `nearest` is the caller's array of `clauses` numbers, for this call's use (see inReach).
    *
    * The tokens are read from the last to the first, so that when a token's openings are
    * asked about, `nearest` already holds, for every clause, the start of the nearest token
@@ -528,7 +560,7 @@ export class PrefixTrie {
    * token's clauses are written once), and `space` the longest run of white space after the
    * token's start, which is all of the text a match from there can take its runs from.
    */
-  candidates(text: string, toks: Token[], walks: readonly TokenWalk[], nearest: Int32Array): number[] {
+  candidates(text: string, toks: Token[], walkAt: (i: number) => TokenWalk, nearest: Int32Array): number[] {
     nearest.fill(NOWHERE);
     const { edges, patternsAt, goesOn } = this;
     // Tokens cover every character but white space (tokenise.ts), so the gaps between tokens
@@ -544,12 +576,12 @@ export class PrefixTrie {
         if (nextStart - t.end > space) space = nextStart - t.end;
         nextStart = start;
       }
-      const w = walks[i];
+      const w = walkAt(i);
       const cs = w.clauses;
       for (let k = 0; k < cs.length; k++) nearest[cs[k]] = start;
       for (const p of w.hits) if (this.inReach(p, start, nearest, space)) out.push(p, start);
       let node = w.node;
-      if (node < 0) continue;
+      if (node < 0 || !this.walkWorthIt(node, start, nearest, space)) continue;
       for (let j = t.end; j < text.length; j++) {
         node = edges.child(node, foldCode(text.charCodeAt(j)));
         if (node < 0) break;
@@ -561,6 +593,19 @@ export class PrefixTrie {
     // Pairs at one start are of different patterns (or repeats), so their order among
     // themselves does not matter; the starts come out in text order.
     return out.reverse();
+  }
+
+  /**
+   * Can the walk on from `node` (into the text after a token) find a pattern that is in
+   * reach from `start`? Most walks start at a common opening ("the ", ":") whose patterns all
+   * need a word that is nowhere near; asking their few patterns first saves the walk, and
+   * the walk would keep none of them (inReach does not depend on where an opening ends).
+   */
+  private walkWorthIt(node: number, start: number, nearest: Int32Array, space: number): boolean {
+    const below = this.below[node];
+    if (!below) return true;
+    for (let k = 0; k < below.length; k++) if (this.inReach(below[k], start, nearest, space)) return true;
+    return false;
   }
 
   /**
@@ -591,6 +636,41 @@ function clausesToAsk(required: Required): number[] {
   const bounded = required.clauses.flatMap((c, k) => (required.reach[k].fixed === Infinity ? [] : [k]));
   const long = bounded.filter((k) => required.clauses[k].every((x) => x.length > MIN_LITERAL));
   return long.length ? long : bounded;
+}
+
+/** Patterns a node's subtree is asked about at most (walkWorthIt): beyond it the walk is cheaper. */
+const MAX_BELOW = 8;
+
+/**
+ * By node: the patterns whose openings end at the node or below it, when at most MAX_BELOW
+ * and every one has clauses to ask (a pattern without is always in reach); else undefined.
+ */
+function patternsBelow(edges: Int32Array, patternsAt: readonly (number[] | undefined)[], needs: readonly (Need | undefined)[]): (number[] | undefined)[] {
+  const nodes = patternsAt.length;
+  const below: (number[] | undefined)[] = new Array(nodes);
+  // Unbounded: a subtree too large, or with a pattern that is always in reach.
+  const unbounded = new Uint8Array(nodes);
+  for (let v = 0; v < nodes; v++) {
+    const at = patternsAt[v] ?? [];
+    below[v] = [...at];
+    if (at.some((p) => !needs[p])) unbounded[v] = 1;
+  }
+  // Nodes are numbered breadth first, so a child's id is above its parent's: folding the
+  // edges from the last, each child is complete before it is folded into its parent.
+  for (let e = edges.length - 3; e >= 0; e -= 3) {
+    const parent = edges[e];
+    const child = edges[e + 2];
+    if (unbounded[parent]) continue;
+    if (unbounded[child]) {
+      unbounded[parent] = 1;
+      continue;
+    }
+    const mine = below[parent]!;
+    for (const p of below[child]!) if (!mine.includes(p)) mine.push(p);
+    if (mine.length > MAX_BELOW) unbounded[parent] = 1;
+  }
+  for (let v = 0; v < nodes; v++) if (unbounded[v]) below[v] = undefined;
+  return below;
 }
 
 function add(root: BuildNode, prefix: string, pattern: number): void {
