@@ -65,15 +65,6 @@ describe.skipIf(!!skip)('the queue on PostgreSQL', () => {
     expect(rows.find((r) => r.path === 'backlog/poison-thread.txt')).toMatchObject({ verdict: 'review', error: 'internal error: the worker scanning this file stopped: exit code 70' });
   });
 
-  /** Wait until each worker has said it is ready (its pool started: "worker: 1 thread, ..."). */
-  async function workersReady(procs: { stderr(): string }[], ms: number): Promise<void> {
-    const until = Date.now() + ms;
-    while (!procs.every((w) => /worker: \d+ threads?, lexicons/.test(w.stderr()))) {
-      if (Date.now() > until) throw new Error('the workers did not start in time');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-
   async function enqueue(url: string, extra: string[], ex: ExpectStatic): Promise<void> {
     const e = await cli(['enqueue', 'backlog', '--db', url, ...CSV_OPTIONS, ...extra], dir);
     ex(e.code, e.stderr).toBe(0);
@@ -178,11 +169,8 @@ describe.skipIf(!!skip)('the queue on PostgreSQL', () => {
     const own = await ownServer!;
     try {
       const url = await own.database();
-      // All three ready before there is work, so the work is shared whatever the machine's load
-      // (a worker still loading when a fast one has drained the queue would take no part).
-      const procs = [startWorker(url, dir), startWorker(url, dir), startWorker(url, dir)];
-      await workersReady(procs, 60_000);
       await enqueue(url, [], expect);
+      const procs = [startWorker(url, dir), startWorker(url, dir), startWorker(url, dir)];
       // Down for 2 s while every worker is busy (each has finished work to commit), later a fast restart.
       await waitFor(url, (p) => p.done >= 150, 60_000, 10);
       await own.cluster!.restart(2);
@@ -201,8 +189,8 @@ describe.skipIf(!!skip)('the queue on PostgreSQL', () => {
       const [rows] = await query<{ n: number }>(url, `SELECT count(*)::int AS n FROM safeguard_scan.results`);
       expect(rows.n).toBe(documents);
       const by = await query<{ worker: string }>(url, `SELECT DISTINCT worker FROM safeguard_scan.scans`);
-      // The work was shared: all three were ready before it was queued. A worker busy on a long
-      // file while the others drain the rest may still take part in little, so at least two.
+      // The work was shared. All three usually take part, but on a loaded machine a worker that
+      // starts late can find the queue drained: at least two is what the timing guarantees.
       expect(by.length).toBeGreaterThanOrEqual(2);
       expect(by.length).toBeLessThanOrEqual(3);
       const h = await cli(['results', '--db', url, '-o', 'report.html'], dir);
