@@ -3,6 +3,12 @@ import { createScanner } from '../src/index.js';
 import { nhsCheckDigitValid, nhsRangePlausible } from '../src/rules/nhs-number.js';
 
 const scanner = createScanner({ includeText: true });
+
+type Verdict = 'visible' | 'review' | 'withhold';
+/** Each text scanned with the same context gives its verdict (the text names a failing row). */
+function expectVerdicts(rows: [string, Verdict][], context: Parameters<typeof scanner.scan>[1] = {}): void {
+  for (const [text, verdict] of rows) expect(scanner.scan(text, context).verdict, text).toBe(verdict);
+}
 const find = (text: string, type: string, patient?: { name?: string; nhsNumber?: string; dateOfBirth?: string }) =>
   scanner.scan(text, { patient }).findings.filter((f) => f.type === type).map((f) => f.text);
 
@@ -184,7 +190,7 @@ describe('rules generalised from blind evaluation errors', () => {
     expect(scanner.scan('Call from sister - worried about his drinking.').findings.some((f) => f.type === 'third-party-information')).toBe(true);
   });
   it('a history the patient gave together with a relative is the patient\'s own; the relative alone still supplies it', () => {
-    const rows: [string, 'visible' | 'review' | 'withhold'][] = [
+    const rows: [string, Verdict][] = [
       ['Hx from pt & daughter: 2 trips indoors, no LOC, no new meds.', 'visible'],
       ['Pt and wife report he has been sleeping better on the new dose.', 'visible'],
       // near-misses: the relative alone, or the relative beside the patient's word but not joined to it
@@ -193,10 +199,10 @@ describe('rules generalised from blind evaluation errors', () => {
       // joint, but what the relative says of their own health is still theirs
       ['Hx from pt & wife: 2 falls. Wife also says she has been diagnosed with breast cancer herself.', 'withhold'],
     ];
-    for (const [text, verdict] of rows) expect(scanner.scan(text, { patient: { name: 'Ron Ellis', sex: 'male' } }).verdict, text).toBe(verdict);
+    expectVerdicts(rows, { patient: { name: 'Ron Ellis', sex: 'male' } });
   });
   it("in a letter, a relative's health the patient told the writer is the patient's account; a blood relative with it too is family history", () => {
-    const rows: [string, 'visible' | 'review' | 'withhold'][] = [
+    const rows: [string, Verdict][] = [
       ['She tells me her sister also has coeliac disease, so this was no surprise.', 'visible'],
       ['She tells me her sister has just been diagnosed with breast cancer.', 'review'],
       // near-misses: a spouse is no blood relative; someone else telling it is theirs to tell
@@ -204,17 +210,17 @@ describe('rules generalised from blind evaluation errors', () => {
       ['Her brother rang: he tells me their father has dementia.', 'withhold'],
       ['Her sister has just been diagnosed with breast cancer.', 'withhold'],
     ];
-    for (const [text, verdict] of rows) expect(scanner.scan(text, { kind: 'letter', patient: { name: 'Ann Lowe', sex: 'female' } }).verdict, text).toBe(verdict);
+    expectVerdicts(rows, { kind: 'letter', patient: { name: 'Ann Lowe', sex: 'female' } });
   });
   it('a call that only asks or arranges something supplies nothing; one that also says something does', () => {
-    const rows: [string, 'visible' | 'review' | 'withhold'][] = [
+    const rows: [string, Verdict][] = [
       ['Son phoned to ask when the Saturday flu clinic is - given dates. Will bring mum.', 'visible'],
       ['Daughter rang to book a double appointment for next week.', 'visible'],
       // near-misses: the call says something of the patient, or its sentence holds a finding
       ['Son phoned to say she is more confused since Tuesday.', 'review'],
       ['Wife rang to ask for help as he is drinking heavily again.', 'review'],
     ];
-    for (const [text, verdict] of rows) expect(scanner.scan(text).verdict, text).toBe(verdict);
+    expectVerdicts(rows);
   });
   it('judges "under 16" at the date the document was written', () => {
     // Born 2010: 14 when the letter was written in 2025, whenever it is scanned.

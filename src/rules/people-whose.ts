@@ -124,6 +124,13 @@ function roleEndFrom(d: NameDoc, k: number): number {
 
 const BRACKET_CLOSE = new Set([')']);
 
+/** Whether a clinic or a list word ("hip clinic", "list") is among the `n` words from token `from` (words only). */
+function clinicWithin(d: NameDoc, from: number, n: number): boolean {
+  const { toks } = d;
+  for (let j = from; j < Math.min(toks.length, from + n) && isWord(toks[j]); j++) if (d.w.clinicianService.has(toks[j].lower)) return true;
+  return false;
+}
+
 /** A role after the name: "Sam Reid (HCA)", "Paul Grant, Mental Health Practitioner", "K. Moran NP", a role on the next line. */
 export function roleAfter(d: NameDoc, p: Person): 'professional' | 'third' | null {
   const { toks } = d;
@@ -137,17 +144,13 @@ export function roleAfter(d: NameDoc, p: Person): 'professional' | 'third' | nul
   if (isWord(t) && d.w.staffSubjectVerb.has(t.lower)) return 'professional';
   if (t.text === '(') return appositiveRole(d, k + 1, BRACKET_CLOSE, 12);
   // "(Mr Pryce-Jenkins, hip clinic)", "Dr Rao, chest clinic": a titled name with its clinic after a comma
-  const titled = (j: number) => isWord(toks[j]) && d.w.personalTitle.has(toks[j].lower.replace(/\.$/, ''));
-  if (t.text === ',' && (titled(p.a - 1) || titled(p.a) || titled(skipTitleBack(d, p.a - 1)))) {
-    for (let j = k + 1; j < Math.min(toks.length, k + 4) && isWord(toks[j]); j++) if (d.w.clinicianService.has(toks[j].lower)) return 'professional';
-  }
+  const titled = isWord(toks[p.a - 1]) && d.w.personalTitle.has(toks[p.a - 1].lower.replace(/\.$/, ''));
+  if (t.text === ',' && titled && clinicWithin(d, k + 1, 3)) return 'professional';
   if (APPOSITION_OPEN.has(t.text)) return appositiveRole(d, k + 1, APPOSITION_STOP, 8);
   // "Mr Okwuosa's hand clinic", "Dr Patel's list": a titled name owning a clinic or a list is the
   // clinician's (a relative's name owns such things far less often than a consultant's)
   const relativeBefore = !!d.idx.relEndsAt[p.a - 1] || (p.a >= 2 && !!d.idx.relEndsAt[p.a - 2]) || (p.a >= 3 && !!d.idx.relEndsAt[p.a - 3]);
-  if (!relativeBefore && /['’]s$/i.test(toks[k - 1]?.text ?? '') && isWord(toks[p.a - 1]) && d.w.personalTitle.has(toks[p.a - 1].lower.replace(/\.$/, ''))) {
-    for (let j = k; j < Math.min(toks.length, k + 3) && isWord(toks[j]); j++) if (d.w.clinicianService.has(toks[j].lower)) return 'professional';
-  }
+  if (!relativeBefore && /['’]s$/i.test(toks[k - 1]?.text ?? '') && titled && clinicWithin(d, k, 3)) return 'professional';
   // "Tamsin from IV team", "Jo of the renal service": the name's team or service after it
   if (isWord(t) && d.w.affiliationLink.has(t.lower) && !(isWord(toks[k + 1]) && d.w.possessive.has(toks[k + 1].lower))) {
     return appositiveRole(d, k + 1, APPOSITION_STOP, 4) === 'professional' ? 'professional' : null;

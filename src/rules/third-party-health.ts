@@ -42,6 +42,8 @@ interface Shapes {
   ownMarker: ReadonlySet<string>;
   /** the relative as the speaker: "mum says", "dad mentions" */
   reportVerb: RegExp;
+  /** a verb of saying as a whole word ("She tells me ...") */
+  reportWord: RegExp;
   /** after a subject pronoun: a health statement */
   pronounStatement: RegExp;
   /** after a possessive pronoun and "own": a health word within a few words */
@@ -78,6 +80,7 @@ function shapesOf(lex: CompiledLexicon): Shapes {
     male: lastWords(lex, 'male-kin'),
     ownMarker: words(lex, 'own-marker'),
     reportVerb: vocabRegex(lex, 'relative-speech-verb'),
+    reportWord: new RegExp(`^(?:${vocabSource(lex, 'relative-speech-verb')})$`, 'iu'),
     pronounStatement: new RegExp(`^\\s+(?:${vocabSource(lex, 'own-marker')}\\s+)?((?:[a-z']+ ){0,3}?)(${vocabSource(lex, 'health-statement-verb')})(?![\\p{L}\\p{N}_])`, 'u'),
     possessiveOwn: new RegExp(`^\\s+${vocabSource(lex, 'own-marker')}\\s+(?:[a-z'-]+\\s+){0,2}?${vocabSource(lex, 'health-word')}(?![\\p{L}\\p{N}_])`, 'iu'),
   }));
@@ -176,10 +179,25 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
     if (sec?.kind === 'family' || inFamilyField(f) || familyHistoryCue(f) || (sh.familyHistory.test(phraseText) && !sh.recent.test(phraseText)) || answersFamilyQuestion(f) || sharedByBlood(f)) return 0.15;
     return reportedByOthers() && !patientTells(f) ? 0.8 : 0.45;
   };
+  const subjectPronouns = words(input.lexicon, 'subject-pronoun');
+  const patientRefs = words(input.lexicon, 'patient-ref');
+  // The gap before a statement verb names its subject: "mum says he has" is about him, not mum.
+  // So does a verb of saying: "mum says fell off sofa" is what mum says of the child.
+  const gapHasSubject = (gap: string) =>
+    sh.reportVerb.test(gap) ||
+    gap.split(/\s+/).some((w) => {
+      const x = w.replace(/'s$/, '').toLowerCase();
+      return subjectPronouns.has(x) || patientRefs.has(x);
+    });
+
+  // Whose condition, by the pronoun that is its subject: with the patient's sex known, "she" in
+  // a man's record (or "he" in a woman's) is someone else ("wife rang - she has just been
+  // diagnosed with breast ca herself").
+  const sex = /^(?:f|female|woman)$/.test(input.patient.sex ?? '') ? 'f' : /^(?:m|male|man)$/.test(input.patient.sex ?? '') ? 'm' : undefined;
+  const otherPronoun = sex === 'm' ? 'she' : sex === 'f' ? 'he' : undefined;
   // "her sister also has coeliac disease": a blood relative who has it too, the condition the
   // patient has, is family history as the patient tells it.
   const bloodRelatives = words(input.lexicon, 'blood-relative');
-  const reportWord = () => once(input.lexicon, 'relative-speech-verb-whole', () => new RegExp(`^(?:${sh.reportVerb.source})$`, 'iu'));
   const sharedByBlood = (f: RawFinding): boolean => {
     const rel = doc.tokens[f.startTok]?.lower.replace(/'s$/, '');
     if (!rel || !bloodRelatives.has(rel)) return false;
@@ -198,24 +216,8 @@ export function otherPeoplesHealth(input: DetectInput, findings: Contextual[]): 
     const w = doc.tokens[k].lower;
     if (!patientRefs.has(w) && !(w === 'she' && sex === 'f') && !(w === 'he' && sex === 'm')) return false;
     const verb = doc.tokens[k + 1];
-    return !!verb && k + 1 < f.startTok && reportWord().test(verb.text);
+    return !!verb && k + 1 < f.startTok && sh.reportWord.test(verb.text);
   };
-  const subjectPronouns = words(input.lexicon, 'subject-pronoun');
-  const patientRefs = words(input.lexicon, 'patient-ref');
-  // The gap before a statement verb names its subject: "mum says he has" is about him, not mum.
-  // So does a verb of saying: "mum says fell off sofa" is what mum says of the child.
-  const gapHasSubject = (gap: string) =>
-    sh.reportVerb.test(gap) ||
-    gap.split(/\s+/).some((w) => {
-      const x = w.replace(/'s$/, '').toLowerCase();
-      return subjectPronouns.has(x) || patientRefs.has(x);
-    });
-
-  // Whose condition, by the pronoun that is its subject: with the patient's sex known, "she" in
-  // a man's record (or "he" in a woman's) is someone else ("wife rang - she has just been
-  // diagnosed with breast ca herself").
-  const sex = /^(?:f|female|woman)$/.test(input.patient.sex ?? '') ? 'f' : /^(?:m|male|man)$/.test(input.patient.sex ?? '') ? 'm' : undefined;
-  const otherPronoun = sex === 'm' ? 'she' : sex === 'f' ? 'he' : undefined;
   // The patient writing of "my dad" calls themselves "I": a "he" after it, in its sentence or
   // the next, is the dad ("i live with my dad, he has cancer"), whatever the patient's sex.
   const writersKinBefore = (tok: number, pronoun: string): boolean => {

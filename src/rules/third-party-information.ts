@@ -2,7 +2,7 @@ import { tokensCovering } from '../text/index.js';
 import { hitIndex, markNear } from './hit-index.js';
 import { textAges } from './lexicon-findings.js';
 import type { Contextual, DetectInput, Rule, Source } from './types.js';
-import { once, vocabRegex } from './vocab.js';
+import { once, vocabRegex, words } from './vocab.js';
 
 /**
  * "Daughter rang", "husband reports that", "per neighbour", "collateral hx from mum": an
@@ -45,8 +45,8 @@ export function informationFromOthers(input: DetectInput, findings: Contextual[]
   // A history the patient gave together with a relative ("Hx from pt & daughter", "pt and wife
   // report") is the patient's own account, given in their presence: the relative adds nothing of
   // their own (what they say of another's health is still theirs).
-  const patientWord = once(input.lexicon, 'patient-ref-whole', () => new RegExp(`^(?:${vocabRegex(input.lexicon, 'patient-ref').source})$`, 'iu'));
-  const isPatient = (k: number) => k >= 0 && k < doc.tokens.length && patientWord.test(doc.tokens[k].text);
+  const patientRefs = words(input.lexicon, 'patient-ref');
+  const isPatient = (k: number) => k >= 0 && k < doc.tokens.length && patientRefs.has(doc.tokens[k].lower);
   const isJoiner = (k: number) => k >= 0 && k < doc.tokens.length && JOINERS.has(doc.tokens[k].lower);
   const withPatient = (x: Informant) => (isJoiner(x.a - 1) && isPatient(x.a - 2)) || (isJoiner(x.b) && isPatient(x.b + 1));
   const routine = (x: Informant) => {
